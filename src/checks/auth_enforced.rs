@@ -1,0 +1,31 @@
+//! `auth_enforced`: missing or invalid credentials get 401 (or 403 where documented).
+
+use super::{Context, Failure};
+use crate::plan::Kind;
+
+/// The check's name.
+pub const NAME: &str = "auth_enforced";
+
+/// Fails when a scenario with broken credentials is not answered 401 (or a documented 403).
+/// A 5xx is left to `not_a_server_error`.
+pub fn check(ctx: &Context<'_>) -> Option<Failure> {
+    let Kind::Negative { rule, .. } = &ctx.scenario.kind else { return None };
+    if !ctx.scenario.kind.is_auth_negative() {
+        return None;
+    }
+    let status = ctx.response.status;
+    let forbidden_ok = ctx.operation.documents_status(403);
+    if status == 401 || (status == 403 && forbidden_ok) || status >= 500 {
+        return None;
+    }
+    Some(Failure {
+        check: NAME,
+        title: if (200..300).contains(&status) {
+            format!("credentials {rule} accepted with {status}")
+        } else {
+            format!("credentials {rule} answered {status}")
+        },
+        expected: if forbidden_ok { "401 or 403".into() } else { "401".into() },
+        details: Vec::new(),
+    })
+}

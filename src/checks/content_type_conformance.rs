@@ -1,0 +1,34 @@
+//! `content_type_conformance`: the `Content-Type` is one documented for the status.
+
+use super::{Context, Failure, essence, media_matches};
+
+/// The check's name.
+pub const NAME: &str = "content_type_conformance";
+
+/// Fails on an undocumented media type, or a missing one where a body is documented.
+pub fn check(ctx: &Context<'_>) -> Option<Failure> {
+    let documented = ctx.operation.response_for(ctx.response.status)?;
+    if documented.content.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = documented.content.iter().map(|m| m.name.as_str()).collect();
+    let expected = format!("Content-Type {}", names.join(" or "));
+    let Some(actual) = ctx.response.content_type.as_deref() else {
+        return Some(Failure {
+            check: NAME,
+            title: format!("{} response has no Content-Type", ctx.response.status),
+            expected,
+            details: Vec::new(),
+        });
+    };
+    let actual = essence(actual);
+    if names.iter().any(|n| media_matches(n, &actual)) {
+        return None;
+    }
+    Some(Failure {
+        check: NAME,
+        title: format!("{} response has undocumented Content-Type {actual}", ctx.response.status),
+        expected,
+        details: Vec::new(),
+    })
+}

@@ -1,0 +1,115 @@
+//! The checks: pure functions of (operation, scenario, response) that pass, skip or fail.
+//!
+//! Each check lives in its own file and has a stable name that appears in every report; the
+//! names follow Schemathesis's where one exists. To add a check, add a file and list it in
+//! [`ALL`].
+
+mod auth_enforced;
+mod case_expectation;
+mod content_type_conformance;
+mod negative_data_rejection;
+mod not_a_server_error;
+mod positive_data_acceptance;
+mod response_schema_conformance;
+mod status_code_conformance;
+
+use serde_json::Value;
+
+use crate::exchange::Response;
+use crate::openapi::Operation;
+use crate::plan::Scenario;
+use crate::schema::Validators;
+
+/// What a check sees.
+pub struct Context<'a> {
+    /// The operation the scenario targets.
+    pub operation: &'a Operation,
+    /// The scenario sent.
+    pub scenario: &'a Scenario,
+    /// The response received.
+    pub response: &'a Response,
+    /// Compiled schemas of the document.
+    pub validators: &'a Validators,
+    /// Whether the run has credentials for the operation's scheme.
+    pub has_credentials: bool,
+}
+
+/// A broken check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The check's stable name, e.g. `status_code_conformance`.
+    pub check: &'static str,
+    /// One line: what broke, general enough to group repeats (`undocumented status 418`).
+    pub title: String,
+    /// Expected, as a phrase.
+    pub expected: String,
+    /// Further lines: schema errors, branch reasons.
+    pub details: Vec<String>,
+}
+
+/// A check: its name and its function (`None` when it passed or did not apply).
+pub type Check = (&'static str, fn(&Context<'_>) -> Option<Failure>);
+
+/// Every check, in reporting order.
+pub const ALL: &[Check] = &[
+    (not_a_server_error::NAME, not_a_server_error::check),
+    (status_code_conformance::NAME, status_code_conformance::check),
+    (content_type_conformance::NAME, content_type_conformance::check),
+    (response_schema_conformance::NAME, response_schema_conformance::check),
+    (negative_data_rejection::NAME, negative_data_rejection::check),
+    (auth_enforced::NAME, auth_enforced::check),
+    (positive_data_acceptance::NAME, positive_data_acceptance::check),
+    (case_expectation::NAME, case_expectation::check),
+];
+
+/// Runs every check enabled in `enabled` (all when `None`) and returns the failures.
+pub fn run(ctx: &Context<'_>, enabled: Option<&[String]>) -> Vec<Failure> {
+    ALL.iter()
+        .filter(|(name, _)| enabled.is_none_or(|e| e.iter().any(|n| n == name)))
+        .filter_map(|(_, check)| check(ctx))
+        .collect()
+}
+
+/// The media type essence of a `Content-Type` value (`application/json`), lower case.
+pub fn essence(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Whether a documented media range (`application/*`, `*/*`) covers `actual`.
+pub fn media_matches(documented: &str, actual: &str) -> bool {
+    let documented = essence(documented);
+    if documented == actual || documented == "*/*" {
+        return true;
+    }
+    match documented.strip_suffix("/*") {
+        Some(kind) => actual.split('/').next() == Some(kind),
+        None => false,
+    }
+}
+
+/// Whether a media type is JSON (`application/json`, `application/problem+json`, ...).
+pub fn is_json(media: &str) -> bool {
+    let m = essence(media);
+    m == "application/json" || m.ends_with("+json")
+}
+
+/// A short excerpt of a body for reports (UTF-8 lossy, one line, at most `max` characters).
+pub fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    crate::schema::truncate(one_line.trim(), max)
+}
+
+/// The documented statuses of an operation, for messages (`200, 401, 4XX, default`).
+pub fn documented_statuses(op: &Operation) -> String {
+    let list: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
+    if list.is_empty() { "none".into() } else { list.join(", ") }
+}
+
+/// Parses a body as JSON (for checks that need it).
+pub fn parse_json(body: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests;

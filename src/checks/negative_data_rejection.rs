@@ -1,0 +1,35 @@
+//! `negative_data_rejection`: a request with invalid data gets a documented 4xx.
+
+use super::{Context, Failure, documented_statuses};
+use crate::plan::Kind;
+
+/// The check's name.
+pub const NAME: &str = "negative_data_rejection";
+
+/// Fails when a negative (non-credential) scenario is answered with anything but a documented
+/// 4xx. A 5xx is left to `not_a_server_error`.
+pub fn check(ctx: &Context<'_>) -> Option<Failure> {
+    let Kind::Negative { target, rule } = &ctx.scenario.kind else { return None };
+    if target == "auth" {
+        return None;
+    }
+    let status = ctx.response.status;
+    if status >= 500 {
+        return None;
+    }
+    let documented = ctx.operation.response_for(status).is_some() || ctx.operation.responses.is_empty();
+    if (400..500).contains(&status) && documented {
+        return None;
+    }
+    let title = if (400..500).contains(&status) {
+        format!("invalid {target} ({rule}) rejected with undocumented {status}")
+    } else {
+        format!("invalid {target} accepted with {status}")
+    };
+    Some(Failure {
+        check: NAME,
+        title,
+        expected: format!("a documented 4xx (documented: {})", documented_statuses(ctx.operation)),
+        details: Vec::new(),
+    })
+}

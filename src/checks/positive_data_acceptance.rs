@@ -1,0 +1,28 @@
+//! `positive_data_acceptance`: a valid, authenticated request is not rejected.
+
+use super::{Context, Failure};
+use crate::plan::Kind;
+
+/// The check's name.
+pub const NAME: &str = "positive_data_acceptance";
+
+/// Statuses that say "your request is invalid or unauthenticated".
+const REJECTIONS: &[u16] = &[400, 401, 403, 405, 406, 415, 422];
+
+/// Fails when a positive scenario is answered as invalid or unauthenticated (404 for an
+/// unknown id is fine). Skipped for secured operations when the run has no credentials.
+pub fn check(ctx: &Context<'_>) -> Option<Failure> {
+    if ctx.scenario.kind != Kind::Positive {
+        return None;
+    }
+    if ctx.operation.requires_auth() && !ctx.has_credentials {
+        return None;
+    }
+    let status = ctx.response.status;
+    REJECTIONS.contains(&status).then(|| Failure {
+        check: NAME,
+        title: format!("valid request rejected with {status}"),
+        expected: "acceptance (2xx, or 404 for an unknown resource)".into(),
+        details: Vec::new(),
+    })
+}

@@ -1,0 +1,42 @@
+//! `response_schema_conformance`: a JSON body validates against its status's schema.
+
+use super::{Context, Failure, essence, excerpt, is_json, media_matches, parse_json};
+use crate::schema::describe;
+
+/// The check's name.
+pub const NAME: &str = "response_schema_conformance";
+
+/// Fails when the body is not JSON, or does not validate; names the body pointer, the schema
+/// keyword path and, for `oneOf`/`anyOf`, every branch's reason.
+pub fn check(ctx: &Context<'_>) -> Option<Failure> {
+    let status = ctx.response.status;
+    let documented = ctx.operation.response_for(status)?;
+    let actual = essence(ctx.response.content_type.as_deref()?);
+    let media = documented.content.iter().find(|m| media_matches(&m.name, &actual))?;
+    if !is_json(&actual) {
+        return None;
+    }
+    let pointer = &media.schema.as_ref()?.pointer;
+    let validator = ctx.validators.get(pointer)?;
+    let body = match parse_json(&ctx.response.body) {
+        Ok(body) => body,
+        Err(e) => {
+            return Some(Failure {
+                check: NAME,
+                title: format!("{status} body is not valid JSON"),
+                expected: format!("JSON valid against #{pointer}"),
+                details: vec![e, format!("body: {}", excerpt(&ctx.response.body, 200))],
+            });
+        }
+    };
+    let errors = describe(validator, &body);
+    let first = validator.iter_errors(&body).next()?;
+    let at = first.instance_path().as_str();
+    let keyword = first.schema_path().as_str().rsplit('/').next().unwrap_or("").to_owned();
+    Some(Failure {
+        check: NAME,
+        title: format!("{status} body violates its schema at {} ({keyword})", if at.is_empty() { "/" } else { at }),
+        expected: format!("body valid against #{pointer}"),
+        details: errors,
+    })
+}

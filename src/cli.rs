@@ -1,0 +1,347 @@
+//! The command line: clap structs, their conversion into engine configuration, and the
+//! `run` command's flow from spec to verdict.
+//!
+//! Nothing here is used by the engine; [`main`] returns the process exit code.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::credentials::Credentials;
+use crate::error::{EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
+use crate::generate::Generator;
+use crate::openapi::{self, Operation};
+use crate::plan::Plan;
+use crate::report::{self, Console, RunInfo};
+use crate::runner::{self, RunConfig};
+use crate::schema::Validators;
+use crate::{cases, credentials};
+
+const EXIT_CODES: &str = "Exit codes:
+  0  every check passed
+  1  at least one contract violation (a failed check, or a request with no answer)
+  2  the run could not be made (bad flag, spec or case file, unwritable report, unreachable target)";
+
+/// Puts an HTTP API through valid and invalid requests and proves whether it honours its
+/// OpenAPI contract.
+#[derive(Debug, Parser)]
+#[command(name = "gauntlet", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Test a target against the spec: generated scenarios and case files, every check.
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+}
+
+/// Flags of `gauntlet run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The OpenAPI 3.0/3.1 document (YAML or JSON).
+    #[arg(long, value_name = "FILE", default_value = "spec/relay-rest.yaml")]
+    spec: PathBuf,
+    /// The target's base URL, path prefix included (http://host:port/api/relay/rest).
+    #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
+    base_url: Option<String>,
+    /// HTTP Basic credentials (SignalWire: project id and API token). Never printed.
+    #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
+    user: Option<String>,
+    /// A bearer token for operations secured by an http bearer scheme (defaults to TOKEN of --user).
+    #[arg(long, value_name = "TOKEN", env = "GAUNTLET_BEARER", hide_env_values = true)]
+    bearer: Option<String>,
+    /// An API key for operations secured by an apiKey scheme (defaults to TOKEN of --user).
+    #[arg(long, value_name = "KEY", env = "GAUNTLET_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// Case files: a YAML file or a folder of them (default: cases/ when present).
+    #[arg(long, value_name = "PATH")]
+    cases: Vec<PathBuf>,
+    /// Where to write the JUnit XML report.
+    #[arg(long, value_name = "FILE", default_value = "reports/junit.xml")]
+    junit: PathBuf,
+    /// Seed for generation (random and printed when absent).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Most generated scenarios per operation.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    max_examples: u32,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// Requests per second across the run.
+    #[arg(long, value_name = "N", value_parser = parse_rate)]
+    rate_limit: Option<f64>,
+    /// Time allowed for each whole exchange: 2s, 500ms, 1.5 (seconds).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Largest response body read, in bytes; a larger one fails its scenario.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    max_body: usize,
+    /// Test only this operation (by operationId; repeatable).
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
+    /// Run only these checks (repeatable; all by default).
+    #[arg(long = "check", value_name = "NAME", value_parser = parse_check)]
+    checks: Vec<String>,
+    /// Print the planned requests (credentials redacted) and send nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Parses `2s`, `500ms`, `1m`, or a plain number of seconds (`1.5`).
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let text = text.trim();
+    let d = if let Ok(secs) = text.parse::<f64>() {
+        if !secs.is_finite() || secs < 0.0 {
+            return Err(format!("'{text}' is not a duration"));
+        }
+        Duration::from_secs_f64(secs)
+    } else {
+        humantime::parse_duration(text).map_err(|e| format!("'{text}' is not a duration ({e}); try 2s, 500ms or 1.5"))?
+    };
+    if d.is_zero() {
+        return Err("must be more than zero".into());
+    }
+    Ok(d)
+}
+
+fn parse_rate(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("'{text}' is not a positive number of requests per second")),
+    }
+}
+
+fn parse_check(text: &str) -> std::result::Result<String, String> {
+    let names: Vec<&str> = crate::checks::ALL.iter().map(|(n, _)| *n).collect();
+    if names.contains(&text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("unknown check '{text}'; checks: {}", names.join(", ")))
+    }
+}
+
+/// Parses the process arguments, runs, and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Run(args) => run(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(anstream::stderr(), "{}error:{} {e}", anstyle::AnsiColor::Red.on_default().bold(), anstyle::Reset);
+            e.exit_code()
+        }
+    }
+}
+
+/// `gauntlet run`: load, plan, send, check, report. Returns the exit code.
+pub fn run(args: RunArgs) -> Result<i32> {
+    let started = SystemTime::now();
+    let spec = openapi::load(&args.spec)?;
+    let all_ops = openapi::operations(&spec)?;
+    let selected = select(&all_ops, &args.operations)?;
+    let credentials = credentials_from(&args)?;
+    let seed = args.seed.unwrap_or_else(random_seed);
+    let base_url = match (&args.base_url, args.dry_run) {
+        (Some(url), _) => check_base_url(url)?,
+        (None, true) => "http://127.0.0.1:8080".to_owned(),
+        (None, false) => {
+            return Err(Error::flag("--base-url", "required (or set GAUNTLET_BASE_URL): the URL of the server to test"));
+        }
+    };
+    let (plan, validators) = build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
+    let mut console = Console::stdout();
+    let has_credentials = credentials.basic.is_some() || credentials.bearer.is_some() || credentials.api_key.is_some();
+    if args.dry_run {
+        return dry_run(&plan, &base_url, has_credentials, &validators);
+    }
+    let mut junit = open_report(&args.junit)?;
+    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    console
+        .header(&format!(
+            "testing {base_url} against {} · {} operations, {} scenarios, seed {seed}",
+            args.spec.display(),
+            plan.operations.len(),
+            plan.scenarios.len()
+        ))
+        .map_err(io)?;
+    for note in notes(&plan, &validators) {
+        console.note(&note).map_err(io)?;
+    }
+    if let Some(op) = plan.operations.iter().find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s))) {
+        console
+            .note(&format!("no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped", op.id))
+            .map_err(io)?;
+    }
+    let config = RunConfig {
+        base_url: base_url.clone(),
+        credentials: credentials.clone(),
+        concurrency: args.concurrency as usize,
+        rate_limit: args.rate_limit,
+        timeout: args.timeout,
+        max_body: args.max_body,
+        checks: (!args.checks.is_empty()).then(|| args.checks.clone()),
+    };
+    let plan = Arc::new(plan);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
+    let result = runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| console.progress(p)))?;
+    let info = RunInfo {
+        spec: args.spec.display().to_string(),
+        title: spec.title.clone(),
+        base_url: base_url.clone(),
+        has_credentials,
+        started,
+    };
+    report::write_junit(&mut junit, &plan, &result, &info).map_err(|source| Error::Report { path: args.junit.clone(), source })?;
+    let junit_name = args.junit.display().to_string();
+    console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
+    let violated = result.results.iter().any(|r| !r.passed());
+    Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
+}
+
+/// The operations named by `--operation` (all when none are).
+fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
+    if wanted.is_empty() {
+        return Ok((0..all.len()).collect());
+    }
+    wanted
+        .iter()
+        .map(|id| {
+            all.iter().position(|o| &o.id == id).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().take(10).map(|o| o.id.as_str()).collect();
+                Error::flag("--operation", format!("unknown operation '{id}' (known: {}{})", known.join(", "), if all.len() > 10 { ", ..." } else { "" }))
+            })
+        })
+        .collect()
+}
+
+fn credentials_from(args: &RunArgs) -> Result<Credentials> {
+    let basic = match &args.user {
+        None => None,
+        Some(user) => Some(credentials::Credentials::parse_user(user).ok_or_else(|| Error::flag("--user", "expected ID:TOKEN (the value is not shown)"))?),
+    };
+    Ok(Credentials { basic, bearer: args.bearer.clone(), api_key: args.api_key.clone() })
+}
+
+fn check_base_url(url: &str) -> Result<String> {
+    let parsed = url::Url::parse(url).map_err(|e| Error::flag("--base-url", format!("'{url}' is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(Error::flag("--base-url", format!("'{url}' is not an http or https URL")));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// Compiles the schemas the selected operations use and generates their scenarios, then adds
+/// the case files.
+pub fn build_plan(
+    spec: &openapi::Spec,
+    all_ops: &[Operation],
+    selected: &[usize],
+    seed: u64,
+    max_examples: usize,
+    case_paths: &[PathBuf],
+) -> Result<(Plan, Validators)> {
+    let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
+    let mut pointers: Vec<&str> = Vec::new();
+    for op in &operations {
+        pointers.extend(op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()));
+        for media in op.request_body.iter().flat_map(|b| &b.content).chain(op.responses.iter().flat_map(|r| &r.content)) {
+            pointers.extend(media.schema.as_ref().map(|s| s.pointer.as_str()));
+        }
+    }
+    let validators = Validators::compile(&spec.doc, pointers);
+    let generator = Generator::new(&spec.doc, &validators, all_ops.iter().map(|o| o.path.clone()), max_examples);
+    let mut scenarios = Vec::new();
+    let mut notes = Vec::new();
+    let mut per_op: Vec<Vec<crate::plan::Scenario>> = Vec::new();
+    for (index, op) in operations.iter().enumerate() {
+        let (generated, op_notes) = generator.operation(index, op, seed);
+        per_op.push(generated);
+        notes.extend(op_notes);
+    }
+    let (case_files, strict) = if case_paths.is_empty() {
+        let default = Path::new("cases");
+        (if default.is_dir() { cases::files(default)? } else { Vec::new() }, false)
+    } else {
+        let mut files = Vec::new();
+        for p in case_paths {
+            if !p.exists() {
+                return Err(Error::flag("--cases", format!("{}: no such file or folder", p.display())));
+            }
+            files.extend(cases::files(p)?);
+        }
+        (files, true)
+    };
+    for file in case_files {
+        let loaded = match cases::load(&file, all_ops) {
+            Ok(loaded) => loaded,
+            Err(Error::Case { message, .. }) if !strict && message.starts_with("operation: unknown operation") => {
+                notes.push(format!("{}: skipped, its operation is not in this spec", file.display()));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        for mut case in loaded {
+            if let Some(index) = selected.iter().position(|&i| i == case.operation) {
+                case.operation = index;
+                per_op[index].push(case);
+            }
+        }
+    }
+    for s in per_op {
+        scenarios.extend(s);
+    }
+    Ok((Plan { operations, scenarios, seed, notes }, validators))
+}
+
+fn notes(plan: &Plan, validators: &Validators) -> Vec<String> {
+    let mut out = plan.notes.clone();
+    out.extend(validators.warnings.iter().map(|(p, m)| format!("schema {p} not compiled, its checks are skipped: {}", crate::schema::truncate(m, 200))));
+    out
+}
+
+fn dry_run(plan: &Plan, base_url: &str, has_credentials: bool, validators: &Validators) -> Result<i32> {
+    let mut out = anstream::stdout();
+    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    writeln!(out, "gauntlet dry run: {} operations, {} scenarios, seed {} (nothing is sent)", plan.operations.len(), plan.scenarios.len(), plan.seed).map_err(io)?;
+    for note in notes(plan, validators) {
+        writeln!(out, "note: {note}").map_err(io)?;
+    }
+    for scenario in &plan.scenarios {
+        let op = &plan.operations[scenario.operation];
+        writeln!(out, "{} {}\n  {}", op.id, scenario.label, report::curl_line(base_url, op, scenario, has_credentials)).map_err(io)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Creates the report's folder and file up front, so an unwritable path fails before sending.
+fn open_report(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    let err = |source| Error::Report { path: path.to_owned(), source };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(err)?;
+    }
+    std::fs::File::create(path).map(std::io::BufWriter::new).map_err(err)
+}
+
+fn random_seed() -> u64 {
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    // Mix in the process id so two runs started together differ; keep it readable.
+    ((nanos as u64) ^ (u64::from(std::process::id()) << 32)) % 1_000_000_000
+}

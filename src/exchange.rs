@@ -1,0 +1,45 @@
+//! What came back for one request: a response, or the transport error that stood in for one.
+
+use std::time::Duration;
+
+/// A response as the checks see it (body decoded, capped).
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body, decoded (gzip, deflate, br), at most the configured cap.
+    pub body: Vec<u8>,
+}
+
+/// Why a request got no usable answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// The connection was refused or could not be made.
+    Connect,
+    /// The exchange took longer than the timeout.
+    Timeout,
+    /// The body was larger than the cap.
+    BodyTooLarge,
+    /// Reset, malformed HTTP, or anything else.
+    Other,
+}
+
+/// A request that got no usable answer.
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    /// What kind of trouble.
+    pub kind: TransportKind,
+    /// A one-line description (no credentials).
+    pub message: String,
+}
+
+/// The result of sending one scenario.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// The response, or the transport error.
+    pub outcome: Result<Response, TransportError>,
+    /// Time from send to the end of the body.
+    pub elapsed: Duration,
+}

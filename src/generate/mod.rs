@@ -1,0 +1,18 @@
+//! Seeded, pure generation of scenarios from the operation model.
+//!
+//! For each operation: positive requests (valid values under every parameter schema, the
+//! credentials), and negative requests that break exactly one thing (one parameter, the body,
+//! or the credentials) while everything else stays valid. Every generated value is confirmed
+//! with the compiled validator as the server will read it, so a "negative" is really invalid.
+
+mod negative;
+mod params;
+mod route;
+mod scenario;
+mod value;
+
+pub use negative::{Candidate, uuid_battery};
+pub use params::{coerce, encode_segment, primitive_text, serialize};
+pub use route::{Router, matches_template};
+pub use scenario::Generator;
+pub use value::ValueGen;

@@ -1,0 +1,145 @@
+//! Parameter serialisation (`style`/`explode`) and the server's reading of parameter text.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Number, Value};
+
+use crate::openapi::{Location, Parameter, resolve_ref};
+
+/// Everything but RFC 3986's unreserved characters is encoded in a path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes one path segment.
+pub fn encode_segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// The text of a primitive value as it appears in a URL or header.
+pub fn primitive_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Serialises a parameter value into `(name, text)` pairs (several for exploded queries).
+pub fn serialize(param: &Parameter, value: &Value) -> Vec<(String, String)> {
+    let name = param.name.clone();
+    let delimiter = match param.style.as_str() {
+        "spaceDelimited" => " ",
+        "pipeDelimited" => "|",
+        _ => ",",
+    };
+    match value {
+        Value::Array(items) => {
+            let texts: Vec<String> = items.iter().map(primitive_text).collect();
+            if param.explode && param.location == Location::Query {
+                texts.into_iter().map(|t| (name.clone(), t)).collect()
+            } else {
+                vec![(name, texts.join(delimiter))]
+            }
+        }
+        Value::Object(map) => {
+            if param.location == Location::Query && param.style == "deepObject" {
+                map.iter().map(|(k, v)| (format!("{name}[{k}]"), primitive_text(v))).collect()
+            } else if param.explode && param.location == Location::Query {
+                map.iter().map(|(k, v)| (k.clone(), primitive_text(v))).collect()
+            } else if param.explode {
+                let parts: Vec<String> =
+                    map.iter().map(|(k, v)| format!("{k}={}", primitive_text(v))).collect();
+                vec![(name, parts.join(","))]
+            } else {
+                let parts: Vec<String> =
+                    map.iter().flat_map(|(k, v)| [k.clone(), primitive_text(v)]).collect();
+                vec![(name, parts.join(","))]
+            }
+        }
+        primitive => vec![(name, primitive_text(primitive))],
+    }
+}
+
+/// How a server reads parameter `text` under `schema`: a number where the schema wants one and
+/// the text is one, a boolean likewise, else the string. Used to tell whether a candidate
+/// value is valid or invalid once it has been through the wire.
+pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
+    let schema = resolve_ref(doc, schema).map(|(s, _)| s).unwrap_or(schema);
+    let types = types_of(doc, schema);
+    let wants = |t: &str| types.iter().any(|x| x == t);
+    if (wants("integer") || wants("number"))
+        && let Ok(n) = text.parse::<f64>()
+        && n.is_finite()
+        && !text.trim().is_empty()
+        && text.trim() == text
+    {
+        if n.fract() == 0.0 && n.abs() < 9e15 {
+            return Value::Number(Number::from(n as i64));
+        }
+        if let Some(n) = Number::from_f64(n) {
+            return Value::Number(n);
+        }
+    }
+    if wants("boolean") && (text == "true" || text == "false") {
+        return Value::Bool(text == "true");
+    }
+    if wants("array") && !wants("string") {
+        let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
+        if text.is_empty() {
+            return Value::Array(Vec::new());
+        }
+        return Value::Array(text.split(',').map(|t| coerce(doc, &items, t)).collect());
+    }
+    Value::String(text.to_owned())
+}
+
+/// The types a schema admits, looking through `$ref`, `allOf`, `oneOf` and `anyOf`.
+fn types_of(doc: &Value, schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(schema, 0)];
+    while let Some((s, depth)) = stack.pop() {
+        let Ok((s, _)) = resolve_ref(doc, s) else { continue };
+        match s.get("type") {
+            Some(Value::String(t)) => out.push(t.clone()),
+            Some(Value::Array(ts)) => out.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned)),
+            _ => {}
+        }
+        if depth < 4 {
+            for key in ["allOf", "oneOf", "anyOf"] {
+                if let Some(Value::Array(branches)) = s.get(key) {
+                    stack.extend(branches.iter().map(|b| (b, depth + 1)));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn param(location: Location, style: &str, explode: bool) -> Parameter {
+        Parameter { name: "p".into(), location, required: true, schema: None, style: style.into(), explode }
+    }
+
+    #[test]
+    fn styles_serialise_as_openapi_says() {
+        let arr = json!([1, 2]);
+        assert_eq!(serialize(&param(Location::Query, "form", true), &arr).len(), 2);
+        assert_eq!(serialize(&param(Location::Query, "form", false), &arr), [("p".into(), "1,2".into())]);
+        assert_eq!(serialize(&param(Location::Query, "pipeDelimited", false), &arr)[0].1, "1|2");
+        let obj = json!({"a": 1});
+        assert_eq!(serialize(&param(Location::Query, "deepObject", true), &obj)[0].0, "p[a]");
+        assert_eq!(encode_segment("a/b c..%"), "a%2Fb%20c..%25");
+    }
+
+    #[test]
+    fn coercion_reads_text_as_the_server_would() {
+        let doc = json!({});
+        assert_eq!(coerce(&doc, &json!({"type": "integer"}), "42"), json!(42));
+        assert_eq!(coerce(&doc, &json!({"type": "integer"}), "4x"), json!("4x"));
+        assert_eq!(coerce(&doc, &json!({"type": "string"}), "42"), json!("42"));
+        assert_eq!(coerce(&doc, &json!({"type": "boolean"}), "true"), json!(true));
+        assert_eq!(coerce(&doc, &json!({"type": "array", "items": {"type": "integer"}}), "1,2"), json!([1, 2]));
+    }
+}

@@ -1,0 +1,422 @@
+//! Scenarios for one operation: positives, one-thing-broken negatives, broken credentials.
+
+use std::collections::HashSet;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use super::negative;
+use super::params::{coerce, encode_segment, serialize};
+use super::route::Router;
+use super::value::ValueGen;
+use crate::openapi::{Location, Operation, Parameter, SecurityScheme, resolve_ref};
+use crate::plan::{AuthBreak, AuthMode, Body, Kind, RequestSpec, Scenario};
+use crate::schema::Validators;
+
+/// How many times a value is drawn before the generator gives up on a schema.
+const ATTEMPTS: usize = 24;
+
+/// Builds scenarios for the operations of one document.
+pub struct Generator<'a> {
+    doc: &'a Value,
+    validators: &'a Validators,
+    router: Router,
+    max_examples: usize,
+}
+
+/// A parameter's value in a request under construction.
+#[derive(Clone)]
+enum Slot {
+    /// Not sent.
+    Absent,
+    /// A schema value, serialised by style.
+    Value(Value),
+    /// Raw text (a negative candidate).
+    Text(String),
+}
+
+impl<'a> Generator<'a> {
+    /// A generator over `doc` and its compiled `validators`; `templates` are every path
+    /// template of the spec (to keep negatives from routing to another operation).
+    pub fn new(
+        doc: &'a Value,
+        validators: &'a Validators,
+        templates: impl IntoIterator<Item = String>,
+        max_examples: usize,
+    ) -> Self {
+        Generator { doc, validators, router: Router::new(templates), max_examples }
+    }
+
+    /// The scenarios of operation `index`, deterministic for `seed`; notes say what could not
+    /// be generated.
+    pub fn operation(&self, index: usize, op: &Operation, seed: u64) -> (Vec<Scenario>, Vec<String>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(op.id.as_bytes()));
+        let mut notes = Vec::new();
+        let mut base = Vec::with_capacity(op.parameters.len());
+        for param in &op.parameters {
+            if !param.required {
+                base.push(Slot::Absent);
+                continue;
+            }
+            match self.valid_value(param, &mut rng) {
+                Some(v) => base.push(Slot::Value(v)),
+                None => {
+                    notes.push(format!(
+                        "{}: no valid value found for {}.{}: operation skipped",
+                        op.id,
+                        param.location.as_str(),
+                        param.name
+                    ));
+                    return (Vec::new(), notes);
+                }
+            }
+        }
+        let body = self.valid_body(op, &mut rng);
+        if body.is_none() && op.request_body.as_ref().is_some_and(|b| b.required) {
+            notes.push(format!("{}: no valid request body found: operation skipped", op.id));
+            return (Vec::new(), notes);
+        }
+        let mut out = Vec::new();
+        let push = |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec, inputs| {
+            out.push(Scenario { operation: index, label, kind, request, expect: None, inputs });
+        };
+        let base_request = self.render(op, &base, body.clone(), AuthMode::Valid);
+        push(&mut out, "positive/base".into(), Kind::Positive, base_request.clone(), self.inputs(op, &base));
+
+        // One parameter broken at a time.
+        for (i, param) in op.parameters.iter().enumerate() {
+            let target = format!("{}.{}", param.location.as_str(), param.name);
+            if param.required && param.location != Location::Path {
+                let mut slots = base.clone();
+                slots[i] = Slot::Absent;
+                let kind = Kind::Negative { target: target.clone(), rule: "missing".into() };
+                push(&mut out, format!("negative/{target}/missing"), kind, self.render(op, &slots, body.clone(), AuthMode::Valid), Vec::new());
+            }
+            for candidate in self.invalid_texts(param, &base[i]) {
+                let mut slots = base.clone();
+                slots[i] = Slot::Text(candidate.text.clone());
+                let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
+                if param.location == Location::Path && self.router.strays(&op.path, &request.path) {
+                    continue;
+                }
+                let kind = Kind::Negative { target: target.clone(), rule: candidate.rule.clone() };
+                let inputs = vec![(target.clone(), Value::String(candidate.text))];
+                push(&mut out, format!("negative/{target}/{}", candidate.rule), kind, request, inputs);
+            }
+        }
+        // The body broken.
+        for (rule, bad) in self.invalid_bodies(op, &body) {
+            let kind = Kind::Negative { target: "body".into(), rule: rule.clone() };
+            push(&mut out, format!("negative/body/{rule}"), kind, self.render(op, &base, bad, AuthMode::Valid), Vec::new());
+        }
+        // The credentials broken.
+        if op.requires_auth() {
+            for (rule, mode) in auth_breaks(&op.auth[0]) {
+                let kind = Kind::Negative { target: "auth".into(), rule: rule.into() };
+                let request = RequestSpec { auth: mode, ..base_request.clone() };
+                push(&mut out, format!("negative/auth/{rule}"), kind, request, Vec::new());
+            }
+        }
+        // Boundary forms a real server meets, and every enum value.
+        for (i, param) in op.parameters.iter().enumerate() {
+            let target = format!("{}.{}", param.location.as_str(), param.name);
+            for (rule, value) in self.boundary_values(param) {
+                let mut slots = base.clone();
+                slots[i] = Slot::Value(value);
+                if !self.param_accepts(param, &slots[i]) {
+                    continue;
+                }
+                let inputs = self.inputs(op, &slots);
+                push(&mut out, format!("positive/{target}/{rule}"), Kind::Positive, self.render(op, &slots, body.clone(), AuthMode::Valid), inputs);
+            }
+        }
+        out.truncate(self.max_examples.max(1));
+        // Random positives fill the budget; identical requests are not sent twice.
+        let mut seen: HashSet<String> = out.iter().map(|s| request_key(&s.request)).collect();
+        let mut misses = 0;
+        let mut n = 0;
+        while out.len() < self.max_examples && misses < ATTEMPTS {
+            let mut slots = Vec::with_capacity(op.parameters.len());
+            for param in &op.parameters {
+                let include = param.required || rng.random_bool(0.5);
+                slots.push(match include.then(|| self.valid_value(param, &mut rng)).flatten() {
+                    Some(v) => Slot::Value(v),
+                    None if param.required => Slot::Value(Value::Null),
+                    None => Slot::Absent,
+                });
+            }
+            if slots.iter().any(|s| matches!(s, Slot::Value(Value::Null))) {
+                misses += 1;
+                continue;
+            }
+            let body = self.valid_body(op, &mut rng).or_else(|| body.clone());
+            let request = self.render(op, &slots, body, AuthMode::Valid);
+            if !seen.insert(request_key(&request)) {
+                misses += 1;
+                continue;
+            }
+            n += 1;
+            let inputs = self.inputs(op, &slots);
+            push(&mut out, format!("positive/random-{n}"), Kind::Positive, request, inputs);
+        }
+        dedupe_labels(&mut out);
+        (out, notes)
+    }
+
+    fn schema_of(&self, param: &Parameter) -> Option<&'a Value> {
+        param.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer))
+    }
+
+    /// A value valid under the parameter's schema, as the server will read it.
+    fn valid_value(&self, param: &Parameter, rng: &mut ChaCha8Rng) -> Option<Value> {
+        let Some(schema) = self.schema_of(param) else {
+            return Some(json!(format!("gauntlet{}", rng.random_range(0..1000))));
+        };
+        let mut generator = ValueGen::new(self.doc, rng);
+        for _ in 0..ATTEMPTS {
+            let Some(value) = generator.valid(schema, 0) else { continue };
+            let slot = Slot::Value(value);
+            if self.param_accepts(param, &slot) && sendable(param, &slot) {
+                let Slot::Value(v) = slot else { unreachable!() };
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Whether the parameter's validator accepts `slot` as the server reads it (true when the
+    /// schema could not be compiled: nothing to hold it to).
+    fn param_accepts(&self, param: &Parameter, slot: &Slot) -> bool {
+        let Some(schema_ref) = &param.schema else { return true };
+        let Some(validator) = self.validators.get(&schema_ref.pointer) else { return true };
+        let Some(schema) = self.schema_of(param) else { return true };
+        match slot {
+            Slot::Absent => !param.required,
+            Slot::Value(v @ (Value::Array(_) | Value::Object(_))) => validator.is_valid(v),
+            Slot::Value(v) => {
+                let text = super::params::primitive_text(v);
+                validator.is_valid(&coerce(self.doc, schema, &text)) && validator.is_valid(v)
+            }
+            Slot::Text(text) => validator.is_valid(&coerce(self.doc, schema, text)),
+        }
+    }
+
+    fn invalid_texts(&self, param: &Parameter, base: &Slot) -> Vec<negative::Candidate> {
+        let Some(schema) = self.schema_of(param) else { return Vec::new() };
+        let Ok((resolved, _)) = resolve_ref(self.doc, schema) else { return Vec::new() };
+        let Some(map) = resolved.as_object() else { return Vec::new() };
+        let valid = match base {
+            Slot::Value(v) => super::params::primitive_text(v),
+            _ => String::new(),
+        };
+        negative::for_schema(map, &valid)
+            .into_iter()
+            .filter(|c| {
+                let slot = Slot::Text(c.text.clone());
+                sendable(param, &slot) && !self.param_accepts(param, &slot)
+            })
+            .collect()
+    }
+
+    fn boundary_values(&self, param: &Parameter) -> Vec<(String, Value)> {
+        let Some(schema) = self.schema_of(param) else { return Vec::new() };
+        let Ok((resolved, _)) = resolve_ref(self.doc, schema) else { return Vec::new() };
+        let mut out = Vec::new();
+        if resolved.get("format").and_then(Value::as_str) == Some("uuid") {
+            out.push(("nil-uuid".into(), json!("00000000-0000-0000-0000-000000000000")));
+            out.push(("max-uuid".into(), json!("ffffffff-ffff-ffff-ffff-ffffffffffff")));
+            out.push(("uppercase-uuid".into(), json!("3FA85F64-5717-4562-B3FC-2C963F66AFA6")));
+        }
+        if let Some(Value::Array(values)) = resolved.get("enum")
+            && values.len() <= 16
+        {
+            out.extend(values.iter().enumerate().map(|(i, v)| (format!("enum-{i}"), v.clone())));
+        }
+        out
+    }
+
+    /// A valid body for the first media type gauntlet can write.
+    fn valid_body(&self, op: &Operation, rng: &mut ChaCha8Rng) -> Option<Body> {
+        let body = op.request_body.as_ref()?;
+        let media = body.content.first()?;
+        let schema = media.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer));
+        let validator = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer));
+        let value = match schema {
+            Some(schema) => {
+                let mut generator = ValueGen::new(self.doc, rng);
+                (0..ATTEMPTS).find_map(|_| {
+                    generator.valid(schema, 0).filter(|v| validator.is_none_or(|val| val.is_valid(v)))
+                })?
+            }
+            None => json!({}),
+        };
+        Some(encode_body(&media.name, &value))
+    }
+
+    /// Bodies that break one rule of the schema (confirmed invalid by the validator).
+    fn invalid_bodies(&self, op: &Operation, valid: &Option<Body>) -> Vec<(String, Option<Body>)> {
+        let Some(rb) = &op.request_body else { return Vec::new() };
+        let Some(media) = rb.content.first() else { return Vec::new() };
+        let mut out = Vec::new();
+        if rb.required {
+            out.push(("missing".to_owned(), None));
+        }
+        if !is_json(&media.name) {
+            return out;
+        }
+        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer)) else {
+            return out;
+        };
+        let Some(current) = valid.as_ref().and_then(|b| serde_json::from_slice::<Value>(&b.bytes).ok()) else {
+            return out;
+        };
+        let mut candidates = vec![
+            ("wrong-type".to_owned(), if current.is_array() { json!({"gauntlet": 1}) } else { json!([1, "gauntlet"]) }),
+            ("null".to_owned(), Value::Null),
+        ];
+        if let Value::Object(map) = &current {
+            for key in map.keys().take(8) {
+                let mut broken = map.clone();
+                broken.remove(key);
+                candidates.push((format!("missing-{key}"), Value::Object(broken)));
+            }
+            if let Some((key, v)) = map.iter().next() {
+                let mut broken = map.clone();
+                let wrong = if v.is_string() { json!(12345) } else { json!("gauntlet") };
+                broken.insert(key.clone(), wrong);
+                candidates.push((format!("wrong-type-{key}"), Value::Object(broken)));
+            }
+        }
+        out.extend(
+            candidates
+                .into_iter()
+                .filter(|(_, v)| !validator.is_valid(v))
+                .map(|(rule, v)| (rule, Some(encode_body(&media.name, &v)))),
+        );
+        out
+    }
+
+    fn render(&self, op: &Operation, slots: &[Slot], body: Option<Body>, auth: AuthMode) -> RequestSpec {
+        let mut path = op.path.clone();
+        let mut query = Vec::new();
+        let mut headers = Vec::new();
+        let mut cookies = Vec::new();
+        for (param, slot) in op.parameters.iter().zip(slots) {
+            let pairs = match slot {
+                Slot::Absent => continue,
+                Slot::Value(v) => serialize(param, v),
+                Slot::Text(t) => vec![(param.name.clone(), t.clone())],
+            };
+            match param.location {
+                Location::Path => {
+                    let text = pairs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",");
+                    path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&text));
+                }
+                Location::Query => query.extend(pairs),
+                Location::Header => headers.extend(pairs),
+                Location::Cookie => cookies.extend(pairs),
+            }
+        }
+        RequestSpec { method: op.method.clone(), path, query, headers, cookies, body, auth }
+    }
+
+    fn inputs(&self, op: &Operation, slots: &[Slot]) -> Vec<(String, Value)> {
+        op.parameters
+            .iter()
+            .zip(slots)
+            .filter_map(|(p, s)| {
+                let v = match s {
+                    Slot::Value(v) => v.clone(),
+                    Slot::Text(t) => Value::String(t.clone()),
+                    Slot::Absent => return None,
+                };
+                Some((format!("{}.{}", p.location.as_str(), p.name), v))
+            })
+            .collect()
+    }
+}
+
+/// Whether a value can go on the wire where the parameter goes (header values are visible
+/// ASCII; path, query and cookies are encoded).
+fn sendable(param: &Parameter, slot: &Slot) -> bool {
+    let text = match slot {
+        Slot::Text(t) => t.clone(),
+        Slot::Value(v) => serialize(param, v).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(","),
+        Slot::Absent => return true,
+    };
+    match param.location {
+        Location::Header => text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') && text.trim() == text,
+        Location::Cookie => text.bytes().all(|b| (0x21..0x7f).contains(&b) && !b";,\\\"".contains(&b)),
+        _ => true,
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json") || media == "*/*" || media == "application/*"
+}
+
+fn encode_body(media: &str, value: &Value) -> Body {
+    if is_json(media) {
+        let content_type = if media.contains('*') { "application/json" } else { media };
+        return Body { content_type: content_type.into(), bytes: serde_json::to_vec(value).unwrap_or_default() };
+    }
+    if media == "application/x-www-form-urlencoded"
+        && let Value::Object(map) = value
+    {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in map {
+            form.append_pair(k, &super::params::primitive_text(v));
+        }
+        return Body { content_type: media.into(), bytes: form.finish().into_bytes() };
+    }
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let content_type = if media.contains('*') { "application/octet-stream" } else { media };
+    Body { content_type: content_type.into(), bytes: text.into_bytes() }
+}
+
+/// The ways of breaking one security scheme's credentials.
+fn auth_breaks(scheme: &SecurityScheme) -> Vec<(&'static str, AuthMode)> {
+    let mut out = vec![("missing", AuthMode::Omit)];
+    let breaks: &[AuthBreak] = match scheme {
+        SecurityScheme::Basic => &[
+            AuthBreak::Empty,
+            AuthBreak::OtherScheme,
+            AuthBreak::NotBase64,
+            AuthBreak::NoColon,
+            AuthBreak::WrongToken,
+            AuthBreak::WrongId,
+        ],
+        SecurityScheme::Bearer => &[AuthBreak::Empty, AuthBreak::OtherScheme, AuthBreak::WrongToken],
+        SecurityScheme::ApiKey { .. } => &[AuthBreak::Empty, AuthBreak::WrongToken],
+        SecurityScheme::Unsupported(_) => &[],
+    };
+    out.extend(breaks.iter().map(|b| (b.label(), AuthMode::Broken(*b))));
+    out
+}
+
+fn request_key(r: &RequestSpec) -> String {
+    format!("{}|{:?}|{:?}|{:?}|{:?}", r.path, r.query, r.headers, r.cookies, r.body.as_ref().map(|b| &b.bytes))
+}
+
+/// Makes labels unique within an operation (`x`, `x#2`, ...).
+fn dedupe_labels(scenarios: &mut [Scenario]) {
+    let mut seen = HashSet::new();
+    for s in scenarios {
+        if !seen.insert(s.label.clone()) {
+            let mut n = 2;
+            while !seen.insert(format!("{}#{n}", s.label)) {
+                n += 1;
+            }
+            s.label = format!("{}#{n}", s.label);
+        }
+    }
+}
+
+/// FNV-1a, to give each operation its own stream from one seed.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+}

@@ -1,0 +1,328 @@
+//! Valid values from a JSON Schema (2020-12, as normalised at load), seeded.
+//!
+//! The generator aims to produce a value the schema accepts; the caller confirms it with the
+//! compiled validator and tries again (or gives up with a note) when it did not. It never
+//! loops unbounded: recursion stops at [`MAX_DEPTH`], where optional parts are left out.
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
+use serde_json::{Map, Number, Value, json};
+
+use crate::openapi::resolve_ref;
+
+/// How deep nested schemas are followed before optional parts are left out.
+pub const MAX_DEPTH: usize = 6;
+
+/// Makes values for schemas of one document.
+pub struct ValueGen<'a, R: Rng> {
+    doc: &'a Value,
+    /// The random source (seeded by the caller).
+    pub rng: &'a mut R,
+}
+
+impl<'a, R: Rng> ValueGen<'a, R> {
+    /// A generator over `doc`, the document the schemas' `$ref`s point into.
+    pub fn new(doc: &'a Value, rng: &'a mut R) -> Self {
+        ValueGen { doc, rng }
+    }
+
+    /// A value meant to be valid under `schema` (None when the generator knows no way).
+    pub fn valid(&mut self, schema: &Value, depth: usize) -> Option<Value> {
+        let (schema, _) = resolve_ref(self.doc, schema).ok()?;
+        let Some(map) = schema.as_object() else {
+            // `true`, `{}`, or `false` (no value at all).
+            return (schema != &Value::Bool(false)).then(|| json!("gauntlet"));
+        };
+        if let Some(c) = map.get("const") {
+            return Some(c.clone());
+        }
+        if let Some(Value::Array(values)) = map.get("enum") {
+            return values.choose(self.rng).cloned();
+        }
+        // Examples written by the spec's authors are the most realistic values; use them often.
+        if depth > 0 || self.rng.random_bool(0.5) {
+            if let Some(example) = map.get("example").or_else(|| map.get("default")) {
+                return Some(example.clone());
+            }
+            if let Some(Value::Array(examples)) = map.get("examples")
+                && let Some(e) = examples.choose(self.rng)
+            {
+                return Some(e.clone());
+            }
+        }
+        if let Some(Value::Array(all)) = map.get("allOf") {
+            return self.valid(&merge_all_of(self.doc, map, all), depth);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(branches)) = map.get(key) {
+                let branch = branches.choose(self.rng)?;
+                let merged = with_siblings(map, key, branch);
+                return self.valid(&merged, depth + 1);
+            }
+        }
+        let ty = self.pick_type(map);
+        match ty.as_str() {
+            "null" => Some(Value::Null),
+            "boolean" => Some(Value::Bool(self.rng.random())),
+            "integer" => self.integer(map),
+            "number" => self.number(map),
+            "string" => Some(Value::String(self.string(map))),
+            "array" => self.array(map, depth),
+            _ => self.object(map, depth),
+        }
+    }
+
+    fn pick_type(&mut self, map: &Map<String, Value>) -> String {
+        match map.get("type") {
+            Some(Value::String(t)) => t.clone(),
+            Some(Value::Array(types)) => {
+                // Prefer a real value to null; null stays possible.
+                let non_null: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+                let pick = if non_null.is_empty() || self.rng.random_bool(0.2) {
+                    types.choose(self.rng)
+                } else {
+                    non_null.choose(self.rng).copied()
+                };
+                pick.and_then(Value::as_str).unwrap_or("null").to_owned()
+            }
+            _ if map.contains_key("properties") || map.contains_key("required") => "object".into(),
+            _ if map.contains_key("items") => "array".into(),
+            _ if map.contains_key("minimum") || map.contains_key("maximum") => "number".into(),
+            _ => "string".into(),
+        }
+    }
+
+    fn integer(&mut self, map: &Map<String, Value>) -> Option<Value> {
+        let (lo, hi) = bounds(map, true);
+        let (lo, hi) = (lo.ceil(), hi.floor());
+        if lo > hi {
+            return None;
+        }
+        let multiple = map.get("multipleOf").and_then(Value::as_f64).filter(|m| *m >= 1.0);
+        let n = self.rng.random_range(lo..=hi);
+        let n = match multiple {
+            Some(m) => {
+                let k = (n / m).floor() * m;
+                if k < lo { k + m } else { k }
+            }
+            None => n,
+        };
+        Some(Value::Number(Number::from(n as i64)))
+    }
+
+    fn number(&mut self, map: &Map<String, Value>) -> Option<Value> {
+        if map.contains_key("multipleOf") {
+            return self.integer(map);
+        }
+        let (lo, hi) = bounds(map, false);
+        if lo > hi {
+            return None;
+        }
+        let x = (self.rng.random_range(lo..=hi) * 100.0).round() / 100.0;
+        Number::from_f64(x.clamp(lo, hi)).map(Value::Number)
+    }
+
+    fn string(&mut self, map: &Map<String, Value>) -> String {
+        let format = map.get("format").and_then(Value::as_str).unwrap_or("");
+        if let Some(s) = self.formatted(format) {
+            return s;
+        }
+        let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(1) as usize;
+        let max = map.get("maxLength").and_then(Value::as_u64).map_or(min.max(12), |m| m as usize);
+        let len = if min > max { min } else { self.rng.random_range(min..=max.min(min + 24)) };
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        (0..len).map(|_| *ALPHABET.choose(self.rng).unwrap_or(&b'a') as char).collect()
+    }
+
+    /// A value of a well-known string format, when `format` is one.
+    pub fn formatted(&mut self, format: &str) -> Option<String> {
+        Some(match format {
+            "uuid" => uuid::Builder::from_random_bytes(self.rng.random()).into_uuid().to_string(),
+            "date-time" => format!(
+                "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                self.rng.random_range(10..30),
+                self.rng.random_range(1..=12),
+                self.rng.random_range(1..=28),
+                self.rng.random_range(0..24),
+                self.rng.random_range(0..60),
+                self.rng.random_range(0..60)
+            ),
+            "date" => format!(
+                "20{:02}-{:02}-{:02}",
+                self.rng.random_range(10..30),
+                self.rng.random_range(1..=12),
+                self.rng.random_range(1..=28)
+            ),
+            "time" => format!("{:02}:{:02}:00Z", self.rng.random_range(0..24), self.rng.random_range(0..60)),
+            "email" => format!("user{}@example.com", self.rng.random_range(0..10_000)),
+            "uri" | "url" => format!("https://example.com/{}", self.rng.random_range(0..10_000)),
+            "hostname" => format!("host{}.example.com", self.rng.random_range(0..10_000)),
+            "ipv4" => format!("192.0.2.{}", self.rng.random_range(1..255)),
+            "ipv6" => format!("2001:db8::{:x}", self.rng.random_range(1..0xffff)),
+            "byte" => "Z2F1bnRsZXQ=".into(),
+            _ => return None,
+        })
+    }
+
+    fn array(&mut self, map: &Map<String, Value>, depth: usize) -> Option<Value> {
+        let min = map.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let max = map.get("maxItems").and_then(Value::as_u64).map_or(min + 2, |m| m as usize);
+        if min > max {
+            return None;
+        }
+        let len = if depth >= MAX_DEPTH { min } else { self.rng.random_range(min..=max.min(min + 2)) };
+        let items = map.get("items").cloned().unwrap_or(json!({}));
+        let unique = map.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+        let mut out: Vec<Value> = Vec::with_capacity(len);
+        let mut attempts = 0;
+        while out.len() < len && attempts < len * 4 + 4 {
+            attempts += 1;
+            let item = self.valid(&items, depth + 1)?;
+            if !unique || !out.contains(&item) {
+                out.push(item);
+            }
+        }
+        (out.len() >= min).then_some(Value::Array(out))
+    }
+
+    fn object(&mut self, map: &Map<String, Value>, depth: usize) -> Option<Value> {
+        let mut out = Map::new();
+        let required: Vec<&str> = map
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let empty = Map::new();
+        let properties = map.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        for (name, schema) in properties {
+            let is_required = required.contains(&name.as_str());
+            if !is_required && (depth >= MAX_DEPTH || self.rng.random_bool(0.5)) {
+                continue;
+            }
+            if schema == &Value::Bool(false) {
+                continue;
+            }
+            out.insert(name.clone(), self.valid(schema, depth + 1)?);
+        }
+        for name in required {
+            if !out.contains_key(name) {
+                let extra = match map.get("additionalProperties") {
+                    Some(Value::Bool(false)) => return None,
+                    Some(schema @ Value::Object(_)) => self.valid(schema, depth + 1)?,
+                    _ => json!("gauntlet"),
+                };
+                out.insert(name.to_owned(), extra);
+            }
+        }
+        let min = map.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let mut n = 0;
+        while out.len() < min && n < min + 4 {
+            n += 1;
+            let value = match map.get("additionalProperties") {
+                Some(Value::Bool(false)) => break,
+                Some(schema @ Value::Object(_)) => self.valid(schema, depth + 1)?,
+                _ => json!("gauntlet"),
+            };
+            out.insert(format!("extra{n}"), value);
+        }
+        Some(Value::Object(out))
+    }
+}
+
+/// The numeric bounds of a schema, defaulting to a modest range.
+fn bounds(map: &Map<String, Value>, integer: bool) -> (f64, f64) {
+    let get = |k: &str| map.get(k).and_then(Value::as_f64);
+    let step = if integer { 1.0 } else { 0.01 };
+    let lo = get("minimum").or(get("exclusiveMinimum").map(|x| x + step));
+    let hi = get("maximum").or(get("exclusiveMaximum").map(|x| x - step));
+    let lo = lo.unwrap_or(if hi.is_some_and(|h| h < 1.0) { hi.unwrap_or(0.0) - 100.0 } else { 1.0 });
+    let hi = hi.unwrap_or(lo.max(0.0) + 1000.0);
+    (lo.max(-1e15), hi.min(1e15))
+}
+
+/// The object schema of `map` with its `allOf` branches folded in (shallowly).
+fn merge_all_of(doc: &Value, map: &Map<String, Value>, all: &[Value]) -> Value {
+    let mut merged = map.clone();
+    merged.remove("allOf");
+    for branch in all {
+        let Ok((branch, _)) = resolve_ref(doc, branch) else { continue };
+        let Some(branch) = branch.as_object() else { continue };
+        let branch = match branch.get("allOf") {
+            Some(Value::Array(inner)) => merge_all_of(doc, branch, inner),
+            _ => Value::Object(branch.clone()),
+        };
+        let Value::Object(branch) = branch else { continue };
+        for (k, v) in branch {
+            match (k.as_str(), merged.get_mut(&k)) {
+                ("properties", Some(Value::Object(props))) => {
+                    if let Value::Object(more) = v {
+                        props.extend(more);
+                    }
+                }
+                ("required", Some(Value::Array(req))) => {
+                    if let Value::Array(more) = v {
+                        req.extend(more);
+                    }
+                }
+                (_, Some(_)) => {}
+                (_, None) => {
+                    merged.insert(k, v);
+                }
+            }
+        }
+    }
+    Value::Object(merged)
+}
+
+/// `branch` with the keywords that sit beside `oneOf`/`anyOf` in `map` (they apply too).
+fn with_siblings(map: &Map<String, Value>, key: &str, branch: &Value) -> Value {
+    let mut siblings: Map<String, Value> = map.clone();
+    siblings.remove(key);
+    siblings.retain(|k, _| !matches!(k.as_str(), "discriminator" | "description" | "title"));
+    if siblings.is_empty() {
+        return branch.clone();
+    }
+    json!({"allOf": [Value::Object(siblings), branch]})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn valid_values(doc: &Value, pointer: &str, n: usize) -> usize {
+        let validators = crate::schema::Validators::compile(doc, [pointer]);
+        let validator = validators.get(pointer).expect("compiles");
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut generator = ValueGen::new(doc, &mut rng);
+        let schema = doc.pointer(pointer).unwrap().clone();
+        (0..n)
+            .filter_map(|_| generator.valid(&schema, 0))
+            .filter(|v| validator.is_valid(v))
+            .count()
+    }
+
+    #[test]
+    fn seed_response_bodies_are_mostly_valid() {
+        let text = std::fs::read_to_string("spec/relay-rest.yaml").unwrap();
+        let doc: Value = serde_saphyr::from_str(&text).unwrap();
+        for name in ["SipEndpointResponse", "Types.StatusCodes.ValidationError"] {
+            let n = valid_values(&doc, &format!("/components/schemas/{name}"), 50);
+            assert!(n >= 45, "{name}: only {n} of 50 valid");
+        }
+    }
+
+    #[test]
+    fn bounds_enums_and_all_of_are_respected() {
+        let doc = json!({"s": {
+            "n": {"type": "integer", "minimum": 5, "exclusiveMaximum": 9, "multipleOf": 2},
+            "e": {"enum": ["a", "b"]},
+            "a": {"allOf": [{"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "format": "date"}}},
+                            {"required": ["y"], "properties": {"y": {"type": "number", "maximum": -3}}}]}
+        }});
+        for p in ["/s/n", "/s/e", "/s/a"] {
+            assert_eq!(valid_values(&doc, p, 30), 30, "{p}");
+        }
+    }
+}

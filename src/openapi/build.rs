@@ -1,0 +1,269 @@
+//! Building the operation model from a loaded document.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::load::Spec;
+use super::model::{
+    ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
+    SecurityScheme, StatusKey,
+};
+use super::pointer::{escape, resolve_ref};
+use crate::error::{Error, Result};
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Headers OpenAPI says a parameter may not describe; credentials are handled apart.
+const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+
+/// Every operation under `paths`, in document order.
+pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
+    let doc = &spec.doc;
+    let err = |pointer: &str, message: String| Error::Spec {
+        path: spec.path.clone(),
+        pointer: format!("#{pointer}"),
+        message,
+    };
+    let Some(paths) = doc.get("paths") else { return Ok(Vec::new()) };
+    let paths = paths.as_object().ok_or_else(|| err("/paths", "is not a mapping".into()))?;
+    let mut ops = Vec::new();
+    let mut seen_ids = HashSet::new();
+    for (template, item) in paths {
+        let item_ptr = format!("/paths/{}", escape(template));
+        let (item, _) = resolve_ref(doc, item).map_err(|m| err(&item_ptr, m))?;
+        let Some(item_map) = item.as_object() else { continue };
+        let shared = item_map.get("parameters");
+        for method in METHODS {
+            let Some(op) = item_map.get(*method).filter(|o| o.is_object()) else { continue };
+            let pointer = format!("{item_ptr}/{method}");
+            let params = parameters(doc, template, shared, op.get("parameters"), &item_ptr, &pointer)
+                .map_err(|(p, m)| err(&p, m))?;
+            let mut id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("{} {template}", method.to_uppercase()));
+            if !seen_ids.insert(id.clone()) {
+                let base = id.clone();
+                let mut n = 2;
+                while !seen_ids.insert(format!("{base}#{n}")) {
+                    n += 1;
+                }
+                id = format!("{base}#{n}");
+            }
+            let declares_auth_header = params.1;
+            ops.push(Operation {
+                id,
+                method: method.to_uppercase(),
+                path: template.clone(),
+                request_body: request_body(doc, op.get("requestBody"), &pointer)
+                    .map_err(|(p, m)| err(&p, m))?,
+                responses: responses(doc, op.get("responses"), &pointer)
+                    .map_err(|(p, m)| err(&p, m))?,
+                auth: security(doc, op, declares_auth_header),
+                parameters: params.0,
+                pointer,
+            });
+        }
+    }
+    Ok(ops)
+}
+
+type Located<T> = std::result::Result<T, (String, String)>;
+
+/// Merges path-level and operation-level parameters; returns them and whether an
+/// `Authorization` header parameter was declared.
+fn parameters(
+    doc: &Value,
+    template: &str,
+    shared: Option<&Value>,
+    own: Option<&Value>,
+    item_ptr: &str,
+    op_ptr: &str,
+) -> Located<(Vec<Parameter>, bool)> {
+    let mut merged: Vec<Parameter> = Vec::new();
+    let mut auth_header = false;
+    let lists = [(shared, format!("{item_ptr}/parameters")), (own, format!("{op_ptr}/parameters"))];
+    for (list, base) in lists {
+        let Some(list) = list.and_then(Value::as_array) else { continue };
+        for (i, raw) in list.iter().enumerate() {
+            let at = format!("{base}/{i}");
+            let (param, target) = resolve_ref(doc, raw).map_err(|m| (at.clone(), m))?;
+            let at = target.unwrap_or(at);
+            let name = param.get("name").and_then(Value::as_str);
+            let location = param.get("in").and_then(Value::as_str).and_then(Location::parse);
+            let (Some(name), Some(location)) = (name, location) else {
+                return Err((at, "parameter needs a 'name' and an 'in' of path, query, header or cookie".into()));
+            };
+            if location == Location::Header && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                auth_header |= name.eq_ignore_ascii_case("authorization");
+                continue;
+            }
+            if location == Location::Path && !template.contains(&format!("{{{name}}}")) {
+                continue;
+            }
+            let schema = if param.get("schema").is_some() {
+                Some(SchemaRef { pointer: format!("{at}/schema") })
+            } else {
+                media_types(doc, param.get("content"), &format!("{at}/content"))?
+                    .into_iter()
+                    .find_map(|m| m.schema)
+            };
+            let style = param.get("style").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| {
+                match location {
+                    Location::Path | Location::Header => "simple",
+                    Location::Query | Location::Cookie => "form",
+                }
+                .to_owned()
+            });
+            let explode =
+                param.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+            let parsed = Parameter {
+                name: name.to_owned(),
+                location,
+                required: location == Location::Path
+                    || param.get("required").and_then(Value::as_bool).unwrap_or(false),
+                schema,
+                style,
+                explode,
+            };
+            merged.retain(|p| !(p.name == parsed.name && p.location == parsed.location));
+            merged.push(parsed);
+        }
+    }
+    // A template variable nobody declared still needs a value.
+    for var in template_vars(template) {
+        if !merged.iter().any(|p| p.location == Location::Path && p.name == var) {
+            merged.push(Parameter {
+                name: var.to_owned(),
+                location: Location::Path,
+                required: true,
+                schema: None,
+                style: "simple".into(),
+                explode: false,
+            });
+        }
+    }
+    Ok((merged, auth_header))
+}
+
+/// The `{name}` variables of a path template, in order.
+pub fn template_vars(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+fn media_types(doc: &Value, content: Option<&Value>, at: &str) -> Located<Vec<MediaType>> {
+    let Some(content) = content.and_then(Value::as_object) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (name, media) in content {
+        let media_at = format!("{at}/{}", escape(name));
+        let (media, target) = resolve_ref(doc, media).map_err(|m| (media_at.clone(), m))?;
+        let media_at = target.unwrap_or(media_at);
+        out.push(MediaType {
+            name: name.to_ascii_lowercase(),
+            schema: media.get("schema").map(|_| SchemaRef { pointer: format!("{media_at}/schema") }),
+        });
+    }
+    Ok(out)
+}
+
+fn request_body(doc: &Value, body: Option<&Value>, op_ptr: &str) -> Located<Option<RequestBody>> {
+    let Some(body) = body else { return Ok(None) };
+    let at = format!("{op_ptr}/requestBody");
+    let (body, target) = resolve_ref(doc, body).map_err(|m| (at.clone(), m))?;
+    let at = target.unwrap_or(at);
+    Ok(Some(RequestBody {
+        required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+        content: media_types(doc, body.get("content"), &format!("{at}/content"))?,
+    }))
+}
+
+fn responses(doc: &Value, responses: Option<&Value>, op_ptr: &str) -> Located<Vec<Response>> {
+    let Some(responses) = responses.and_then(Value::as_object) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (key, response) in responses {
+        let at = format!("{op_ptr}/responses/{}", escape(key));
+        let status = match key.as_str() {
+            "default" => StatusKey::Default,
+            k if k.len() == 3 && k[1..].eq_ignore_ascii_case("xx") => match k[..1].parse() {
+                Ok(d @ 1..=5) => StatusKey::Range(d),
+                _ => return Err((at, format!("'{k}' is not a status code range"))),
+            },
+            k => match k.parse() {
+                Ok(code @ 100..=599) => StatusKey::Exact(code),
+                _ if k.starts_with("x-") => continue,
+                _ => return Err((at, format!("'{k}' is not a status code"))),
+            },
+        };
+        let (response, target) = resolve_ref(doc, response).map_err(|m| (at.clone(), m))?;
+        let at = target.unwrap_or(at);
+        out.push(Response {
+            status,
+            content: media_types(doc, response.get("content"), &format!("{at}/content"))?,
+        });
+    }
+    Ok(out)
+}
+
+/// The credentials an operation requires: the first alternative gauntlet can satisfy.
+fn security(doc: &Value, op: &Value, declares_auth_header: bool) -> Vec<SecurityScheme> {
+    let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object);
+    let scheme = |name: &str| -> SecurityScheme {
+        let Some(raw) = schemes.and_then(|s| s.get(name)) else {
+            return SecurityScheme::Unsupported(format!("undeclared scheme '{name}'"));
+        };
+        let Ok((raw, _)) = resolve_ref(doc, raw) else {
+            return SecurityScheme::Unsupported(name.to_owned());
+        };
+        parse_scheme(raw).unwrap_or_else(|| SecurityScheme::Unsupported(name.to_owned()))
+    };
+    let requirements = op.get("security").or_else(|| doc.get("security")).and_then(Value::as_array);
+    match requirements {
+        Some(alternatives) if !alternatives.is_empty() => {
+            let mut options: Vec<Vec<SecurityScheme>> = Vec::new();
+            for alt in alternatives {
+                let Some(alt) = alt.as_object() else { continue };
+                if alt.is_empty() {
+                    return Vec::new(); // `{}`: credentials are optional
+                }
+                options.push(alt.keys().map(|k| scheme(k)).collect());
+            }
+            let supported = |o: &&Vec<SecurityScheme>| {
+                o.iter().all(|s| !matches!(s, SecurityScheme::Unsupported(_)))
+            };
+            options.iter().find(supported).or(options.first()).cloned().unwrap_or_default()
+        }
+        Some(_) => Vec::new(),
+        None if declares_auth_header => {
+            // The seed's shape: an `Authorization` header parameter and an http scheme that no
+            // requirement names. Treat the scheme as required.
+            let found = schemes.into_iter().flat_map(|s| s.values()).filter_map(parse_scheme);
+            let http: Vec<_> =
+                found.filter(|s| matches!(s, SecurityScheme::Basic | SecurityScheme::Bearer)).collect();
+            http.into_iter().take(1).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+fn parse_scheme(raw: &Value) -> Option<SecurityScheme> {
+    let kind = raw.get("type")?.as_str()?;
+    Some(match kind {
+        "http" => match raw.get("scheme")?.as_str()?.to_ascii_lowercase().as_str() {
+            "basic" => SecurityScheme::Basic,
+            "bearer" => SecurityScheme::Bearer,
+            other => SecurityScheme::Unsupported(format!("http {other}")),
+        },
+        "apiKey" => SecurityScheme::ApiKey {
+            name: raw.get("name")?.as_str()?.to_owned(),
+            location: match raw.get("in")?.as_str()? {
+                "header" => ApiKeyLocation::Header,
+                "query" => ApiKeyLocation::Query,
+                "cookie" => ApiKeyLocation::Cookie,
+                _ => return None,
+            },
+        },
+        other => SecurityScheme::Unsupported(other.to_owned()),
+    })
+}

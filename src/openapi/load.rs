@@ -1,0 +1,140 @@
+//! Reading a spec file: YAML or JSON, the OpenAPI version, and every local `$ref` checked.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::normalize;
+use super::pointer::{escape, resolve_pointer};
+use crate::error::{Error, Result};
+
+/// The OpenAPI family of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// OpenAPI 3.0.x (schemas normalised to 2020-12 at load).
+    V30,
+    /// OpenAPI 3.1.x.
+    V31,
+}
+
+/// A loaded OpenAPI document.
+#[derive(Debug)]
+pub struct Spec {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The document, 3.0 schemas normalised to JSON Schema 2020-12.
+    pub doc: Value,
+    /// The version family.
+    pub version: Version,
+    /// The `info.title`, or the file name.
+    pub title: String,
+}
+
+/// Reads, parses and checks the OpenAPI document at `path`.
+pub fn load(path: &Path) -> Result<Spec> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let mut doc = parse(path, &text)?;
+    let version = version(path, &doc)?;
+    check_refs(path, &doc)?;
+    if version == Version::V30 {
+        normalize::openapi30(&mut doc);
+    }
+    let title = doc
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
+    Ok(Spec { path: path.to_owned(), doc, version, title })
+}
+
+/// Parses JSON (by extension, or when the text starts with `{`) or YAML.
+fn parse(path: &Path, text: &str) -> Result<Value> {
+    let syntax = |message: String| Error::Syntax { path: path.to_owned(), message };
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{');
+    if is_json {
+        return serde_json::from_str(text).map_err(|e| syntax(format!("invalid JSON: {e}")));
+    }
+    serde_saphyr::from_str::<Value>(text)
+        .map_err(|e| syntax(format!("invalid YAML: {}", first_line(&e.to_string()))))
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().filter(|l| !l.trim().is_empty()).take(3).collect::<Vec<_>>().join(" ")
+}
+
+fn version(path: &Path, doc: &Value) -> Result<Version> {
+    let spec_err = |pointer: &str, message: String| Error::Spec {
+        path: path.to_owned(),
+        pointer: pointer.to_owned(),
+        message,
+    };
+    if !doc.is_object() {
+        return Err(spec_err("#", "not an OpenAPI document (the root is not a mapping)".into()));
+    }
+    if let Some(swagger) = doc.get("swagger") {
+        return Err(spec_err(
+            "#/swagger",
+            format!(
+                "Swagger {} is not supported: gauntlet reads OpenAPI 3.0 and 3.1 \
+                 (convert it first, e.g. with swagger2openapi)",
+                display(swagger)
+            ),
+        ));
+    }
+    match doc.get("openapi").map(display) {
+        Some(v) if v.starts_with("3.0") => Ok(Version::V30),
+        Some(v) if v.starts_with("3.1") => Ok(Version::V31),
+        Some(v) => Err(spec_err(
+            "#/openapi",
+            format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
+        )),
+        None => Err(spec_err("#", "no 'openapi' version field: not an OpenAPI 3 document".into())),
+    }
+}
+
+fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Checks that every `$ref` in the document is local and resolves (iteratively: no recursion).
+fn check_refs(path: &Path, root: &Value) -> Result<()> {
+    let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
+    while let Some((value, at)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let err = |message: String| Error::Spec {
+                        path: path.to_owned(),
+                        pointer: format!("#{at}/$ref"),
+                        message,
+                    };
+                    if !reference.starts_with('#') {
+                        return Err(err(format!("external $ref '{reference}' is not supported")));
+                    }
+                    if resolve_pointer(root, reference).is_none() {
+                        return Err(err(format!("$ref '{reference}' points to nothing")));
+                    }
+                }
+                for (key, child) in map {
+                    if child.is_object() || child.is_array() {
+                        stack.push((child, format!("{at}/{}", escape(key))));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    if child.is_object() || child.is_array() {
+                        stack.push((child, format!("{at}/{i}")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! Reading an OpenAPI 3.0 or 3.1 document and turning it into an operation model.
+//!
+//! The document is kept whole as a `serde_json::Value` (3.0 schemas normalised to JSON Schema
+//! 2020-12 once, at load) so that every schema can later be compiled against the whole
+//! document; the model refers to schemas by JSON pointer into it.
+
+mod build;
+mod load;
+mod model;
+mod normalize;
+mod pointer;
+
+pub use build::operations;
+pub use load::{Spec, Version, load};
+pub use model::{
+    ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
+    SecurityScheme, StatusKey,
+};
+pub use build::template_vars;
+pub use pointer::{escape, ref_to_pointer, resolve_pointer, resolve_ref};

@@ -1,0 +1,195 @@
+//! The operation model: what gauntlet needs to know of each operation to test it.
+
+/// A schema, named by where it stands in the (normalised) document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SchemaRef {
+    /// JSON pointer into the document, without the leading `#`.
+    pub pointer: String,
+}
+
+/// Where a parameter goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Location {
+    /// A path template segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl Location {
+    /// The OpenAPI name of the location (`path`, `query`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+
+    /// Parses an OpenAPI `in` value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            "cookie" => Location::Cookie,
+            _ => return None,
+        })
+    }
+}
+
+/// One parameter of an operation (path-level and operation-level merged).
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// The parameter's name.
+    pub name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Whether a valid request must carry it (always true for path parameters).
+    pub required: bool,
+    /// Its schema, if it has one.
+    pub schema: Option<SchemaRef>,
+    /// `style` (defaults per location: `simple` for path and header, `form` for query and cookie).
+    pub style: String,
+    /// `explode` (defaults to true for `form`).
+    pub explode: bool,
+}
+
+/// A media type and its schema.
+#[derive(Debug, Clone)]
+pub struct MediaType {
+    /// The media type as written, lower-cased (`application/json`, `application/*`, ...).
+    pub name: String,
+    /// Its schema, if it has one.
+    pub schema: Option<SchemaRef>,
+}
+
+/// An operation's request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Whether the body is required.
+    pub required: bool,
+    /// The media types it may be sent as.
+    pub content: Vec<MediaType>,
+}
+
+/// The key of a documented response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKey {
+    /// One status code, e.g. `404`.
+    Exact(u16),
+    /// A range, e.g. `4XX` (holds the leading digit).
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+impl StatusKey {
+    /// Whether `status` falls under this key.
+    pub fn matches(self, status: u16) -> bool {
+        match self {
+            StatusKey::Exact(code) => code == status,
+            StatusKey::Range(digit) => status / 100 == digit,
+            StatusKey::Default => true,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusKey::Exact(code) => write!(f, "{code}"),
+            StatusKey::Range(digit) => write!(f, "{digit}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status it documents.
+    pub status: StatusKey,
+    /// Its media types (empty when no body is documented).
+    pub content: Vec<MediaType>,
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// The query string.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// A security scheme gauntlet can send credentials for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityScheme {
+    /// HTTP Basic.
+    Basic,
+    /// HTTP Bearer.
+    Bearer,
+    /// An API key.
+    ApiKey {
+        /// Header, query or cookie name.
+        name: String,
+        /// Where it goes.
+        location: ApiKeyLocation,
+    },
+    /// OAuth2, OpenID Connect, mutual TLS or another HTTP scheme (named): not sent.
+    Unsupported(String),
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`, or `METHOD /path` when there is none (made unique).
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template as written, e.g. `/endpoints/sip/{id}`.
+    pub path: String,
+    /// JSON pointer to the operation object.
+    pub pointer: String,
+    /// Parameters other than credentials.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub request_body: Option<RequestBody>,
+    /// Documented responses, in document order.
+    pub responses: Vec<Response>,
+    /// The credentials a request needs (all of them), empty when none are required.
+    pub auth: Vec<SecurityScheme>,
+}
+
+impl Operation {
+    /// The documented response for `status`: exact code first, then range, then `default`.
+    pub fn response_for(&self, status: u16) -> Option<&Response> {
+        let find = |pred: &dyn Fn(StatusKey) -> bool| self.responses.iter().find(|r| pred(r.status));
+        find(&|k| k == StatusKey::Exact(status))
+            .or_else(|| find(&|k| matches!(k, StatusKey::Range(_)) && k.matches(status)))
+            .or_else(|| find(&|k| k == StatusKey::Default))
+    }
+
+    /// Whether `status` is documented explicitly (exact or range; `default` does not count).
+    pub fn documents_status(&self, status: u16) -> bool {
+        self.responses.iter().any(|r| r.status != StatusKey::Default && r.status.matches(status))
+    }
+
+    /// `METHOD /path`, the way people name an operation.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// Whether every request must carry credentials that gauntlet can produce.
+    pub fn requires_auth(&self) -> bool {
+        !self.auth.is_empty() && !self.auth.iter().any(|s| matches!(s, SecurityScheme::Unsupported(_)))
+    }
+}

@@ -1,0 +1,99 @@
+//! Rewriting OpenAPI 3.0 schema dialect into JSON Schema 2020-12, once, at load.
+//!
+//! 3.0 says `nullable: true` where 2020-12 adds `"null"` to `type`, and says
+//! `exclusiveMinimum: true` beside `minimum` where 2020-12 gives the bound itself. Values that
+//! are data rather than schema (`example`, `examples`, `default`, `enum`, `const`) are left as
+//! they are.
+
+use serde_json::{Map, Value, json};
+
+/// Keys whose values are instance data, never schemas.
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
+
+/// Normalises every schema-like object in a 3.0 document (iteratively: deep specs are fine).
+pub fn openapi30(doc: &mut Value) {
+    let mut stack: Vec<&mut Value> = vec![doc];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                schema30(map);
+                for (key, child) in map.iter_mut() {
+                    if !DATA_KEYS.contains(&key.as_str()) && (child.is_object() || child.is_array())
+                    {
+                        stack.push(child);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                stack.extend(items.iter_mut().filter(|c| c.is_object() || c.is_array()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Rewrites one object if it uses the 3.0 dialect.
+fn schema30(map: &mut Map<String, Value>) {
+    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Bool(exclusive)) = map.get(flag) {
+            if *exclusive && let Some(limit) = map.remove(bound) {
+                map.insert(flag.to_owned(), limit);
+            } else {
+                map.remove(flag);
+            }
+        }
+    }
+    if let Some(Value::Bool(nullable)) = map.get("nullable") {
+        let nullable = *nullable;
+        map.remove("nullable");
+        if !nullable {
+            return;
+        }
+        if let Some(Value::Array(values)) = map.get_mut("enum")
+            && !values.contains(&Value::Null)
+        {
+            values.push(Value::Null);
+        }
+        match map.get_mut("type") {
+            Some(Value::String(t)) => {
+                let t = std::mem::take(t);
+                map.insert("type".into(), json!([t, "null"]));
+            }
+            Some(Value::Array(types)) => {
+                if !types.contains(&json!("null")) {
+                    types.push(json!("null"));
+                }
+            }
+            _ => {
+                // No type ($ref, allOf, ...): "this, or null".
+                let inner = std::mem::take(map);
+                map.insert("anyOf".into(), json!([Value::Object(inner), {"type": "null"}]));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_and_exclusive_bounds_become_2020_12() {
+        let mut doc = json!({"components": {"schemas": {
+            "a": {"type": "string", "nullable": true, "enum": ["x"]},
+            "b": {"$ref": "#/components/schemas/a", "nullable": true},
+            "c": {"type": "integer", "minimum": 1, "exclusiveMinimum": true,
+                  "maximum": 9, "exclusiveMaximum": false},
+            "d": {"type": "object", "example": {"nullable": true}}
+        }}});
+        openapi30(&mut doc);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["a"], json!({"type": ["string", "null"], "enum": ["x", null]}));
+        assert_eq!(
+            s["b"],
+            json!({"anyOf": [{"$ref": "#/components/schemas/a"}, {"type": "null"}]})
+        );
+        assert_eq!(s["c"], json!({"type": "integer", "exclusiveMinimum": 1, "maximum": 9}));
+        assert_eq!(s["d"]["example"], json!({"nullable": true}));
+    }
+}

@@ -1,0 +1,151 @@
+//! The plan: every scenario gauntlet will send, in a fixed order, free of secrets.
+//!
+//! A [`Scenario`] describes one request (path already encoded, query and headers as text) and
+//! what it is for. Credentials are described by [`AuthMode`], never held: the runner renders
+//! them at send time, and the reports render a redacted form.
+
+use serde_json::Value;
+
+use crate::openapi::Operation;
+
+/// Everything a run will send.
+#[derive(Debug)]
+pub struct Plan {
+    /// The operations under test, in document order.
+    pub operations: Vec<Operation>,
+    /// The scenarios, grouped by operation, in a stable order.
+    pub scenarios: Vec<Scenario>,
+    /// The seed the generated scenarios came from.
+    pub seed: u64,
+    /// Notes on what could not be planned (an operation with no valid value, say).
+    pub notes: Vec<String>,
+}
+
+/// What a scenario is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A valid request: it must be accepted.
+    Positive,
+    /// A request with exactly one thing broken: it must be rejected.
+    Negative {
+        /// What was broken: `path.id`, `body`, `auth`, ...
+        target: String,
+        /// The rule it breaks: `too-short`, `wrong-token`, ...
+        rule: String,
+    },
+    /// A hand-written case from a case file.
+    Case {
+        /// The case file it came from.
+        file: String,
+    },
+}
+
+impl Kind {
+    /// Whether this scenario broke the credentials.
+    pub fn is_auth_negative(&self) -> bool {
+        matches!(self, Kind::Negative { target, .. } if target == "auth")
+    }
+
+    /// `positive`, `negative` or `case`.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Kind::Positive => "positive",
+            Kind::Negative { .. } => "negative",
+            Kind::Case { .. } => "case",
+        }
+    }
+}
+
+/// How a request carries credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// The configured credentials, as the operation's security scheme wants them.
+    Valid,
+    /// No credentials at all.
+    Omit,
+    /// Credentials broken in one way.
+    Broken(AuthBreak),
+}
+
+/// The ways credentials are broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthBreak {
+    /// The header (or key) present but empty.
+    Empty,
+    /// The right secret under another scheme (`Bearer` for Basic, `Basic` for Bearer).
+    OtherScheme,
+    /// A Basic payload that is not base64.
+    NotBase64,
+    /// A Basic payload without the `:` between id and token.
+    NoColon,
+    /// The right id with a wrong token (or a wrong bearer token / API key).
+    WrongToken,
+    /// A wrong id with the right token.
+    WrongId,
+}
+
+impl AuthBreak {
+    /// The label part, e.g. `wrong-token`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthBreak::Empty => "empty",
+            AuthBreak::OtherScheme => "other-scheme",
+            AuthBreak::NotBase64 => "not-base64",
+            AuthBreak::NoColon => "no-colon",
+            AuthBreak::WrongToken => "wrong-token",
+            AuthBreak::WrongId => "wrong-id",
+        }
+    }
+}
+
+/// A request body, serialised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The `Content-Type` to send.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One request, with its path encoded and everything but credentials in place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestSpec {
+    /// HTTP method.
+    pub method: String,
+    /// Path relative to the base URL, segments percent-encoded (`/endpoints/sip/abc`).
+    pub path: String,
+    /// Query pairs, not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// Headers (names as written).
+    pub headers: Vec<(String, String)>,
+    /// Cookies.
+    pub cookies: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<Body>,
+    /// How credentials are sent.
+    pub auth: AuthMode,
+}
+
+/// What a case expects of the response, beyond the common checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// Acceptable statuses (any, when empty).
+    pub status: Vec<u16>,
+}
+
+/// One request of the plan and what it is for.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Index of its operation in [`Plan::operations`].
+    pub operation: usize,
+    /// Stable label within the operation, e.g. `negative/path.id/nil-uuid`.
+    pub label: String,
+    /// Positive, negative (what was broken) or a case.
+    pub kind: Kind,
+    /// The request.
+    pub request: RequestSpec,
+    /// A case's expectation.
+    pub expect: Option<Expectation>,
+    /// The values sent, for reports (`path.id` → value).
+    pub inputs: Vec<(String, Value)>,
+}

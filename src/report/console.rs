@@ -1,0 +1,172 @@
+//! The console report: a header, a live progress line, per-operation counts, each distinct
+//! failure once (with a `curl` line to reproduce it) and a summary.
+//!
+//! Colour goes through `anstream`, which drops it for `NO_COLOR` and for output that is not a
+//! terminal; the progress line is drawn only on a terminal.
+
+use std::io::{self, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::curl_line;
+use crate::plan::Plan;
+use crate::runner::{Progress, RunResult};
+
+const RED: Style = AnsiColor::Red.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// One distinct failure: the first scenario that showed it and how many more did.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Index of the first scenario with it.
+    pub first: usize,
+    /// The check (or `transport` for a request with no answer).
+    pub check: String,
+    /// The failure's title.
+    pub title: String,
+    /// Every scenario with it.
+    pub scenarios: Vec<usize>,
+}
+
+/// Groups failures by (operation, check, title), in plan order.
+pub fn group_failures(plan: &Plan, run: &RunResult) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: std::collections::HashMap<(usize, String, String), usize> = std::collections::HashMap::new();
+    for (i, (scenario, result)) in plan.scenarios.iter().zip(&run.results).enumerate() {
+        let mut keys: Vec<(String, String)> =
+            result.failures.iter().map(|f| (f.check.to_owned(), f.title.clone())).collect();
+        if let Some(e) = &result.error {
+            keys.push(("transport".into(), transport_title(&e.message)));
+        }
+        for (check, title) in keys {
+            let key = (scenario.operation, check.clone(), title.clone());
+            match index.get(&key) {
+                Some(&g) => groups[g].scenarios.push(i),
+                None => {
+                    index.insert(key, groups.len());
+                    groups.push(Group { first: i, check, title, scenarios: vec![i] });
+                }
+            }
+        }
+    }
+    groups
+}
+
+fn transport_title(message: &str) -> String {
+    message.to_owned()
+}
+
+/// Writes the console report.
+pub struct Console<W: anstream::stream::RawStream> {
+    out: anstream::AutoStream<W>,
+    progress: bool,
+}
+
+impl Console<io::Stdout> {
+    /// A console on standard output; progress is drawn on standard error when it is a terminal.
+    pub fn stdout() -> Self {
+        Console { out: anstream::AutoStream::auto(io::stdout()), progress: io::stderr().is_terminal() }
+    }
+}
+
+impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W> {
+    /// A console writing to `w` (colour only if `w` is a terminal and `NO_COLOR` is unset;
+    /// never a progress line).
+    pub fn new(w: W) -> Self {
+        Console { out: anstream::AutoStream::auto(w), progress: false }
+    }
+
+    /// The first line: what is tested, against what.
+    pub fn header(&mut self, line: &str) -> io::Result<()> {
+        writeln!(self.out, "{BOLD}gauntlet{BOLD:#} {line}")
+    }
+
+    /// A note (warning) line.
+    pub fn note(&mut self, line: &str) -> io::Result<()> {
+        writeln!(self.out, "{YELLOW}note:{YELLOW:#} {line}")
+    }
+
+    /// Redraws the progress line (terminal only).
+    pub fn progress(&mut self, p: Progress) {
+        if !self.progress || (p.done % 64 != 0 && p.done != p.total) {
+            return;
+        }
+        let mut err = anstream::stderr();
+        let _ = write!(err, "\r{DIM}  {}/{} scenarios · {} failing{DIM:#}\x1b[K", p.done, p.total, p.failed);
+        if p.done == p.total {
+            let _ = write!(err, "\r\x1b[K");
+        }
+        let _ = err.flush();
+    }
+
+    /// Per-operation counts, each distinct failure, and the summary line.
+    pub fn report(&mut self, plan: &Plan, run: &RunResult, base_url: &str, has_credentials: bool, junit: Option<&str>) -> io::Result<()> {
+        let out = &mut self.out;
+        for (index, op) in plan.operations.iter().enumerate() {
+            let (mut total, mut failed) = (0, 0);
+            for (s, r) in plan.scenarios.iter().zip(&run.results) {
+                if s.operation == index {
+                    total += 1;
+                    failed += usize::from(!r.passed());
+                }
+            }
+            if total == 0 {
+                continue;
+            }
+            let (mark, style) = if failed == 0 { ("✔", GREEN) } else { ("✘", RED) };
+            writeln!(out, "  {style}{mark}{style:#} {:<40} {DIM}{}{DIM:#}  {total} scenarios, {failed} failed", op.id, op.title())?;
+        }
+        let groups = group_failures(plan, run);
+        if !groups.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{BOLD}Failures{BOLD:#} ({} distinct)", groups.len())?;
+        }
+        for group in &groups {
+            let scenario = &plan.scenarios[group.first];
+            let result = &run.results[group.first];
+            let op = &plan.operations[scenario.operation];
+            let more = match group.scenarios.len() {
+                1 => String::new(),
+                n => format!(" (and {} more scenarios)", n - 1),
+            };
+            writeln!(out)?;
+            writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", group.check, op.id, scenario.label)?;
+            writeln!(out, "  {}", group.title)?;
+            if let Some(f) = result.failures.iter().find(|f| f.check == group.check) {
+                let actual = match result.status {
+                    Some(s) => format!("{s}"),
+                    None => "no response".into(),
+                };
+                writeln!(out, "  {DIM}expected:{DIM:#} {}", f.expected)?;
+                writeln!(out, "  {DIM}actual:{DIM:#}   status {actual}")?;
+                for line in f.details.iter().take(12) {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+            if !scenario.inputs.is_empty() {
+                let inputs: Vec<String> = scenario.inputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                writeln!(out, "  {DIM}input:{DIM:#}    {}", crate::schema::truncate(&inputs.join(" "), 200))?;
+            }
+            if let Some(excerpt) = &result.excerpt {
+                writeln!(out, "  {DIM}body:{DIM:#}     {excerpt}")?;
+            }
+            writeln!(out, "  {DIM}reproduce:{DIM:#} {}", curl_line(base_url, op, scenario, has_credentials))?;
+        }
+        let total = plan.scenarios.len();
+        let errors = run.results.iter().filter(|r| r.error.is_some()).count();
+        let failed = run.results.iter().filter(|r| r.error.is_none() && !r.failures.is_empty()).count();
+        let secs = run.elapsed.as_secs_f64();
+        let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
+        writeln!(out)?;
+        let (style, verdict) = if failed + errors == 0 { (GREEN, "PASS") } else { (RED, "FAIL") };
+        write!(out, "{style}{verdict}{style:#} {total} scenarios: {} passed, {failed} failed, {errors} errors", total - failed - errors)?;
+        write!(out, " in {secs:.2}s ({rate:.0} req/s) · seed {}", plan.seed)?;
+        match junit {
+            Some(path) => writeln!(out, " · JUnit: {path}"),
+            None => writeln!(out),
+        }
+    }
+}

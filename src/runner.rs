@@ -1,0 +1,294 @@
+//! Sending the plan: bounded concurrency, an optional rate limit, per-request timeouts, a cap
+//! on body size, no redirects, and the checks run on each response as it arrives.
+//!
+//! The runner keeps, per scenario, a small result (status, failures, a redacted excerpt when
+//! something failed); it never keeps passing bodies, so memory stays flat as runs grow.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Mutex, mpsc};
+
+use crate::checks::{self, Failure};
+use crate::credentials::{Credentials, Placement};
+use crate::error::{Error, Result};
+use crate::exchange::{Exchange, Response, TransportError, TransportKind};
+use crate::plan::{Plan, Scenario};
+use crate::schema::Validators;
+
+/// How the plan is sent.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Base URL, path prefix included, without a trailing `/`.
+    pub base_url: String,
+    /// The secrets.
+    pub credentials: Credentials,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests per second across the run, if limited.
+    pub rate_limit: Option<f64>,
+    /// Time allowed for a whole exchange (connect to last body byte).
+    pub timeout: Duration,
+    /// Largest body read, in bytes; a larger one fails its scenario.
+    pub max_body: usize,
+    /// Checks to run (all when `None`).
+    pub checks: Option<Vec<String>>,
+}
+
+/// What happened to one scenario.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioResult {
+    /// Time the exchange took.
+    pub elapsed: Duration,
+    /// The status, when a response came.
+    pub status: Option<u16>,
+    /// The checks that failed.
+    pub failures: Vec<Failure>,
+    /// The transport error, when no usable response came.
+    pub error: Option<TransportError>,
+    /// A short, redacted excerpt of the body (kept only when something failed).
+    pub excerpt: Option<String>,
+}
+
+impl ScenarioResult {
+    /// Whether everything passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.error.is_none()
+    }
+}
+
+/// The results of a run, aligned with the plan's scenarios.
+#[derive(Debug)]
+pub struct RunResult {
+    /// One result per scenario, in plan order.
+    pub results: Vec<ScenarioResult>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+/// Live counts for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Scenarios finished.
+    pub done: usize,
+    /// Scenarios in the plan.
+    pub total: usize,
+    /// Scenarios that failed or errored so far.
+    pub failed: usize,
+}
+
+struct Shared {
+    plan: Arc<Plan>,
+    validators: Arc<Validators>,
+    config: RunConfig,
+    client: reqwest::Client,
+    next: AtomicUsize,
+    limiter: Option<Mutex<tokio::time::Interval>>,
+}
+
+/// Builds the HTTP client: no redirects, no proxies, decoding on, keep-alive pool.
+pub fn client(config: &RunConfig) -> Result<reqwest::Client> {
+    // reqwest is built without a bundled crypto provider; ring is ours (fast to build).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .timeout(config.timeout)
+        .connect_timeout(config.timeout)
+        .pool_max_idle_per_host(config.concurrency.max(1))
+        .user_agent(concat!("gauntlet/", env!("CARGO_PKG_VERSION")))
+        .gzip(true)
+        .deflate(true)
+        .brotli(true)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Sends every scenario of `plan` and checks each response. `progress` is called from the
+/// collecting task as results arrive.
+pub async fn run(
+    plan: Arc<Plan>,
+    validators: Arc<Validators>,
+    config: RunConfig,
+    mut progress: impl FnMut(Progress),
+) -> Result<RunResult> {
+    let client = client(&config)?;
+    let total = plan.scenarios.len();
+    let limiter = config.rate_limit.filter(|r| *r > 0.0).map(|rate| {
+        let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Mutex::new(interval)
+    });
+    let workers = config.concurrency.clamp(1, total.max(1));
+    let shared = Arc::new(Shared { plan, validators, config, client, next: AtomicUsize::new(0), limiter });
+    let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
+    let started = Instant::now();
+    for _ in 0..workers {
+        let shared = Arc::clone(&shared);
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let index = shared.next.fetch_add(1, Ordering::Relaxed);
+                let Some(scenario) = shared.plan.scenarios.get(index) else { break };
+                if let Some(limiter) = &shared.limiter {
+                    limiter.lock().await.tick().await;
+                }
+                let result = execute(&shared, scenario).await;
+                if tx.send((index, result)).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
+    let mut results = vec![ScenarioResult::default(); total];
+    let mut state = Progress { done: 0, total, failed: 0 };
+    while let Some((index, result)) = rx.recv().await {
+        state.done += 1;
+        state.failed += usize::from(!result.passed());
+        results[index] = result;
+        progress(state);
+    }
+    let elapsed = started.elapsed();
+    let connect_errors = results
+        .iter()
+        .filter(|r| r.error.as_ref().is_some_and(|e| e.kind == TransportKind::Connect))
+        .count();
+    if total > 0 && connect_errors == total {
+        let message = results[0].error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+        return Err(Error::Unreachable { base_url: shared.config.base_url.clone(), message });
+    }
+    Ok(RunResult { results, elapsed })
+}
+
+async fn execute(shared: &Shared, scenario: &Scenario) -> ScenarioResult {
+    let exchange = send(shared, scenario).await;
+    let mut result = ScenarioResult { elapsed: exchange.elapsed, ..Default::default() };
+    let response = match exchange.outcome {
+        Ok(response) => response,
+        Err(error) => {
+            result.error = Some(error);
+            return result;
+        }
+    };
+    let operation = &shared.plan.operations[scenario.operation];
+    let ctx = checks::Context {
+        operation,
+        scenario,
+        response: &response,
+        validators: &shared.validators,
+        has_credentials: operation.auth.first().is_some_and(|s| shared.config.credentials.covers(s)),
+    };
+    result.status = Some(response.status);
+    result.failures = checks::run(&ctx, shared.config.checks.as_deref());
+    if !result.failures.is_empty() {
+        let credentials = &shared.config.credentials;
+        result.excerpt = Some(credentials.redact(&checks::excerpt(&response.body, 300)));
+        for failure in &mut result.failures {
+            for line in &mut failure.details {
+                *line = credentials.redact(line);
+            }
+        }
+    }
+    result
+}
+
+/// Sends one scenario and reads its response (capped), within the timeout.
+async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
+    let started = Instant::now();
+    let config = &shared_client.config;
+    let fut = async {
+        let request = build(shared_client, scenario)?;
+        let mut response = shared_client.client.execute(request).await.map_err(|e| transport(config, &e))?;
+        let status = response.status().as_u16();
+        let content_type =
+            response.headers().get(reqwest::header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport(config, &e))? {
+            if body.len() + chunk.len() > config.max_body {
+                return Err(TransportError {
+                    kind: TransportKind::BodyTooLarge,
+                    message: format!("response body exceeds the cap of {} bytes (status {status})", config.max_body),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response { status, content_type, body })
+    };
+    let outcome = match tokio::time::timeout(config.timeout, fut).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(TransportError {
+            kind: TransportKind::Timeout,
+            message: format!("no complete response within {:?}", config.timeout),
+        }),
+    };
+    Exchange { outcome, elapsed: started.elapsed() }
+}
+
+fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, TransportError> {
+    let config = &shared.config;
+    let spec = &scenario.request;
+    let invalid = |m: String| TransportError { kind: TransportKind::Other, message: m };
+    let mut url = reqwest::Url::parse(&format!("{}{}", config.base_url, spec.path))
+        .map_err(|e| invalid(format!("cannot form a URL from {}{}: {e}", config.base_url, spec.path)))?;
+    let mut headers = spec.headers.clone();
+    let mut cookies = spec.cookies.clone();
+    let mut query = spec.query.clone();
+    let operation = &shared.plan.operations[scenario.operation];
+    for (i, scheme) in operation.auth.iter().enumerate() {
+        // Only the first scheme is broken; the others stay valid.
+        let mode = if i == 0 { spec.auth } else { crate::plan::AuthMode::Valid };
+        match config.credentials.render(scheme, mode) {
+            Some(Placement::Header(n, v)) => headers.push((n, v)),
+            Some(Placement::Query(n, v)) => query.push((n, v)),
+            Some(Placement::Cookie(n, v)) => cookies.push((n, v)),
+            None => {}
+        }
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    let method = reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+    let mut builder = shared.client.request(method, url);
+    for (name, value) in &headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if !cookies.is_empty() {
+        let joined: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        builder = builder.header(reqwest::header::COOKIE, joined.join("; "));
+    }
+    if let Some(body) = &spec.body {
+        builder = builder.header(reqwest::header::CONTENT_TYPE, body.content_type.as_str()).body(body.bytes.clone());
+    }
+    builder.build().map_err(|e| invalid(config.credentials.redact(&chain(&e))))
+}
+
+fn transport(config: &RunConfig, e: &reqwest::Error) -> TransportError {
+    let kind = if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_connect() {
+        TransportKind::Connect
+    } else {
+        TransportKind::Other
+    };
+    TransportError { kind, message: config.credentials.redact(&chain(e)) }
+}
+
+/// An error and its sources on one line, without the URL reqwest puts in front.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        let text = err.to_string();
+        let text = match text.find(" for url (") {
+            Some(i) => text[..i].to_owned(),
+            None => text,
+        };
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        current = err.source();
+    }
+    parts.join(": ")
+}
