@@ -87,7 +87,7 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>> {
 pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
     let err = |message: String| Error::Case { path: path.to_owned(), message };
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
-    let file: CaseFile = serde_saphyr::from_str(&text).map_err(|e| err(one_line(&e.to_string())))?;
+    let file: CaseFile = crate::openapi::parse_yaml(&text).map_err(|e| err(one_line(&e.to_string())))?;
     let Some(index) = operations.iter().position(|o| o.id == file.operation) else {
         return Err(err(format!("operation: unknown operation '{}'", file.operation)));
     };

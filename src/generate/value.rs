@@ -127,6 +127,9 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         if let Some(s) = self.formatted(format) {
             return s;
         }
+        if let Some(regex) = map.get("pattern").and_then(Value::as_str).and_then(pattern_generator) {
+            return self.rng.sample::<String, _>(&regex);
+        }
         let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(1) as usize;
         let max = map.get("maxLength").and_then(Value::as_u64).map_or(min.max(12), |m| m as usize);
         let len = if min > max { min } else { self.rng.random_range(min..=max.min(min + 24)) };
@@ -227,6 +230,21 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         }
         Some(Value::Object(out))
     }
+}
+
+/// A generator of strings matching `pattern` (ASCII classes, as ECMA-262 reads `\\d` and
+/// `\\w`; the outer `^`/`$` anchors dropped), or `None` when the pattern is beyond it.
+fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
+    let mut core = pattern.strip_prefix('^').unwrap_or(pattern);
+    if core.ends_with('$') && !core.ends_with("\\$") {
+        core = &core[..core.len() - 1];
+    }
+    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(core);
+    let hir = match ascii {
+        Ok(hir) => hir,
+        Err(_) => regex_syntax::ParserBuilder::new().build().parse(core).ok()?,
+    };
+    rand_regex::Regex::with_hir(hir, 8).ok()
 }
 
 /// The numeric bounds of a schema, defaulting to a modest range.

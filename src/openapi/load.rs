@@ -37,8 +37,9 @@ pub fn load(path: &Path) -> Result<Spec> {
     let mut doc = parse(path, &text)?;
     let version = version(path, &doc)?;
     check_refs(path, &doc)?;
-    if version == Version::V30 {
-        normalize::openapi30(&mut doc);
+    match version {
+        Version::V30 => normalize::openapi30(&mut doc),
+        Version::V31 => normalize::openapi31(&mut doc),
     }
     let title = doc
         .pointer("/info/title")
@@ -56,8 +57,15 @@ fn parse(path: &Path, text: &str) -> Result<Value> {
     if is_json {
         return serde_json::from_str(text).map_err(|e| syntax(format!("invalid JSON: {e}")));
     }
-    serde_saphyr::from_str::<Value>(text)
-        .map_err(|e| syntax(format!("invalid YAML: {}", first_line(&e.to_string()))))
+    parse_yaml::<Value>(text).map_err(|e| syntax(format!("invalid YAML: {}", first_line(&e.to_string()))))
+}
+
+/// Parses YAML 1.2 (only `true`/`false` are booleans: `y`, `on` and `no` stay strings, as
+/// they must in `required: [x, y]`), with duplicate keys an error and alias expansion bounded.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    serde_saphyr::from_str_with_options(text, options)
 }
 
 fn first_line(message: &str) -> String {

@@ -11,7 +11,7 @@ mod normalize;
 mod pointer;
 
 pub use build::operations;
-pub use load::{Spec, Version, load};
+pub use load::{Spec, Version, load, parse_yaml};
 pub use model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
     SecurityScheme, StatusKey,

@@ -12,11 +12,21 @@ const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", 
 
 /// Normalises every schema-like object in a 3.0 document (iteratively: deep specs are fine).
 pub fn openapi30(doc: &mut Value) {
+    walk(doc, schema30);
+}
+
+/// Fixes the habits that make a 3.1 schema uncompilable: boolean
+/// `exclusiveMinimum`/`exclusiveMaximum` (3.0's), `$recursiveRef` (2019-09's). (`nullable` means nothing in 3.1 and is left alone.)
+pub fn openapi31(doc: &mut Value) {
+    walk(doc, exclusive_bounds);
+}
+
+fn walk(doc: &mut Value, rewrite: fn(&mut Map<String, Value>)) {
     let mut stack: Vec<&mut Value> = vec![doc];
     while let Some(value) = stack.pop() {
         match value {
             Value::Object(map) => {
-                schema30(map);
+                rewrite(map);
                 for (key, child) in map.iter_mut() {
                     if !DATA_KEYS.contains(&key.as_str()) && (child.is_object() || child.is_array())
                     {
@@ -34,6 +44,20 @@ pub fn openapi30(doc: &mut Value) {
 
 /// Rewrites one object if it uses the 3.0 dialect.
 fn schema30(map: &mut Map<String, Value>) {
+    exclusive_bounds(map);
+    nullable(map);
+}
+
+fn exclusive_bounds(map: &mut Map<String, Value>) {
+    // Draft 2019-09's recursion keywords mean nothing in 2020-12, and `"#"` would name the
+    // whole OpenAPI document: drop them (the spot accepts anything rather than failing to
+    // compile).
+    if map.get("$recursiveAnchor").is_some_and(Value::is_boolean) {
+        map.remove("$recursiveAnchor");
+    }
+    if map.get("$recursiveRef").is_some_and(Value::is_string) {
+        map.remove("$recursiveRef");
+    }
     for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if let Some(Value::Bool(exclusive)) = map.get(flag) {
             if *exclusive && let Some(limit) = map.remove(bound) {
@@ -43,6 +67,9 @@ fn schema30(map: &mut Map<String, Value>) {
             }
         }
     }
+}
+
+fn nullable(map: &mut Map<String, Value>) {
     if let Some(Value::Bool(nullable)) = map.get("nullable") {
         let nullable = *nullable;
         map.remove("nullable");
