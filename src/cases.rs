@@ -74,7 +74,8 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>> {
     if path.is_file() {
         return Ok(vec![path.to_owned()]);
     }
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let entries =
+        std::fs::read_dir(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
@@ -86,8 +87,10 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>> {
 /// Reads one case file into scenarios for `operations`.
 pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
     let err = |message: String| Error::Case { path: path.to_owned(), message };
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
-    let file: CaseFile = crate::openapi::parse_yaml(&text).map_err(|e| err(one_line(&e.to_string())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let file: CaseFile =
+        crate::openapi::parse_yaml(&text).map_err(|e| err(one_line(&e.to_string())))?;
     let Some(index) = operations.iter().position(|o| o.id == file.operation) else {
         return Err(err(format!("operation: unknown operation '{}'", file.operation)));
     };
@@ -99,33 +102,55 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
         let mut inputs = Vec::new();
         for (name, value) in &case.path {
             if !op.parameters.iter().any(|p| p.location == Location::Path && &p.name == name) {
-                return Err(err(format!("{}: unknown path parameter of {}", key(&format!("path.{name}")), op.id)));
+                return Err(err(format!(
+                    "{}: unknown path parameter of {}",
+                    key(&format!("path.{name}")),
+                    op.id
+                )));
             }
-            let text = interpolate(&primitive_text(value)).map_err(|m| err(format!("{}: {m}", key(&format!("path.{name}")))))?;
+            let text = interpolate(&primitive_text(value))
+                .map_err(|m| err(format!("{}: {m}", key(&format!("path.{name}")))))?;
             path_text = path_text.replace(&format!("{{{name}}}"), &encode_segment(&text));
             inputs.push((format!("path.{name}"), Value::String(text)));
         }
-        if let Some(missing) = op.parameters.iter().find(|p| p.location == Location::Path && !case.path.contains_key(&p.name)) {
-            return Err(err(format!("{}: path parameter '{}' is required", key("path"), missing.name)));
+        if let Some(missing) = op
+            .parameters
+            .iter()
+            .find(|p| p.location == Location::Path && !case.path.contains_key(&p.name))
+        {
+            return Err(err(format!(
+                "{}: path parameter '{}' is required",
+                key("path"),
+                missing.name
+            )));
         }
         let mut query = Vec::new();
         for (name, value) in &case.query {
             if !op.parameters.iter().any(|p| p.location == Location::Query && &p.name == name) {
-                return Err(err(format!("{}: unknown query parameter of {}", key(&format!("query.{name}")), op.id)));
+                return Err(err(format!(
+                    "{}: unknown query parameter of {}",
+                    key(&format!("query.{name}")),
+                    op.id
+                )));
             }
-            let text = interpolate(&primitive_text(value)).map_err(|m| err(format!("{}: {m}", key(&format!("query.{name}")))))?;
+            let text = interpolate(&primitive_text(value))
+                .map_err(|m| err(format!("{}: {m}", key(&format!("query.{name}")))))?;
             query.push((name.clone(), text));
         }
         let mut headers = Vec::new();
         for (name, value) in &case.headers {
-            let text = interpolate(&primitive_text(value)).map_err(|m| err(format!("{}: {m}", key(&format!("headers.{name}")))))?;
+            let text = interpolate(&primitive_text(value))
+                .map_err(|m| err(format!("{}: {m}", key(&format!("headers.{name}")))))?;
             headers.push((name.clone(), text));
         }
         let body = match &case.body {
             None => None,
             Some(v) => {
                 let v = interpolate_value(v).map_err(|m| err(format!("{}: {m}", key("body"))))?;
-                Some(Body { content_type: "application/json".into(), bytes: serde_json::to_vec(&v).unwrap_or_default() })
+                Some(Body {
+                    content_type: "application/json".into(),
+                    bytes: serde_json::to_vec(&v).unwrap_or_default(),
+                })
             }
         };
         let status = match case.expect.and_then(|e| e.status) {
@@ -173,7 +198,8 @@ pub fn interpolate(text: &str) -> std::result::Result<String, String> {
         let after = &rest[start + 2..];
         let end = after.find('}').ok_or_else(|| format!("unclosed '${{' in '{text}'"))?;
         let name = &after[..end];
-        let value = std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))?;
+        let value =
+            std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))?;
         out.push_str(&value);
         rest = &after[end + 1..];
     }
@@ -184,9 +210,13 @@ pub fn interpolate(text: &str) -> std::result::Result<String, String> {
 fn interpolate_value(value: &Value) -> std::result::Result<Value, String> {
     Ok(match value {
         Value::String(s) => Value::String(interpolate(s)?),
-        Value::Array(items) => Value::Array(items.iter().map(interpolate_value).collect::<std::result::Result<_, _>>()?),
+        Value::Array(items) => Value::Array(
+            items.iter().map(interpolate_value).collect::<std::result::Result<_, _>>()?,
+        ),
         Value::Object(map) => Value::Object(
-            map.iter().map(|(k, v)| Ok((k.clone(), interpolate_value(v)?))).collect::<std::result::Result<_, String>>()?,
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), interpolate_value(v)?)))
+                .collect::<std::result::Result<_, String>>()?,
         ),
         other => other.clone(),
     })
@@ -201,6 +231,10 @@ mod tests {
         // SAFETY-free: PATH is always set in a test process.
         let path = std::env::var("PATH").unwrap();
         assert_eq!(interpolate("a${PATH}b").unwrap(), format!("a{path}b"));
-        assert!(interpolate("${GAUNTLET_SURELY_UNSET_VAR}").unwrap_err().contains("GAUNTLET_SURELY_UNSET_VAR"));
+        assert!(
+            interpolate("${GAUNTLET_SURELY_UNSET_VAR}")
+                .unwrap_err()
+                .contains("GAUNTLET_SURELY_UNSET_VAR")
+        );
     }
 }

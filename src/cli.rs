@@ -103,7 +103,8 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
         }
         Duration::from_secs_f64(secs)
     } else {
-        humantime::parse_duration(text).map_err(|e| format!("'{text}' is not a duration ({e}); try 2s, 500ms or 1.5"))?
+        humantime::parse_duration(text)
+            .map_err(|e| format!("'{text}' is not a duration ({e}); try 2s, 500ms or 1.5"))?
     };
     if d.is_zero() {
         return Err("must be more than zero".into());
@@ -142,7 +143,12 @@ pub fn main() -> i32 {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(anstream::stderr(), "{}error:{} {e}", anstyle::AnsiColor::Red.on_default().bold(), anstyle::Reset);
+            let _ = writeln!(
+                anstream::stderr(),
+                "{}error:{} {e}",
+                anstyle::AnsiColor::Red.on_default().bold(),
+                anstyle::Reset
+            );
             e.exit_code()
         }
     }
@@ -160,12 +166,18 @@ pub fn run(args: RunArgs) -> Result<i32> {
         (Some(url), _) => check_base_url(url)?,
         (None, true) => "http://127.0.0.1:8080".to_owned(),
         (None, false) => {
-            return Err(Error::flag("--base-url", "required (or set GAUNTLET_BASE_URL): the URL of the server to test"));
+            return Err(Error::flag(
+                "--base-url",
+                "required (or set GAUNTLET_BASE_URL): the URL of the server to test",
+            ));
         }
     };
-    let (plan, validators) = build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
+    let (plan, validators) =
+        build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
     let mut console = Console::stdout();
-    let has_credentials = credentials.basic.is_some() || credentials.bearer.is_some() || credentials.api_key.is_some();
+    let has_credentials = credentials.basic.is_some()
+        || credentials.bearer.is_some()
+        || credentials.api_key.is_some();
     if args.dry_run {
         return dry_run(&plan, &base_url, has_credentials, &validators);
     }
@@ -182,7 +194,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
     for note in notes(&plan, &validators) {
         console.note(&note).map_err(io)?;
     }
-    if let Some(op) = plan.operations.iter().find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s))) {
+    if let Some(op) = plan
+        .operations
+        .iter()
+        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s)))
+    {
         console
             .note(&format!("no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped", op.id))
             .map_err(io)?;
@@ -201,7 +217,10 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .enable_all()
         .build()
         .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
-    let result = runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| console.progress(p)))?;
+    let result =
+        runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| {
+            console.progress(p)
+        }))?;
     let info = RunInfo {
         spec: args.spec.display().to_string(),
         title: spec.title.clone(),
@@ -209,7 +228,8 @@ pub fn run(args: RunArgs) -> Result<i32> {
         has_credentials,
         started,
     };
-    report::write_junit(&mut junit, &plan, &result, &info).map_err(|source| Error::Report { path: args.junit.clone(), source })?;
+    report::write_junit(&mut junit, &plan, &result, &info)
+        .map_err(|source| Error::Report { path: args.junit.clone(), source })?;
     let junit_name = args.junit.display().to_string();
     console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
     let violated = result.results.iter().any(|r| !r.passed());
@@ -226,22 +246,33 @@ fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
         .map(|id| {
             all.iter().position(|o| &o.id == id).ok_or_else(|| {
                 let known: Vec<&str> = all.iter().take(10).map(|o| o.id.as_str()).collect();
-                Error::flag("--operation", format!("unknown operation '{id}' (known: {}{})", known.join(", "), if all.len() > 10 { ", ..." } else { "" }))
+                Error::flag(
+                    "--operation",
+                    format!(
+                        "unknown operation '{id}' (known: {}{})",
+                        known.join(", "),
+                        if all.len() > 10 { ", ..." } else { "" }
+                    ),
+                )
             })
         })
         .collect()
 }
 
 fn credentials_from(args: &RunArgs) -> Result<Credentials> {
-    let basic = match &args.user {
-        None => None,
-        Some(user) => Some(credentials::Credentials::parse_user(user).ok_or_else(|| Error::flag("--user", "expected ID:TOKEN (the value is not shown)"))?),
-    };
+    let basic =
+        match &args.user {
+            None => None,
+            Some(user) => Some(credentials::Credentials::parse_user(user).ok_or_else(|| {
+                Error::flag("--user", "expected ID:TOKEN (the value is not shown)")
+            })?),
+        };
     Ok(Credentials { basic, bearer: args.bearer.clone(), api_key: args.api_key.clone() })
 }
 
 fn check_base_url(url: &str) -> Result<String> {
-    let parsed = url::Url::parse(url).map_err(|e| Error::flag("--base-url", format!("'{url}' is not a URL: {e}")))?;
+    let parsed = url::Url::parse(url)
+        .map_err(|e| Error::flag("--base-url", format!("'{url}' is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(Error::flag("--base-url", format!("'{url}' is not an http or https URL")));
     }
@@ -261,13 +292,25 @@ pub fn build_plan(
     let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
     let mut pointers: Vec<&str> = Vec::new();
     for op in &operations {
-        pointers.extend(op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()));
-        for media in op.request_body.iter().flat_map(|b| &b.content).chain(op.responses.iter().flat_map(|r| &r.content)) {
+        pointers.extend(
+            op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()),
+        );
+        for media in op
+            .request_body
+            .iter()
+            .flat_map(|b| &b.content)
+            .chain(op.responses.iter().flat_map(|r| &r.content))
+        {
             pointers.extend(media.schema.as_ref().map(|s| s.pointer.as_str()));
         }
     }
     let validators = Validators::compile(&spec.doc, pointers);
-    let generator = Generator::new(&spec.doc, &validators, all_ops.iter().map(|o| o.path.clone()), max_examples);
+    let generator = Generator::new(
+        &spec.doc,
+        &validators,
+        all_ops.iter().map(|o| o.path.clone()),
+        max_examples,
+    );
     let mut scenarios = Vec::new();
     let mut notes = Vec::new();
     let mut per_op: Vec<Vec<crate::plan::Scenario>> = Vec::new();
@@ -283,7 +326,10 @@ pub fn build_plan(
         let mut files = Vec::new();
         for p in case_paths {
             if !p.exists() {
-                return Err(Error::flag("--cases", format!("{}: no such file or folder", p.display())));
+                return Err(Error::flag(
+                    "--cases",
+                    format!("{}: no such file or folder", p.display()),
+                ));
             }
             files.extend(cases::files(p)?);
         }
@@ -292,8 +338,13 @@ pub fn build_plan(
     for file in case_files {
         let loaded = match cases::load(&file, all_ops) {
             Ok(loaded) => loaded,
-            Err(Error::Case { message, .. }) if !strict && message.starts_with("operation: unknown operation") => {
-                notes.push(format!("{}: skipped, its operation is not in this spec", file.display()));
+            Err(Error::Case { message, .. })
+                if !strict && message.starts_with("operation: unknown operation") =>
+            {
+                notes.push(format!(
+                    "{}: skipped, its operation is not in this spec",
+                    file.display()
+                ));
                 continue;
             }
             Err(e) => return Err(e),
@@ -313,20 +364,44 @@ pub fn build_plan(
 
 fn notes(plan: &Plan, validators: &Validators) -> Vec<String> {
     let mut out = plan.notes.clone();
-    out.extend(validators.warnings.iter().map(|(p, m)| format!("schema {p} not compiled, its checks are skipped: {}", crate::schema::truncate(m, 200))));
+    out.extend(validators.warnings.iter().map(|(p, m)| {
+        format!(
+            "schema {p} not compiled, its checks are skipped: {}",
+            crate::schema::truncate(m, 200)
+        )
+    }));
     out
 }
 
-fn dry_run(plan: &Plan, base_url: &str, has_credentials: bool, validators: &Validators) -> Result<i32> {
+fn dry_run(
+    plan: &Plan,
+    base_url: &str,
+    has_credentials: bool,
+    validators: &Validators,
+) -> Result<i32> {
     let mut out = anstream::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
-    writeln!(out, "gauntlet dry run: {} operations, {} scenarios, seed {} (nothing is sent)", plan.operations.len(), plan.scenarios.len(), plan.seed).map_err(io)?;
+    writeln!(
+        out,
+        "gauntlet dry run: {} operations, {} scenarios, seed {} (nothing is sent)",
+        plan.operations.len(),
+        plan.scenarios.len(),
+        plan.seed
+    )
+    .map_err(io)?;
     for note in notes(plan, validators) {
         writeln!(out, "note: {note}").map_err(io)?;
     }
     for scenario in &plan.scenarios {
         let op = &plan.operations[scenario.operation];
-        writeln!(out, "{} {}\n  {}", op.id, scenario.label, report::curl_line(base_url, op, scenario, has_credentials)).map_err(io)?;
+        writeln!(
+            out,
+            "{} {}\n  {}",
+            op.id,
+            scenario.label,
+            report::curl_line(base_url, op, scenario, has_credentials)
+        )
+        .map_err(io)?;
     }
     Ok(EXIT_OK)
 }
@@ -341,7 +416,8 @@ fn open_report(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
 }
 
 fn random_seed() -> u64 {
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos =
+        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     // Mix in the process id so two runs started together differ; keep it readable.
     ((nanos as u64) ^ (u64::from(std::process::id()) << 32)) % 1_000_000_000
 }

@@ -73,18 +73,28 @@ impl Credentials {
         let header = |v: String| Some(Placement::Header("Authorization".into(), v));
         match scheme {
             SecurityScheme::Basic => {
-                let (id, token) = self.basic.clone().unwrap_or((PLACEHOLDER.into(), PLACEHOLDER.into()));
+                let (id, token) =
+                    self.basic.clone().unwrap_or((PLACEHOLDER.into(), PLACEHOLDER.into()));
                 let b64 = |s: &str| STANDARD.encode(s);
                 match mode {
                     AuthMode::Omit => None,
-                    AuthMode::Valid => self.basic.as_ref().and_then(|_| header(format!("Basic {}", b64(&format!("{id}:{token}"))))),
+                    AuthMode::Valid => self
+                        .basic
+                        .as_ref()
+                        .and_then(|_| header(format!("Basic {}", b64(&format!("{id}:{token}"))))),
                     AuthMode::Broken(b) => header(match b {
                         AuthBreak::Empty => String::new(),
-                        AuthBreak::OtherScheme => format!("Bearer {}", b64(&format!("{id}:{token}"))),
+                        AuthBreak::OtherScheme => {
+                            format!("Bearer {}", b64(&format!("{id}:{token}")))
+                        }
                         AuthBreak::NotBase64 => "Basic !!not-base64!!".into(),
                         AuthBreak::NoColon => format!("Basic {}", b64(&id)),
-                        AuthBreak::WrongToken => format!("Basic {}", b64(&format!("{id}:{WRONG_TOKEN}"))),
-                        AuthBreak::WrongId => format!("Basic {}", b64(&format!("{WRONG_ID}:{token}"))),
+                        AuthBreak::WrongToken => {
+                            format!("Basic {}", b64(&format!("{id}:{WRONG_TOKEN}")))
+                        }
+                        AuthBreak::WrongId => {
+                            format!("Basic {}", b64(&format!("{WRONG_ID}:{token}")))
+                        }
                     }),
                 }
             }
@@ -95,7 +105,9 @@ impl Credentials {
                     AuthMode::Valid => token.and_then(|t| header(format!("Bearer {t}"))),
                     AuthMode::Broken(b) => header(match b {
                         AuthBreak::Empty => String::new(),
-                        AuthBreak::OtherScheme => format!("Basic {}", token.unwrap_or(PLACEHOLDER.into())),
+                        AuthBreak::OtherScheme => {
+                            format!("Basic {}", token.unwrap_or(PLACEHOLDER.into()))
+                        }
                         _ => format!("Bearer {WRONG_TOKEN}"),
                     }),
                 }
@@ -142,20 +154,33 @@ impl Credentials {
 /// `curl` arguments that reproduce `mode` for `scheme` without holding a secret: they read
 /// `$GAUNTLET_USER`, `$GAUNTLET_BEARER` or `$GAUNTLET_API_KEY` from the environment.
 /// Query-string keys come back as `Placement::Query` for the caller to put in the URL.
-pub fn curl_form(scheme: &SecurityScheme, mode: AuthMode, has_credentials: bool) -> Option<Placement> {
+pub fn curl_form(
+    scheme: &SecurityScheme,
+    mode: AuthMode,
+    has_credentials: bool,
+) -> Option<Placement> {
     let user = if has_credentials { "$GAUNTLET_USER" } else { "gauntlet:gauntlet" };
     let header = |v: String| Some(Placement::Header("Authorization".into(), v));
     match (scheme, mode) {
         (_, AuthMode::Omit) | (SecurityScheme::Unsupported(_), _) => None,
         (_, AuthMode::Valid) if !has_credentials => None,
-        (SecurityScheme::Basic, AuthMode::Valid) => Some(Placement::Header("-u".into(), user.into())),
+        (SecurityScheme::Basic, AuthMode::Valid) => {
+            Some(Placement::Header("-u".into(), user.into()))
+        }
         (SecurityScheme::Basic, AuthMode::Broken(b)) => match b {
             AuthBreak::Empty => header(String::new()),
             AuthBreak::OtherScheme => header(format!("Bearer $(printf %s \"{user}\" | base64)")),
             AuthBreak::NotBase64 => header("Basic !!not-base64!!".into()),
-            AuthBreak::NoColon => header(format!("Basic $(printf %s \"${{GAUNTLET_USER%%:*}}\" | base64)")),
-            AuthBreak::WrongToken => Some(Placement::Header("-u".into(), format!("${{GAUNTLET_USER%%:*}}:{WRONG_TOKEN}"))),
-            AuthBreak::WrongId => Some(Placement::Header("-u".into(), format!("{WRONG_ID}:${{GAUNTLET_USER#*:}}"))),
+            AuthBreak::NoColon => {
+                header("Basic $(printf %s \"${GAUNTLET_USER%%:*}\" | base64)".into())
+            }
+            AuthBreak::WrongToken => Some(Placement::Header(
+                "-u".into(),
+                format!("${{GAUNTLET_USER%%:*}}:{WRONG_TOKEN}"),
+            )),
+            AuthBreak::WrongId => {
+                Some(Placement::Header("-u".into(), format!("{WRONG_ID}:${{GAUNTLET_USER#*:}}")))
+            }
         },
         (SecurityScheme::Bearer, AuthMode::Valid) => header("Bearer $GAUNTLET_BEARER".into()),
         (SecurityScheme::Bearer, AuthMode::Broken(b)) => header(match b {
@@ -184,12 +209,26 @@ mod tests {
 
     #[test]
     fn broken_basic_forms_differ_from_the_valid_one_and_redact() {
-        let creds = Credentials { basic: Some(("proj".into(), "s3cret-token".into())), ..Default::default() };
+        let creds = Credentials {
+            basic: Some(("proj".into(), "s3cret-token".into())),
+            ..Default::default()
+        };
         let valid = creds.render(&SecurityScheme::Basic, AuthMode::Valid).unwrap();
         let Placement::Header(_, v) = &valid else { panic!() };
         assert_eq!(v, &format!("Basic {}", STANDARD.encode("proj:s3cret-token")));
-        for b in [AuthBreak::Empty, AuthBreak::OtherScheme, AuthBreak::NotBase64, AuthBreak::NoColon, AuthBreak::WrongToken, AuthBreak::WrongId] {
-            assert_ne!(creds.render(&SecurityScheme::Basic, AuthMode::Broken(b)).unwrap(), valid, "{b:?}");
+        for b in [
+            AuthBreak::Empty,
+            AuthBreak::OtherScheme,
+            AuthBreak::NotBase64,
+            AuthBreak::NoColon,
+            AuthBreak::WrongToken,
+            AuthBreak::WrongId,
+        ] {
+            assert_ne!(
+                creds.render(&SecurityScheme::Basic, AuthMode::Broken(b)).unwrap(),
+                valid,
+                "{b:?}"
+            );
         }
         assert_eq!(creds.redact(&format!("echo {v} and s3cret-token")), "echo Basic *** and ***");
         assert!(creds.render(&SecurityScheme::Basic, AuthMode::Omit).is_none());

@@ -4,14 +4,16 @@
 //! The pipeline: [`openapi`] reads the spec, [`generate`] and [`cases`] make the [`plan`],
 //! [`runner`] sends it, [`checks`] judge each exchange and [`report`] writes the verdict.
 
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+
 pub mod cases;
 pub mod checks;
 pub mod cli;
 pub mod credentials;
 pub mod error;
 pub mod exchange;
-pub mod openapi;
 pub mod generate;
+pub mod openapi;
 pub mod plan;
 pub mod report;
 pub mod runner;

@@ -121,7 +121,8 @@ pub async fn run(
         Mutex::new(interval)
     });
     let workers = config.concurrency.clamp(1, total.max(1));
-    let shared = Arc::new(Shared { plan, validators, config, client, next: AtomicUsize::new(0), limiter });
+    let shared =
+        Arc::new(Shared { plan, validators, config, client, next: AtomicUsize::new(0), limiter });
     let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
     let started = Instant::now();
     for _ in 0..workers {
@@ -178,7 +179,10 @@ async fn execute(shared: &Shared, scenario: &Scenario) -> ScenarioResult {
         scenario,
         response: &response,
         validators: &shared.validators,
-        has_credentials: operation.auth.first().is_some_and(|s| shared.config.credentials.covers(s)),
+        has_credentials: operation
+            .auth
+            .first()
+            .is_some_and(|s| shared.config.credentials.covers(s)),
     };
     result.status = Some(response.status);
     result.failures = checks::run(&ctx, shared.config.checks.as_deref());
@@ -200,16 +204,22 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
     let config = &shared_client.config;
     let fut = async {
         let request = build(shared_client, scenario)?;
-        let mut response = shared_client.client.execute(request).await.map_err(|e| transport(config, &e))?;
+        let mut response =
+            shared_client.client.execute(request).await.map_err(|e| transport(config, &e))?;
         let status = response.status().as_u16();
-        let content_type =
-            response.headers().get(reqwest::header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport(config, &e))? {
             if body.len() + chunk.len() > config.max_body {
                 return Err(TransportError {
                     kind: TransportKind::BodyTooLarge,
-                    message: format!("response body exceeds the cap of {} bytes (status {status})", config.max_body),
+                    message: format!(
+                        "response body exceeds the cap of {} bytes (status {status})",
+                        config.max_body
+                    ),
                 });
             }
             body.extend_from_slice(&chunk);
@@ -230,8 +240,10 @@ fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, Trans
     let config = &shared.config;
     let spec = &scenario.request;
     let invalid = |m: String| TransportError { kind: TransportKind::Other, message: m };
-    let mut url = reqwest::Url::parse(&format!("{}{}", config.base_url, spec.path))
-        .map_err(|e| invalid(format!("cannot form a URL from {}{}: {e}", config.base_url, spec.path)))?;
+    let mut url =
+        reqwest::Url::parse(&format!("{}{}", config.base_url, spec.path)).map_err(|e| {
+            invalid(format!("cannot form a URL from {}{}: {e}", config.base_url, spec.path))
+        })?;
     let mut headers = spec.headers.clone();
     let mut cookies = spec.cookies.clone();
     let mut query = spec.query.clone();
@@ -249,7 +261,8 @@ fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, Trans
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
-    let method = reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+    let method =
+        reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|e| invalid(e.to_string()))?;
     let mut builder = shared.client.request(method, url);
     for (name, value) in &headers {
         builder = builder.header(name.as_str(), value.as_str());
@@ -259,7 +272,9 @@ fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, Trans
         builder = builder.header(reqwest::header::COOKIE, joined.join("; "));
     }
     if let Some(body) = &spec.body {
-        builder = builder.header(reqwest::header::CONTENT_TYPE, body.content_type.as_str()).body(body.bytes.clone());
+        builder = builder
+            .header(reqwest::header::CONTENT_TYPE, body.content_type.as_str())
+            .body(body.bytes.clone());
     }
     builder.build().map_err(|e| invalid(config.credentials.redact(&chain(&e))))
 }

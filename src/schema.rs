@@ -69,7 +69,8 @@ impl Validators {
             if out.by_pointer.contains_key(pointer) {
                 continue;
             }
-            let wrapper = json!({"$ref": format!("urn:spec#{}", utf8_percent_encode(pointer, FRAGMENT))});
+            let wrapper =
+                json!({"$ref": format!("urn:spec#{}", utf8_percent_encode(pointer, FRAGMENT))});
             match options.build(&wrapper) {
                 Ok(v) => {
                     out.by_pointer.insert(pointer.to_owned(), Arc::new(v));

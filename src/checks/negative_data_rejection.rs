@@ -17,7 +17,8 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     if status >= 500 {
         return None;
     }
-    let documented = ctx.operation.response_for(status).is_some() || ctx.operation.responses.is_empty();
+    let documented =
+        ctx.operation.response_for(status).is_some() || ctx.operation.responses.is_empty();
     if (400..500).contains(&status) && documented {
         return None;
     }

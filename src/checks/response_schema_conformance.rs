@@ -35,7 +35,10 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let keyword = first.schema_path().as_str().rsplit('/').next().unwrap_or("").to_owned();
     Some(Failure {
         check: NAME,
-        title: format!("{status} body violates its schema at {} ({keyword})", if at.is_empty() { "/" } else { at }),
+        title: format!(
+            "{status} body violates its schema at {} ({keyword})",
+            if at.is_empty() { "/" } else { at }
+        ),
         expected: format!("body valid against #{pointer}"),
         details: errors,
     })

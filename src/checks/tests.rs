@@ -12,8 +12,13 @@ struct Seed {
 fn seed() -> Seed {
     let spec = openapi::load(Path::new("spec/relay-rest.yaml")).unwrap();
     let op = openapi::operations(&spec).unwrap().remove(0);
-    let pointers: Vec<String> =
-        op.responses.iter().flat_map(|r| &r.content).filter_map(|m| m.schema.clone()).map(|s| s.pointer).collect();
+    let pointers: Vec<String> = op
+        .responses
+        .iter()
+        .flat_map(|r| &r.content)
+        .filter_map(|m| m.schema.clone())
+        .map(|s| s.pointer)
+        .collect();
     let validators = Validators::compile(&spec.doc, pointers.iter().map(String::as_str));
     Seed { op, validators }
 }
@@ -37,9 +42,16 @@ fn scenario(kind: Kind) -> Scenario {
     }
 }
 
-fn failures(seed: &Seed, kind: Kind, status: u16, ct: Option<&str>, body: &str) -> Vec<&'static str> {
+fn failures(
+    seed: &Seed,
+    kind: Kind,
+    status: u16,
+    ct: Option<&str>,
+    body: &str,
+) -> Vec<&'static str> {
     let scenario = scenario(kind);
-    let response = Response { status, content_type: ct.map(str::to_owned), body: body.as_bytes().to_vec() };
+    let response =
+        Response { status, content_type: ct.map(str::to_owned), body: body.as_bytes().to_vec() };
     let ctx = Context {
         operation: &seed.op,
         scenario: &scenario,
@@ -56,20 +68,38 @@ fn each_check_fires_on_its_fault_and_only_then() {
     let negative = || Kind::Negative { target: "path.id".into(), rule: "too-short".into() };
     let auth = || Kind::Negative { target: "auth".into(), rule: "missing".into() };
     let json = Some("application/json; charset=utf-8");
-    assert_eq!(failures(&s, Kind::Positive, 404, json, r#"{"error":"Not Found"}"#), Vec::<&str>::new());
-    assert_eq!(failures(&s, Kind::Positive, 500, json, r#"{"error":"Internal Server Error"}"#), ["not_a_server_error"]);
+    assert_eq!(
+        failures(&s, Kind::Positive, 404, json, r#"{"error":"Not Found"}"#),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        failures(&s, Kind::Positive, 500, json, r#"{"error":"Internal Server Error"}"#),
+        ["not_a_server_error"]
+    );
     assert_eq!(failures(&s, Kind::Positive, 418, json, "{}"), ["status_code_conformance"]);
-    assert_eq!(failures(&s, Kind::Positive, 404, Some("text/html"), "<p>"), ["content_type_conformance"]);
+    assert_eq!(
+        failures(&s, Kind::Positive, 404, Some("text/html"), "<p>"),
+        ["content_type_conformance"]
+    );
     assert_eq!(failures(&s, Kind::Positive, 404, None, "{}"), ["content_type_conformance"]);
-    assert_eq!(failures(&s, Kind::Positive, 404, json, r#"{"error":"Gone"}"#), ["response_schema_conformance"]);
-    assert_eq!(failures(&s, Kind::Positive, 404, json, "{not json"), ["response_schema_conformance"]);
+    assert_eq!(
+        failures(&s, Kind::Positive, 404, json, r#"{"error":"Gone"}"#),
+        ["response_schema_conformance"]
+    );
+    assert_eq!(
+        failures(&s, Kind::Positive, 404, json, "{not json"),
+        ["response_schema_conformance"]
+    );
     assert_eq!(failures(&s, negative(), 422, json, r#"{"errors":[]}"#), Vec::<&str>::new());
     assert_eq!(failures(&s, negative(), 404, json, r#"{"error":"Not Found"}"#), Vec::<&str>::new());
     assert!(failures(&s, negative(), 200, json, "{}").contains(&"negative_data_rejection"));
     assert!(failures(&s, negative(), 400, json, "{}").contains(&"negative_data_rejection"));
     assert_eq!(failures(&s, auth(), 401, json, r#"{"error":"Unauthorized"}"#), Vec::<&str>::new());
     assert_eq!(failures(&s, auth(), 404, json, r#"{"error":"Not Found"}"#), ["auth_enforced"]);
-    assert_eq!(failures(&s, Kind::Positive, 401, json, r#"{"error":"Unauthorized"}"#), ["positive_data_acceptance"]);
+    assert_eq!(
+        failures(&s, Kind::Positive, 401, json, r#"{"error":"Unauthorized"}"#),
+        ["positive_data_acceptance"]
+    );
 }
 
 #[test]
@@ -77,8 +107,15 @@ fn schema_failures_name_pointer_keyword_and_branches() {
     let s = seed();
     let scenario = scenario(Kind::Positive);
     let body = r#"{"type":"sip_endpoint","id":"not-a-uuid","username":"u","caller_id":null,"send_as":"x","ciphers":[],"codecs":[],"encryption":"default","call_handler":"nope","calling_handler_resource_id":null,"call_request_url":null,"call_request_method":null,"call_fallback_url":null,"call_fallback_method":null,"call_status_callback_url":null,"call_status_callback_method":null,"call_laml_application_id":null,"call_dialogflow_agent_id":null,"call_relay_topic":null,"call_relay_topic_status_callback_url":null,"call_relay_context":null,"call_relay_context_status_callback_url":null,"call_relay_application":null,"call_video_room_id":null,"call_relay_script_url":null}"#;
-    let response = Response { status: 200, content_type: Some("application/json".into()), body: body.into() };
-    let ctx = Context { operation: &s.op, scenario: &scenario, response: &response, validators: &s.validators, has_credentials: true };
+    let response =
+        Response { status: 200, content_type: Some("application/json".into()), body: body.into() };
+    let ctx = Context {
+        operation: &s.op,
+        scenario: &scenario,
+        response: &response,
+        validators: &s.validators,
+        has_credentials: true,
+    };
     let failure = response_schema_conformance::check(&ctx).expect("fails");
     let text = failure.details.join("\n");
     assert!(text.contains("at /id:") && text.contains("format"), "{text}");

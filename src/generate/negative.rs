@@ -66,7 +66,8 @@ pub fn for_schema(schema: &Map<String, Value>, valid: &str) -> Vec<Candidate> {
     };
     let num = |k: &str| schema.get(k).and_then(Value::as_f64);
     if format == "uuid" {
-        let good = uuid::Uuid::parse_str(valid).unwrap_or(uuid::Uuid::from_u128(0x3fa85f64_5717_4562_b3fc_2c963f66afa6));
+        let good = uuid::Uuid::parse_str(valid)
+            .unwrap_or(uuid::Uuid::from_u128(0x3fa85f64_5717_4562_b3fc_2c963f66afa6));
         out.extend(uuid_battery(&good.to_string()));
     }
     if types.iter().any(|t| matches!(*t, "integer" | "number")) {
@@ -95,7 +96,9 @@ pub fn for_schema(schema: &Map<String, Value>, valid: &str) -> Vec<Candidate> {
     if schema.contains_key("enum") {
         out.push(c("not-in-enum", "gauntlet-not-in-enum"));
     }
-    if let Some(Value::String(_)) | Some(Value::Number(_)) | Some(Value::Bool(_)) = schema.get("const") {
+    if let Some(Value::String(_)) | Some(Value::Number(_)) | Some(Value::Bool(_)) =
+        schema.get("const")
+    {
         out.push(c("not-const", "gauntlet-not-const"));
     }
     if types.contains(&"string") || types.is_empty() {
@@ -135,7 +138,16 @@ mod tests {
     fn uuid_battery_covers_the_malformed_kinds() {
         let b = uuid_battery("3fa85f64-5717-4562-b3fc-2c963f66afa6");
         let rules: Vec<&str> = b.iter().map(|c| c.rule.as_str()).collect();
-        for rule in ["empty", "too-short", "too-long", "no-hyphens", "braces", "urn-uuid", "non-ascii", "path-traversal"] {
+        for rule in [
+            "empty",
+            "too-short",
+            "too-long",
+            "no-hyphens",
+            "braces",
+            "urn-uuid",
+            "non-ascii",
+            "path-traversal",
+        ] {
             assert!(rules.contains(&rule), "{rule}");
         }
         assert!(b.iter().all(|c| c.text != "3fa85f64-5717-4562-b3fc-2c963f66afa6"));

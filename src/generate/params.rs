@@ -99,7 +99,9 @@ fn types_of(doc: &Value, schema: &Value) -> Vec<String> {
         let Ok((s, _)) = resolve_ref(doc, s) else { continue };
         match s.get("type") {
             Some(Value::String(t)) => out.push(t.clone()),
-            Some(Value::Array(ts)) => out.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned)),
+            Some(Value::Array(ts)) => {
+                out.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
             _ => {}
         }
         if depth < 4 {
@@ -119,14 +121,24 @@ mod tests {
     use serde_json::json;
 
     fn param(location: Location, style: &str, explode: bool) -> Parameter {
-        Parameter { name: "p".into(), location, required: true, schema: None, style: style.into(), explode }
+        Parameter {
+            name: "p".into(),
+            location,
+            required: true,
+            schema: None,
+            style: style.into(),
+            explode,
+        }
     }
 
     #[test]
     fn styles_serialise_as_openapi_says() {
         let arr = json!([1, 2]);
         assert_eq!(serialize(&param(Location::Query, "form", true), &arr).len(), 2);
-        assert_eq!(serialize(&param(Location::Query, "form", false), &arr), [("p".into(), "1,2".into())]);
+        assert_eq!(
+            serialize(&param(Location::Query, "form", false), &arr),
+            [("p".into(), "1,2".into())]
+        );
         assert_eq!(serialize(&param(Location::Query, "pipeDelimited", false), &arr)[0].1, "1|2");
         let obj = json!({"a": 1});
         assert_eq!(serialize(&param(Location::Query, "deepObject", true), &obj)[0].0, "p[a]");
@@ -140,6 +152,9 @@ mod tests {
         assert_eq!(coerce(&doc, &json!({"type": "integer"}), "4x"), json!("4x"));
         assert_eq!(coerce(&doc, &json!({"type": "string"}), "42"), json!("42"));
         assert_eq!(coerce(&doc, &json!({"type": "boolean"}), "true"), json!(true));
-        assert_eq!(coerce(&doc, &json!({"type": "array", "items": {"type": "integer"}}), "1,2"), json!([1, 2]));
+        assert_eq!(
+            coerce(&doc, &json!({"type": "array", "items": {"type": "integer"}}), "1,2"),
+            json!([1, 2])
+        );
     }
 }

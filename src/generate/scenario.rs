@@ -50,7 +50,12 @@ impl<'a> Generator<'a> {
 
     /// The scenarios of operation `index`, deterministic for `seed`; notes say what could not
     /// be generated.
-    pub fn operation(&self, index: usize, op: &Operation, seed: u64) -> (Vec<Scenario>, Vec<String>) {
+    pub fn operation(
+        &self,
+        index: usize,
+        op: &Operation,
+        seed: u64,
+    ) -> (Vec<Scenario>, Vec<String>) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(op.id.as_bytes()));
         let mut notes = Vec::new();
         let mut base = Vec::with_capacity(op.parameters.len());
@@ -78,11 +83,18 @@ impl<'a> Generator<'a> {
             return (Vec::new(), notes);
         }
         let mut out = Vec::new();
-        let push = |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec, inputs| {
-            out.push(Scenario { operation: index, label, kind, request, expect: None, inputs });
-        };
+        let push =
+            |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec, inputs| {
+                out.push(Scenario { operation: index, label, kind, request, expect: None, inputs });
+            };
         let base_request = self.render(op, &base, body.clone(), AuthMode::Valid);
-        push(&mut out, "positive/base".into(), Kind::Positive, base_request.clone(), self.inputs(op, &base));
+        push(
+            &mut out,
+            "positive/base".into(),
+            Kind::Positive,
+            base_request.clone(),
+            self.inputs(op, &base),
+        );
 
         // One parameter broken at a time.
         for (i, param) in op.parameters.iter().enumerate() {
@@ -91,7 +103,13 @@ impl<'a> Generator<'a> {
                 let mut slots = base.clone();
                 slots[i] = Slot::Absent;
                 let kind = Kind::Negative { target: target.clone(), rule: "missing".into() };
-                push(&mut out, format!("negative/{target}/missing"), kind, self.render(op, &slots, body.clone(), AuthMode::Valid), Vec::new());
+                push(
+                    &mut out,
+                    format!("negative/{target}/missing"),
+                    kind,
+                    self.render(op, &slots, body.clone(), AuthMode::Valid),
+                    Vec::new(),
+                );
             }
             for candidate in self.invalid_texts(param, &base[i]) {
                 let mut slots = base.clone();
@@ -102,13 +120,25 @@ impl<'a> Generator<'a> {
                 }
                 let kind = Kind::Negative { target: target.clone(), rule: candidate.rule.clone() };
                 let inputs = vec![(target.clone(), Value::String(candidate.text))];
-                push(&mut out, format!("negative/{target}/{}", candidate.rule), kind, request, inputs);
+                push(
+                    &mut out,
+                    format!("negative/{target}/{}", candidate.rule),
+                    kind,
+                    request,
+                    inputs,
+                );
             }
         }
         // The body broken.
         for (rule, bad) in self.invalid_bodies(op, &body) {
             let kind = Kind::Negative { target: "body".into(), rule: rule.clone() };
-            push(&mut out, format!("negative/body/{rule}"), kind, self.render(op, &base, bad, AuthMode::Valid), Vec::new());
+            push(
+                &mut out,
+                format!("negative/body/{rule}"),
+                kind,
+                self.render(op, &base, bad, AuthMode::Valid),
+                Vec::new(),
+            );
         }
         // The credentials broken.
         if op.requires_auth() {
@@ -128,7 +158,13 @@ impl<'a> Generator<'a> {
                     continue;
                 }
                 let inputs = self.inputs(op, &slots);
-                push(&mut out, format!("positive/{target}/{rule}"), Kind::Positive, self.render(op, &slots, body.clone(), AuthMode::Valid), inputs);
+                push(
+                    &mut out,
+                    format!("positive/{target}/{rule}"),
+                    Kind::Positive,
+                    self.render(op, &slots, body.clone(), AuthMode::Valid),
+                    inputs,
+                );
             }
         }
         out.truncate(self.max_examples.max(1));
@@ -246,7 +282,9 @@ impl<'a> Generator<'a> {
             Some(schema) => {
                 let mut generator = ValueGen::new(self.doc, rng);
                 (0..ATTEMPTS).find_map(|_| {
-                    generator.valid(schema, 0).filter(|v| validator.is_none_or(|val| val.is_valid(v)))
+                    generator
+                        .valid(schema, 0)
+                        .filter(|v| validator.is_none_or(|val| val.is_valid(v)))
                 })?
             }
             None => json!({}),
@@ -265,14 +303,20 @@ impl<'a> Generator<'a> {
         if !is_json(&media.name) {
             return out;
         }
-        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer)) else {
+        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer))
+        else {
             return out;
         };
-        let Some(current) = valid.as_ref().and_then(|b| serde_json::from_slice::<Value>(&b.bytes).ok()) else {
+        let Some(current) =
+            valid.as_ref().and_then(|b| serde_json::from_slice::<Value>(&b.bytes).ok())
+        else {
             return out;
         };
         let mut candidates = vec![
-            ("wrong-type".to_owned(), if current.is_array() { json!({"gauntlet": 1}) } else { json!([1, "gauntlet"]) }),
+            (
+                "wrong-type".to_owned(),
+                if current.is_array() { json!({"gauntlet": 1}) } else { json!([1, "gauntlet"]) },
+            ),
             ("null".to_owned(), Value::Null),
         ];
         if let Value::Object(map) = &current {
@@ -297,7 +341,13 @@ impl<'a> Generator<'a> {
         out
     }
 
-    fn render(&self, op: &Operation, slots: &[Slot], body: Option<Body>, auth: AuthMode) -> RequestSpec {
+    fn render(
+        &self,
+        op: &Operation,
+        slots: &[Slot],
+        body: Option<Body>,
+        auth: AuthMode,
+    ) -> RequestSpec {
         let mut path = op.path.clone();
         let mut query = Vec::new();
         let mut headers = Vec::new();
@@ -342,24 +392,36 @@ impl<'a> Generator<'a> {
 fn sendable(param: &Parameter, slot: &Slot) -> bool {
     let text = match slot {
         Slot::Text(t) => t.clone(),
-        Slot::Value(v) => serialize(param, v).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(","),
+        Slot::Value(v) => {
+            serialize(param, v).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
+        }
         Slot::Absent => return true,
     };
     match param.location {
-        Location::Header => text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') && text.trim() == text,
-        Location::Cookie => text.bytes().all(|b| (0x21..0x7f).contains(&b) && !b";,\\\"".contains(&b)),
+        Location::Header => {
+            text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') && text.trim() == text
+        }
+        Location::Cookie => {
+            text.bytes().all(|b| (0x21..0x7f).contains(&b) && !b";,\\\"".contains(&b))
+        }
         _ => true,
     }
 }
 
 fn is_json(media: &str) -> bool {
-    media == "application/json" || media.ends_with("+json") || media == "*/*" || media == "application/*"
+    media == "application/json"
+        || media.ends_with("+json")
+        || media == "*/*"
+        || media == "application/*"
 }
 
 fn encode_body(media: &str, value: &Value) -> Body {
     if is_json(media) {
         let content_type = if media.contains('*') { "application/json" } else { media };
-        return Body { content_type: content_type.into(), bytes: serde_json::to_vec(value).unwrap_or_default() };
+        return Body {
+            content_type: content_type.into(),
+            bytes: serde_json::to_vec(value).unwrap_or_default(),
+        };
     }
     if media == "application/x-www-form-urlencoded"
         && let Value::Object(map) = value
@@ -390,7 +452,9 @@ fn auth_breaks(scheme: &SecurityScheme) -> Vec<(&'static str, AuthMode)> {
             AuthBreak::WrongToken,
             AuthBreak::WrongId,
         ],
-        SecurityScheme::Bearer => &[AuthBreak::Empty, AuthBreak::OtherScheme, AuthBreak::WrongToken],
+        SecurityScheme::Bearer => {
+            &[AuthBreak::Empty, AuthBreak::OtherScheme, AuthBreak::WrongToken]
+        }
         SecurityScheme::ApiKey { .. } => &[AuthBreak::Empty, AuthBreak::WrongToken],
         SecurityScheme::Unsupported(_) => &[],
     };
@@ -399,7 +463,14 @@ fn auth_breaks(scheme: &SecurityScheme) -> Vec<(&'static str, AuthMode)> {
 }
 
 fn request_key(r: &RequestSpec) -> String {
-    format!("{}|{:?}|{:?}|{:?}|{:?}", r.path, r.query, r.headers, r.cookies, r.body.as_ref().map(|b| &b.bytes))
+    format!(
+        "{}|{:?}|{:?}|{:?}|{:?}",
+        r.path,
+        r.query,
+        r.headers,
+        r.cookies,
+        r.body.as_ref().map(|b| &b.bytes)
+    )
 }
 
 /// Makes labels unique within an operation (`x`, `x#2`, ...).

@@ -127,7 +127,8 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         if let Some(s) = self.formatted(format) {
             return s;
         }
-        if let Some(regex) = map.get("pattern").and_then(Value::as_str).and_then(pattern_generator) {
+        if let Some(regex) = map.get("pattern").and_then(Value::as_str).and_then(pattern_generator)
+        {
             return self.rng.sample::<String, _>(&regex);
         }
         let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(1) as usize;
@@ -156,7 +157,11 @@ impl<'a, R: Rng> ValueGen<'a, R> {
                 self.rng.random_range(1..=12),
                 self.rng.random_range(1..=28)
             ),
-            "time" => format!("{:02}:{:02}:00Z", self.rng.random_range(0..24), self.rng.random_range(0..60)),
+            "time" => format!(
+                "{:02}:{:02}:00Z",
+                self.rng.random_range(0..24),
+                self.rng.random_range(0..60)
+            ),
             "email" => format!("user{}@example.com", self.rng.random_range(0..10_000)),
             "uri" | "url" => format!("https://example.com/{}", self.rng.random_range(0..10_000)),
             "hostname" => format!("host{}.example.com", self.rng.random_range(0..10_000)),
@@ -173,7 +178,8 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         if min > max {
             return None;
         }
-        let len = if depth >= MAX_DEPTH { min } else { self.rng.random_range(min..=max.min(min + 2)) };
+        let len =
+            if depth >= MAX_DEPTH { min } else { self.rng.random_range(min..=max.min(min + 2)) };
         let items = map.get("items").cloned().unwrap_or(json!({}));
         let unique = map.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
         let mut out: Vec<Value> = Vec::with_capacity(len);
@@ -253,7 +259,8 @@ fn bounds(map: &Map<String, Value>, integer: bool) -> (f64, f64) {
     let step = if integer { 1.0 } else { 0.01 };
     let lo = get("minimum").or(get("exclusiveMinimum").map(|x| x + step));
     let hi = get("maximum").or(get("exclusiveMaximum").map(|x| x - step));
-    let lo = lo.unwrap_or(if hi.is_some_and(|h| h < 1.0) { hi.unwrap_or(0.0) - 100.0 } else { 1.0 });
+    let lo =
+        lo.unwrap_or(if hi.is_some_and(|h| h < 1.0) { hi.unwrap_or(0.0) - 100.0 } else { 1.0 });
     let hi = hi.unwrap_or(lo.max(0.0) + 1000.0);
     (lo.max(-1e15), hi.min(1e15))
 }
@@ -315,10 +322,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let mut generator = ValueGen::new(doc, &mut rng);
         let schema = doc.pointer(pointer).unwrap().clone();
-        (0..n)
-            .filter_map(|_| generator.valid(&schema, 0))
-            .filter(|v| validator.is_valid(v))
-            .count()
+        (0..n).filter_map(|_| generator.valid(&schema, 0)).filter(|v| validator.is_valid(v)).count()
     }
 
     #[test]

@@ -37,8 +37,9 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
         for method in METHODS {
             let Some(op) = item_map.get(*method).filter(|o| o.is_object()) else { continue };
             let pointer = format!("{item_ptr}/{method}");
-            let params = parameters(doc, template, shared, op.get("parameters"), &item_ptr, &pointer)
-                .map_err(|(p, m)| err(&p, m))?;
+            let params =
+                parameters(doc, template, shared, op.get("parameters"), &item_ptr, &pointer)
+                    .map_err(|(p, m)| err(&p, m))?;
             let mut id = op
                 .get("operationId")
                 .and_then(Value::as_str)
@@ -94,9 +95,14 @@ fn parameters(
             let name = param.get("name").and_then(Value::as_str);
             let location = param.get("in").and_then(Value::as_str).and_then(Location::parse);
             let (Some(name), Some(location)) = (name, location) else {
-                return Err((at, "parameter needs a 'name' and an 'in' of path, query, header or cookie".into()));
+                return Err((
+                    at,
+                    "parameter needs a 'name' and an 'in' of path, query, header or cookie".into(),
+                ));
             };
-            if location == Location::Header && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            if location == Location::Header
+                && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+            {
                 auth_header |= name.eq_ignore_ascii_case("authorization");
                 continue;
             }
@@ -110,15 +116,17 @@ fn parameters(
                     .into_iter()
                     .find_map(|m| m.schema)
             };
-            let style = param.get("style").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| {
-                match location {
-                    Location::Path | Location::Header => "simple",
-                    Location::Query | Location::Cookie => "form",
-                }
-                .to_owned()
-            });
-            let explode =
-                param.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+            let style =
+                param.get("style").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(
+                    || {
+                        match location {
+                            Location::Path | Location::Header => "simple",
+                            Location::Query | Location::Cookie => "form",
+                        }
+                        .to_owned()
+                    },
+                );
+            let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
             let parsed = Parameter {
                 name: name.to_owned(),
                 location,
@@ -162,7 +170,9 @@ fn media_types(doc: &Value, content: Option<&Value>, at: &str) -> Located<Vec<Me
         let media_at = target.unwrap_or(media_at);
         out.push(MediaType {
             name: name.to_ascii_lowercase(),
-            schema: media.get("schema").map(|_| SchemaRef { pointer: format!("{media_at}/schema") }),
+            schema: media
+                .get("schema")
+                .map(|_| SchemaRef { pointer: format!("{media_at}/schema") }),
         });
     }
     Ok(out)
@@ -239,8 +249,9 @@ fn security(doc: &Value, op: &Value, declares_auth_header: bool) -> Vec<Security
             // The seed's shape: an `Authorization` header parameter and an http scheme that no
             // requirement names. Treat the scheme as required.
             let found = schemes.into_iter().flat_map(|s| s.values()).filter_map(parse_scheme);
-            let http: Vec<_> =
-                found.filter(|s| matches!(s, SecurityScheme::Basic | SecurityScheme::Bearer)).collect();
+            let http: Vec<_> = found
+                .filter(|s| matches!(s, SecurityScheme::Basic | SecurityScheme::Bearer))
+                .collect();
             http.into_iter().take(1).collect()
         }
         None => Vec::new(),

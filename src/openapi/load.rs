@@ -57,7 +57,8 @@ fn parse(path: &Path, text: &str) -> Result<Value> {
     if is_json {
         return serde_json::from_str(text).map_err(|e| syntax(format!("invalid JSON: {e}")));
     }
-    parse_yaml::<Value>(text).map_err(|e| syntax(format!("invalid YAML: {}", first_line(&e.to_string()))))
+    parse_yaml::<Value>(text)
+        .map_err(|e| syntax(format!("invalid YAML: {}", first_line(&e.to_string()))))
 }
 
 /// Parses YAML 1.2 (only `true`/`false` are booleans: `y`, `on` and `no` stay strings, as

@@ -11,10 +11,10 @@ mod normalize;
 mod pointer;
 
 pub use build::operations;
+pub use build::template_vars;
 pub use load::{Spec, Version, load, parse_yaml};
 pub use model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
     SecurityScheme, StatusKey,
 };
-pub use build::template_vars;
 pub use pointer::{escape, ref_to_pointer, resolve_pointer, resolve_ref};

@@ -172,7 +172,8 @@ pub struct Operation {
 impl Operation {
     /// The documented response for `status`: exact code first, then range, then `default`.
     pub fn response_for(&self, status: u16) -> Option<&Response> {
-        let find = |pred: &dyn Fn(StatusKey) -> bool| self.responses.iter().find(|r| pred(r.status));
+        let find =
+            |pred: &dyn Fn(StatusKey) -> bool| self.responses.iter().find(|r| pred(r.status));
         find(&|k| k == StatusKey::Exact(status))
             .or_else(|| find(&|k| matches!(k, StatusKey::Range(_)) && k.matches(status)))
             .or_else(|| find(&|k| k == StatusKey::Default))
@@ -190,6 +191,7 @@ impl Operation {
 
     /// Whether every request must carry credentials that gauntlet can produce.
     pub fn requires_auth(&self) -> bool {
-        !self.auth.is_empty() && !self.auth.iter().any(|s| matches!(s, SecurityScheme::Unsupported(_)))
+        !self.auth.is_empty()
+            && !self.auth.iter().any(|s| matches!(s, SecurityScheme::Unsupported(_)))
     }
 }

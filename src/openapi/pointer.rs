@@ -39,7 +39,9 @@ pub fn resolve_ref<'a>(
         }
         let pointer = ref_to_pointer(reference)
             .ok_or_else(|| format!("$ref '{reference}' is not a valid pointer"))?;
-        value = root.pointer(&pointer).ok_or_else(|| format!("$ref '{reference}' points to nothing"))?;
+        value = root
+            .pointer(&pointer)
+            .ok_or_else(|| format!("$ref '{reference}' points to nothing"))?;
         at = Some(pointer);
     }
     Err(format!("$ref cycle through '{}'", at.unwrap_or_default()))

@@ -34,7 +34,8 @@ pub struct Group {
 /// Groups failures by (operation, check, title), in plan order.
 pub fn group_failures(plan: &Plan, run: &RunResult) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut index: std::collections::HashMap<(usize, String, String), usize> = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<(usize, String, String), usize> =
+        std::collections::HashMap::new();
     for (i, (scenario, result)) in plan.scenarios.iter().zip(&run.results).enumerate() {
         let mut keys: Vec<(String, String)> =
             result.failures.iter().map(|f| (f.check.to_owned(), f.title.clone())).collect();
@@ -68,7 +69,10 @@ pub struct Console<W: anstream::stream::RawStream> {
 impl Console<io::Stdout> {
     /// A console on standard output; progress is drawn on standard error when it is a terminal.
     pub fn stdout() -> Self {
-        Console { out: anstream::AutoStream::auto(io::stdout()), progress: io::stderr().is_terminal() }
+        Console {
+            out: anstream::AutoStream::auto(io::stdout()),
+            progress: io::stderr().is_terminal(),
+        }
     }
 }
 
@@ -91,11 +95,15 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
 
     /// Redraws the progress line (terminal only).
     pub fn progress(&mut self, p: Progress) {
-        if !self.progress || (p.done % 64 != 0 && p.done != p.total) {
+        if !self.progress || (!p.done.is_multiple_of(64) && p.done != p.total) {
             return;
         }
         let mut err = anstream::stderr();
-        let _ = write!(err, "\r{DIM}  {}/{} scenarios · {} failing{DIM:#}\x1b[K", p.done, p.total, p.failed);
+        let _ = write!(
+            err,
+            "\r{DIM}  {}/{} scenarios · {} failing{DIM:#}\x1b[K",
+            p.done, p.total, p.failed
+        );
         if p.done == p.total {
             let _ = write!(err, "\r\x1b[K");
         }
@@ -103,7 +111,14 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
     }
 
     /// Per-operation counts, each distinct failure, and the summary line.
-    pub fn report(&mut self, plan: &Plan, run: &RunResult, base_url: &str, has_credentials: bool, junit: Option<&str>) -> io::Result<()> {
+    pub fn report(
+        &mut self,
+        plan: &Plan,
+        run: &RunResult,
+        base_url: &str,
+        has_credentials: bool,
+        junit: Option<&str>,
+    ) -> io::Result<()> {
         let out = &mut self.out;
         for (index, op) in plan.operations.iter().enumerate() {
             let (mut total, mut failed) = (0, 0);
@@ -117,7 +132,12 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 continue;
             }
             let (mark, style) = if failed == 0 { ("✔", GREEN) } else { ("✘", RED) };
-            writeln!(out, "  {style}{mark}{style:#} {:<40} {DIM}{}{DIM:#}  {total} scenarios, {failed} failed", op.id, op.title())?;
+            writeln!(
+                out,
+                "  {style}{mark}{style:#} {:<40} {DIM}{}{DIM:#}  {total} scenarios, {failed} failed",
+                op.id,
+                op.title()
+            )?;
         }
         let groups = group_failures(plan, run);
         if !groups.is_empty() {
@@ -147,22 +167,36 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 }
             }
             if !scenario.inputs.is_empty() {
-                let inputs: Vec<String> = scenario.inputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                writeln!(out, "  {DIM}input:{DIM:#}    {}", crate::schema::truncate(&inputs.join(" "), 200))?;
+                let inputs: Vec<String> =
+                    scenario.inputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                writeln!(
+                    out,
+                    "  {DIM}input:{DIM:#}    {}",
+                    crate::schema::truncate(&inputs.join(" "), 200)
+                )?;
             }
             if let Some(excerpt) = &result.excerpt {
                 writeln!(out, "  {DIM}body:{DIM:#}     {excerpt}")?;
             }
-            writeln!(out, "  {DIM}reproduce:{DIM:#} {}", curl_line(base_url, op, scenario, has_credentials))?;
+            writeln!(
+                out,
+                "  {DIM}reproduce:{DIM:#} {}",
+                curl_line(base_url, op, scenario, has_credentials)
+            )?;
         }
         let total = plan.scenarios.len();
         let errors = run.results.iter().filter(|r| r.error.is_some()).count();
-        let failed = run.results.iter().filter(|r| r.error.is_none() && !r.failures.is_empty()).count();
+        let failed =
+            run.results.iter().filter(|r| r.error.is_none() && !r.failures.is_empty()).count();
         let secs = run.elapsed.as_secs_f64();
         let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
         writeln!(out)?;
         let (style, verdict) = if failed + errors == 0 { (GREEN, "PASS") } else { (RED, "FAIL") };
-        write!(out, "{style}{verdict}{style:#} {total} scenarios: {} passed, {failed} failed, {errors} errors", total - failed - errors)?;
+        write!(
+            out,
+            "{style}{verdict}{style:#} {total} scenarios: {} passed, {failed} failed, {errors} errors",
+            total - failed - errors
+        )?;
         write!(out, " in {secs:.2}s ({rate:.0} req/s) · seed {}", plan.seed)?;
         match junit {
             Some(path) => writeln!(out, " · JUnit: {path}"),

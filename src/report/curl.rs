@@ -11,24 +11,46 @@ fn quote(s: &str) -> String {
 
 /// The `curl` line for `scenario` against `base_url`. Credentials appear as `$GAUNTLET_USER`
 /// (or `$GAUNTLET_BEARER`, `$GAUNTLET_API_KEY`) when the run has them, never as values.
-pub fn curl_line(base_url: &str, op: &Operation, scenario: &Scenario, has_credentials: bool) -> String {
+pub fn curl_line(
+    base_url: &str,
+    op: &Operation,
+    scenario: &Scenario,
+    has_credentials: bool,
+) -> String {
     let spec = &scenario.request;
     let mut url = match reqwest::Url::parse(&format!("{base_url}{}", spec.path)) {
         Ok(u) => u,
-        Err(_) => return format!("curl -g -X {} {}", spec.method, quote(&format!("{base_url}{}", spec.path))),
+        Err(_) => {
+            return format!(
+                "curl -g -X {} {}",
+                spec.method,
+                quote(&format!("{base_url}{}", spec.path))
+            );
+        }
     };
     if !spec.query.is_empty() {
-        url.query_pairs_mut().extend_pairs(spec.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        url.query_pairs_mut()
+            .extend_pairs(spec.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
-    let mut args = vec!["curl".to_owned(), "-sS".to_owned(), "-g".to_owned(), "-X".to_owned(), spec.method.clone()];
+    let mut args = vec![
+        "curl".to_owned(),
+        "-sS".to_owned(),
+        "-g".to_owned(),
+        "-X".to_owned(),
+        spec.method.clone(),
+    ];
     let mut url_text = quote(url.as_str());
     let mut headers: Vec<String> = spec.headers.iter().map(|(k, v)| quote(&header(k, v))).collect();
     let mut cookies: Vec<String> = spec.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
     for (i, scheme) in op.auth.iter().enumerate() {
         let mode = if i == 0 { spec.auth } else { AuthMode::Valid };
         match curl_form(scheme, mode, has_credentials) {
-            Some(Placement::Header(flag, value)) if flag == "-u" => headers.push(format!("-u \"{value}\"")),
-            Some(Placement::Header(name, value)) => headers.push(format!("\"{}\"", header(&name, &value))),
+            Some(Placement::Header(flag, value)) if flag == "-u" => {
+                headers.push(format!("-u \"{value}\""))
+            }
+            Some(Placement::Header(name, value)) => {
+                headers.push(format!("\"{}\"", header(&name, &value)))
+            }
             Some(Placement::Query(name, value)) => {
                 let sep = if url.query().is_some() { '&' } else { '?' };
                 url_text.push_str(&format!("\"{sep}{name}={value}\""));
@@ -101,8 +123,12 @@ mod tests {
     #[test]
     fn curl_lines_quote_values_and_read_secrets_from_the_environment() {
         let line = curl_line("http://127.0.0.1:9/api", &op(), &scenario(AuthMode::Valid), true);
-        assert_eq!(line, r#"curl -sS -g -X GET 'http://127.0.0.1:9/api/e/it'\''s?q=a+b%26c' -u "$GAUNTLET_USER""#);
-        let wrong = curl_line("http://h", &op(), &scenario(AuthMode::Broken(AuthBreak::WrongToken)), true);
+        assert_eq!(
+            line,
+            r#"curl -sS -g -X GET 'http://127.0.0.1:9/api/e/it'\''s?q=a+b%26c' -u "$GAUNTLET_USER""#
+        );
+        let wrong =
+            curl_line("http://h", &op(), &scenario(AuthMode::Broken(AuthBreak::WrongToken)), true);
         assert!(wrong.ends_with(r#"-u "${GAUNTLET_USER%%:*}:gauntlet-wrong-token""#), "{wrong}");
         let none = curl_line("http://h", &op(), &scenario(AuthMode::Omit), true);
         assert!(!none.contains("-u") && !none.contains("Authorization"), "{none}");

@@ -27,7 +27,12 @@ pub struct RunInfo {
 }
 
 /// Writes the JUnit report of `run` over `plan`.
-pub fn write_junit(mut w: impl Write, plan: &Plan, run: &RunResult, info: &RunInfo) -> io::Result<()> {
+pub fn write_junit(
+    mut w: impl Write,
+    plan: &Plan,
+    run: &RunResult,
+    info: &RunInfo,
+) -> io::Result<()> {
     let timestamp = humantime::format_rfc3339_seconds(info.started).to_string();
     let timestamp = timestamp.trim_end_matches('Z');
     let hostname = hostname();
@@ -42,7 +47,8 @@ pub fn write_junit(mut w: impl Write, plan: &Plan, run: &RunResult, info: &RunIn
             .filter(|(_, (s, _))| s.operation == index)
             .map(|(i, (_, r))| (i, r))
             .collect();
-        let failures = members.iter().filter(|(_, r)| r.error.is_none() && !r.failures.is_empty()).count();
+        let failures =
+            members.iter().filter(|(_, r)| r.error.is_none() && !r.failures.is_empty()).count();
         let errors = members.iter().filter(|(_, r)| r.error.is_some()).count();
         let time: Duration = members.iter().map(|(_, r)| r.elapsed).sum();
         writeln!(
@@ -55,13 +61,24 @@ pub fn write_junit(mut w: impl Write, plan: &Plan, run: &RunResult, info: &RunIn
             seconds(time),
         )?;
         writeln!(w, "    <properties>")?;
-        for (name, value) in [("seed", plan.seed.to_string()), ("spec", info.spec.clone()), ("base_url", info.base_url.clone()), ("operation", op.title())] {
+        for (name, value) in [
+            ("seed", plan.seed.to_string()),
+            ("spec", info.spec.clone()),
+            ("base_url", info.base_url.clone()),
+            ("operation", op.title()),
+        ] {
             writeln!(w, r#"      <property name="{name}" value="{}"/>"#, attr(&value))?;
         }
         writeln!(w, "    </properties>")?;
         for (i, result) in members {
             let scenario = &plan.scenarios[i];
-            write!(w, r#"    <testcase name="{}" classname="{}" time="{}""#, attr(&scenario.label), attr(&op.id), seconds(result.elapsed))?;
+            write!(
+                w,
+                r#"    <testcase name="{}" classname="{}" time="{}""#,
+                attr(&scenario.label),
+                attr(&op.id),
+                seconds(result.elapsed)
+            )?;
             let curl = curl_line(&info.base_url, op, scenario, info.has_credentials);
             if let Some(error) = &result.error {
                 writeln!(w, ">")?;
@@ -78,7 +95,10 @@ pub fn write_junit(mut w: impl Write, plan: &Plan, run: &RunResult, info: &RunIn
                 let message = format!("{}: {}", first.check, first.title);
                 let mut body = String::new();
                 for f in &result.failures {
-                    body.push_str(&format!("{}: {}\n  expected: {}\n", f.check, f.title, f.expected));
+                    body.push_str(&format!(
+                        "{}: {}\n  expected: {}\n",
+                        f.check, f.title, f.expected
+                    ));
                     for line in &f.details {
                         body.push_str(&format!("  {line}\n"));
                     }
@@ -90,7 +110,13 @@ pub fn write_junit(mut w: impl Write, plan: &Plan, run: &RunResult, info: &RunIn
                     body.push_str(&format!("body: {excerpt}\n"));
                 }
                 body.push_str(&format!("reproduce: {curl}"));
-                writeln!(w, r#"      <failure type="{}" message="{}">{}</failure>"#, attr(&names.join(",")), attr(&message), text(&body))?;
+                writeln!(
+                    w,
+                    r#"      <failure type="{}" message="{}">{}</failure>"#,
+                    attr(&names.join(",")),
+                    attr(&message),
+                    text(&body)
+                )?;
                 writeln!(w, "    </testcase>")?;
             } else {
                 writeln!(w, "/>")?;
@@ -136,7 +162,11 @@ fn text(s: &str) -> String {
 
 /// Escapes an attribute value (quotes too; new lines kept as character references).
 fn attr(s: &str) -> String {
-    text(s).replace('"', "&quot;").replace('\n', "&#10;").replace('\r', "&#13;").replace('\t', "&#9;")
+    text(s)
+        .replace('"', "&quot;")
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+        .replace('\t', "&#9;")
 }
 
 #[cfg(test)]

@@ -1,0 +1,196 @@
+//! A conformant server passes; each deliberately broken one is caught by its check.
+
+use crate::support::seed_server::{Fault, UNKNOWN_ID, start};
+use crate::support::{SEED_SPEC, USER, gauntlet, temp_file};
+
+fn run_against(fault: Fault, extra: &[&str]) -> crate::support::Outcome {
+    let url = start(fault);
+    let mut args = vec![
+        "run",
+        "--spec",
+        SEED_SPEC,
+        "--base-url",
+        &url,
+        "--user",
+        USER,
+        "--seed",
+        "7",
+        "--max-examples",
+        "60",
+    ];
+    args.extend_from_slice(extra);
+    gauntlet(&args)
+}
+
+#[test]
+fn conformant_server_passes_every_check() {
+    let out = run_against(Fault::None, &[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("PASS 60 scenarios: 60 passed, 0 failed, 0 errors"),
+        "{}",
+        out.all()
+    );
+    assert!(out.stdout.starts_with("gauntlet testing http://127.0.0.1:"), "{}", out.all());
+    assert_eq!(out.failed_checks(), Vec::<String>::new());
+}
+
+#[test]
+fn each_fault_is_caught_by_its_check() {
+    let cases = [
+        (Fault::ServerError, vec!["not_a_server_error"]),
+        (Fault::UndocumentedStatus, vec!["status_code_conformance"]),
+        (Fault::WrongContentType, vec!["content_type_conformance"]),
+        (Fault::SchemaViolation, vec!["response_schema_conformance"]),
+        (Fault::AcceptsInvalid, vec!["negative_data_rejection", "response_schema_conformance"]),
+        (Fault::AuthBypass, vec!["auth_enforced"]),
+        (Fault::RejectsValid, vec!["positive_data_acceptance"]),
+    ];
+    for (fault, expected) in cases {
+        let out = run_against(fault, &[]);
+        assert_eq!(out.code, 1, "{fault:?}: {}", out.all());
+        assert_eq!(out.failed_checks(), expected, "{fault:?}: {}", out.all());
+        for check in &expected {
+            assert!(
+                out.stdout.contains(&format!("✘ {check} · retrieve-sip-endpoint")),
+                "{fault:?}: {}",
+                out.all()
+            );
+        }
+        assert!(
+            out.stdout.contains("reproduce: curl -sS -g -X GET 'http://127.0.0.1:"),
+            "{fault:?}: {}",
+            out.all()
+        );
+    }
+}
+
+#[test]
+fn schema_failures_name_pointer_and_keyword() {
+    let out = run_against(Fault::SchemaViolation, &[]);
+    assert!(out.stdout.contains("at /id: \"not-a-uuid\" is not a \"uuid\""), "{}", out.all());
+    assert!(out.stdout.contains("\"codecs\" is a required property"), "{}", out.all());
+    // Each distinct failure is shown once, with how many scenarios shared it.
+    assert_eq!(out.stdout.matches("✘ response_schema_conformance").count(), 1, "{}", out.all());
+    assert!(out.stdout.contains("more scenarios)"), "{}", out.all());
+}
+
+#[test]
+fn case_files_join_the_plan_and_their_expectations_are_checked() {
+    let cases = format!(
+        "operation: retrieve-sip-endpoint\ncases:\n  - name: unknown endpoint is 404\n    path:\n      id: ${{GONE_ID}}\n    expect:\n      status: 404\n  - name: wrongly expected 200\n    path:\n      id: {UNKNOWN_ID}\n    expect:\n      status: [200, 201]\n  - name: no credentials\n    path:\n      id: {UNKNOWN_ID}\n    auth: none\n    expect:\n      status: 401\n"
+    );
+    let (_dir, file) = temp_file("sip.yaml", &cases);
+    let url = start(Fault::None);
+    let out = crate::support::gauntlet_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "run",
+            "--spec",
+            SEED_SPEC,
+            "--base-url",
+            &url,
+            "--user",
+            USER,
+            "--max-examples",
+            "5",
+            "--cases",
+            file.to_str().unwrap(),
+        ],
+        &[("GONE_ID", UNKNOWN_ID)],
+    );
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(out.failed_checks(), ["case_expectation"], "{}", out.all());
+    assert!(out.stdout.contains("expected status 200 or 201, got 404"), "{}", out.all());
+    let junit = out.junit.unwrap();
+    assert!(
+        junit.contains(
+            r#"<testcase name="case/unknown endpoint is 404" classname="retrieve-sip-endpoint""#
+        ),
+        "{junit}"
+    );
+    assert!(junit.contains(r#"<testcase name="case/no credentials""#), "{junit}");
+}
+
+#[test]
+fn a_request_with_no_answer_is_an_error_and_the_run_goes_on() {
+    let out = run_against(Fault::HangsOnInvalid, &["--timeout", "300ms"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let junit = out.junit.as_deref().unwrap();
+    assert!(
+        junit.contains(r#"<error type="transport" message="no complete response within"#)
+            || junit.contains(r#"<error type="transport""#),
+        "{junit}"
+    );
+    assert!(
+        out.stdout.contains("✘ transport · retrieve-sip-endpoint · negative/path.id/"),
+        "{}",
+        out.all()
+    );
+    // Positives still ran and passed.
+    assert!(
+        junit.contains(r#"<testcase name="positive/base" classname="retrieve-sip-endpoint""#),
+        "{junit}"
+    );
+    assert!(out.stdout.contains(" errors in "), "{}", out.all());
+}
+
+#[test]
+fn the_same_seed_plans_the_same_scenarios() {
+    let plan = |seed: &str| gauntlet(&["run", "--dry-run", "--seed", seed, "--user", USER]).stdout;
+    assert_eq!(plan("11"), plan("11"));
+    assert_ne!(plan("11"), plan("12"));
+}
+
+#[test]
+fn dry_run_plans_every_kind_of_scenario_and_sends_nothing() {
+    let out = gauntlet(&[
+        "run",
+        "--dry-run",
+        "--seed",
+        "3",
+        "--base-url",
+        "http://127.0.0.1:9/api/relay/rest",
+        "--user",
+        USER,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    for label in [
+        "negative/path.id/empty",
+        "negative/path.id/too-short",
+        "negative/path.id/too-long",
+        "negative/path.id/no-hyphens",
+        "negative/path.id/braces",
+        "negative/path.id/urn-uuid",
+        "negative/path.id/non-ascii",
+        "negative/path.id/path-traversal",
+        "negative/path.id/percent-encoded-slash",
+        "negative/path.id/leading-space",
+        "negative/auth/missing",
+        "negative/auth/other-scheme",
+        "negative/auth/not-base64",
+        "negative/auth/no-colon",
+        "negative/auth/wrong-token",
+        "negative/auth/wrong-id",
+        "positive/path.id/nil-uuid",
+        "positive/path.id/max-uuid",
+        "positive/path.id/uppercase-uuid",
+    ] {
+        assert!(
+            out.stdout.contains(&format!("retrieve-sip-endpoint {label}\n")),
+            "{label}: {}",
+            out.all()
+        );
+    }
+    // The base URL's path prefix is kept; traversal is encoded, never a real `..` segment.
+    assert!(
+        out.stdout.contains("'http://127.0.0.1:9/api/relay/rest/endpoints/sip/..%2F..%2F"),
+        "{}",
+        out.all()
+    );
+    assert!(
+        !out.stdout.contains("negative/path.id/dot-segment"),
+        "a `..` id routes elsewhere: {}",
+        out.all()
+    );
+}

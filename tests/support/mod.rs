@@ -1,0 +1,91 @@
+//! Test support: real HTTP servers on 127.0.0.1 (ephemeral ports) and a way to run the
+//! `gauntlet` binary and read what it printed and wrote.
+
+pub mod seed_server;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a `gauntlet` process did.
+pub struct Outcome {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// The JUnit report, if one was written.
+    pub junit: Option<String>,
+    /// Where the report was meant to go.
+    pub junit_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Outcome {
+    /// The distinct check names in the JUnit report's `<failure type="...">` attributes.
+    pub fn failed_checks(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let report = self.junit.as_deref().unwrap_or("");
+        for part in report.split("<failure type=\"").skip(1) {
+            let types = part.split('"').next().unwrap_or("");
+            for t in types.split(',') {
+                if !out.iter().any(|o| o == t) {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Everything the process showed, for assertion messages.
+    pub fn all(&self) -> String {
+        format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// Runs `gauntlet` with `args` from the crate root, a fresh JUnit path, colour off and no
+/// `GAUNTLET_*` variables inherited.
+pub fn gauntlet(args: &[&str]) -> Outcome {
+    gauntlet_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
+}
+
+/// Like [`gauntlet`], in `dir`, with extra environment variables.
+pub fn gauntlet_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let junit_path = tmp.path().join("junit.xml");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gauntlet"));
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    if args.first() == Some(&"run") && !args.contains(&"--junit") {
+        cmd.arg("--junit").arg(&junit_path);
+    }
+    for var in ["GAUNTLET_BASE_URL", "GAUNTLET_USER", "GAUNTLET_BEARER", "GAUNTLET_API_KEY"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run gauntlet");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        junit: std::fs::read_to_string(&junit_path).ok(),
+        junit_path,
+        _dir: tmp,
+    }
+}
+
+/// Writes `text` to a new file named `name` in a fresh temp dir (kept alive by the guard).
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    (dir, path)
+}
+
+/// The seed spec, relative to the crate root.
+pub const SEED_SPEC: &str = "spec/relay-rest.yaml";
+
+/// Credentials the seed server accepts.
+pub const USER: &str = "0f3c1e2a-proj:PT-s3cr3t-t0ken-4242";

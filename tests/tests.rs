@@ -1,0 +1,10 @@
+//! Integration tests: the `gauntlet` binary against real servers on 127.0.0.1, real files,
+//! and the real corpus. One test binary, one link step.
+
+mod support;
+
+mod checks_fire;
+mod corpus;
+mod exit_codes;
+mod junit_schema;
+mod secrets;
