@@ -37,8 +37,42 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Test a target against the spec: generated scenarios and case files, every check.
+    /// Without --base-url, the built-in mock is started and tested.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
+    /// Serve the spec: schema-valid answers, enforced credentials and parameters, and
+    /// contract breaks on request (--fault).
+    Mock(MockArgs),
+}
+
+/// Flags of `gauntlet mock`.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// The OpenAPI 3.0/3.1 document (YAML or JSON).
+    #[arg(long, value_name = "FILE", default_value = "spec/relay-rest.yaml")]
+    spec: PathBuf,
+    /// Port to listen on (0 for any free one).
+    #[arg(long, value_name = "N", default_value_t = 4010)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    host: String,
+    /// Credentials to require (without them, any well-formed credential is accepted).
+    #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
+    user: Option<String>,
+    /// Seed for generated bodies.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Break the contract this way (repeatable); see --list-faults.
+    #[arg(long = "fault", value_name = "KIND", value_parser = parse_fault)]
+    faults: Vec<crate::mock::Fault>,
+    /// List the faults and exit.
+    #[arg(long)]
+    list_faults: bool,
+}
+
+fn parse_fault(text: &str) -> std::result::Result<crate::mock::Fault, String> {
+    crate::mock::Fault::parse(text)
 }
 
 /// Flags of `gauntlet run`.
@@ -78,7 +112,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = parse_rate)]
     rate_limit: Option<f64>,
     /// Time allowed for each whole exchange: 2s, 500ms, 1.5 (seconds).
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::duration::parse_duration)]
     timeout: Duration,
     /// Largest response body read, in bytes; a larger one fails its scenario.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
@@ -92,24 +126,6 @@ pub struct RunArgs {
     /// Print the planned requests (credentials redacted) and send nothing.
     #[arg(long)]
     dry_run: bool,
-}
-
-/// Parses `2s`, `500ms`, `1m`, or a plain number of seconds (`1.5`).
-pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
-    let text = text.trim();
-    let d = if let Ok(secs) = text.parse::<f64>() {
-        if !secs.is_finite() || secs < 0.0 {
-            return Err(format!("'{text}' is not a duration"));
-        }
-        Duration::from_secs_f64(secs)
-    } else {
-        humantime::parse_duration(text)
-            .map_err(|e| format!("'{text}' is not a duration ({e}); try 2s, 500ms or 1.5"))?
-    };
-    if d.is_zero() {
-        return Err("must be more than zero".into());
-    }
-    Ok(d)
 }
 
 fn parse_rate(text: &str) -> std::result::Result<f64, String> {
@@ -139,6 +155,7 @@ pub fn main() -> i32 {
     };
     let outcome = match cli.command {
         Command::Run(args) => run(args),
+        Command::Mock(args) => mock(args),
     };
     match outcome {
         Ok(code) => code,
@@ -157,35 +174,46 @@ pub fn main() -> i32 {
 /// `gauntlet run`: load, plan, send, check, report. Returns the exit code.
 pub fn run(args: RunArgs) -> Result<i32> {
     let started = SystemTime::now();
-    let spec = openapi::load(&args.spec)?;
+    let spec = Arc::new(openapi::load(&args.spec)?);
     let all_ops = openapi::operations(&spec)?;
     let selected = select(&all_ops, &args.operations)?;
-    let credentials = credentials_from(&args)?;
+    let mut credentials = credentials_from(&args)?;
     let seed = args.seed.unwrap_or_else(random_seed);
-    let base_url = match (&args.base_url, args.dry_run) {
-        (Some(url), _) => check_base_url(url)?,
-        (None, true) => "http://127.0.0.1:8080".to_owned(),
-        (None, false) => {
-            return Err(Error::flag(
-                "--base-url",
-                "required (or set GAUNTLET_BASE_URL): the URL of the server to test",
-            ));
-        }
-    };
+    let given_url = args.base_url.as_deref().map(check_base_url).transpose()?;
     let (plan, validators) =
         build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
-    let mut console = Console::stdout();
-    let has_credentials = credentials.basic.is_some()
-        || credentials.bearer.is_some()
-        || credentials.api_key.is_some();
     if args.dry_run {
-        return dry_run(&plan, &base_url, has_credentials, &validators);
+        let has_credentials = credentials.basic.is_some() || credentials.bearer.is_some() || credentials.api_key.is_some();
+        let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
+        return dry_run(&plan, &url, has_credentials, &validators);
     }
     let mut junit = open_report(&args.junit)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
+    // Without a target, the built-in mock of the same spec is the target, with fresh credentials.
+    let mut _mock = None;
+    let (base_url, target) = match given_url {
+        Some(url) => (url.clone(), url),
+        None => {
+            if credentials.basic.is_none() {
+                credentials.basic = Some(generated_credentials(seed));
+            }
+            let config = crate::mock::MockConfig { credentials: Some(credentials.clone()), seed, faults: Vec::new() };
+            let mock = Arc::new(crate::mock::Mock::new(Arc::clone(&spec), all_ops.clone(), config));
+            let running = runtime.block_on(crate::mock::spawn(mock))?;
+            let url = format!("http://{}", running.addr);
+            _mock = Some(running);
+            (url.clone(), format!("the built-in mock at {url} (no --base-url given)"))
+        }
+    };
+    let has_credentials = credentials.basic.is_some() || credentials.bearer.is_some() || credentials.api_key.is_some();
+    let mut console = Console::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
     console
         .header(&format!(
-            "testing {base_url} against {} · {} operations, {} scenarios, seed {seed}",
+            "testing {target} against {} · {} operations, {} scenarios, seed {seed}",
             args.spec.display(),
             plan.operations.len(),
             plan.scenarios.len()
@@ -194,13 +222,12 @@ pub fn run(args: RunArgs) -> Result<i32> {
     for note in notes(&plan, &validators) {
         console.note(&note).map_err(io)?;
     }
-    if let Some(op) = plan
-        .operations
-        .iter()
-        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s)))
-    {
+    if let Some(op) = plan.operations.iter().find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s))) {
         console
-            .note(&format!("no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped", op.id))
+            .note(&format!(
+                "no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped",
+                op.id
+            ))
             .map_err(io)?;
     }
     let config = RunConfig {
@@ -213,27 +240,58 @@ pub fn run(args: RunArgs) -> Result<i32> {
         checks: (!args.checks.is_empty()).then(|| args.checks.clone()),
     };
     let plan = Arc::new(plan);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
-    let result =
-        runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| {
-            console.progress(p)
-        }))?;
-    let info = RunInfo {
-        spec: args.spec.display().to_string(),
-        title: spec.title.clone(),
-        base_url: base_url.clone(),
-        has_credentials,
-        started,
-    };
-    report::write_junit(&mut junit, &plan, &result, &info)
-        .map_err(|source| Error::Report { path: args.junit.clone(), source })?;
+    let result = runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| console.progress(p)))?;
+    let info = RunInfo { spec: args.spec.display().to_string(), title: spec.title.clone(), base_url: base_url.clone(), has_credentials, started };
+    report::write_junit(&mut junit, &plan, &result, &info).map_err(|source| Error::Report { path: args.junit.clone(), source })?;
     let junit_name = args.junit.display().to_string();
     console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
     let violated = result.results.iter().any(|r| !r.passed());
     Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
+}
+
+/// `gauntlet mock`: serve until Ctrl-C.
+pub fn mock(args: MockArgs) -> Result<i32> {
+    let mut out = anstream::stdout();
+    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    if args.list_faults {
+        for (name, what) in crate::mock::FAULTS {
+            writeln!(out, "{name:<27} {what}").map_err(io)?;
+        }
+        return Ok(EXIT_OK);
+    }
+    let spec = Arc::new(openapi::load(&args.spec)?);
+    let operations = openapi::operations(&spec)?;
+    let basic = match &args.user {
+        None => None,
+        Some(user) => Some(Credentials::parse_user(user).ok_or_else(|| Error::flag("--user", "expected ID:TOKEN (the value is not shown)"))?),
+    };
+    let credentials = basic.map(|basic| Credentials { basic: Some(basic), ..Default::default() });
+    let count = operations.len();
+    let config = crate::mock::MockConfig { credentials, seed: args.seed, faults: args.faults.clone() };
+    let mock = Arc::new(crate::mock::Mock::new(Arc::clone(&spec), operations, config));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let listener = crate::mock::bind(&args.host, args.port).await?;
+        let addr = listener.local_addr().map_err(|e| Error::Other(format!("mock: {e}")))?;
+        let faults = if args.faults.is_empty() { String::new() } else { format!(" · faults: {:?}", args.faults) };
+        writeln!(out, "gauntlet mock listening on http://{addr} · {} · {count} operations{faults} · Ctrl-C stops", args.spec.display()).map_err(io)?;
+        out.flush().map_err(io)?;
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        crate::mock::serve(listener, mock, shutdown).await.map_err(|e| Error::Other(format!("mock: {e}")))
+    })?;
+    writeln!(out, "gauntlet mock stopped").map_err(io)?;
+    Ok(EXIT_OK)
+}
+
+/// Credentials for a run against the built-in mock: derived from the seed, never shown.
+fn generated_credentials(seed: u64) -> (String, String) {
+    let token = uuid::Builder::from_random_bytes((u128::from(seed) ^ u128::from(random_seed()) << 64).to_le_bytes()).into_uuid();
+    (format!("gauntlet-{seed}"), token.simple().to_string())
 }
 
 /// The operations named by `--operation` (all when none are).

@@ -12,7 +12,7 @@ mod scenario;
 mod value;
 
 pub use negative::{Candidate, uuid_battery};
-pub use params::{coerce, encode_segment, primitive_text, serialize};
+pub use params::{coerce, encode_segment, primitive_text, read_param, serialize};
 pub use route::{Router, matches_template};
 pub use scenario::Generator;
 pub use value::ValueGen;

@@ -91,6 +91,38 @@ pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
     Value::String(text.to_owned())
 }
 
+/// How a server reads a parameter's `text` under its schema, objects included (`k,v,k,v`, or
+/// `k=v,k=v` when exploded); other values as [`coerce`] reads them.
+pub fn read_param(doc: &Value, param: &Parameter, schema: &Value, text: &str) -> Value {
+    let resolved = resolve_ref(doc, schema).map(|(s, _)| s).unwrap_or(schema);
+    let types = types_of(doc, resolved);
+    if !types.iter().any(|t| t == "object") || types.iter().any(|t| t == "string") {
+        return coerce(doc, schema, text);
+    }
+    let props = resolved.get("properties");
+    let field = |k: &str, v: &str| match props.and_then(|p| p.get(k)) {
+        Some(s) => coerce(doc, s, v),
+        None => Value::String(v.to_owned()),
+    };
+    let mut map = serde_json::Map::new();
+    if param.explode {
+        for pair in text.split(',').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            map.insert(k.to_owned(), field(k, v));
+        }
+    } else {
+        let parts: Vec<&str> = text.split(',').collect();
+        for kv in parts.chunks(2) {
+            if let [k, v] = kv {
+                map.insert((*k).to_owned(), field(k, v));
+            } else if !kv[0].is_empty() {
+                map.insert(kv[0].to_owned(), Value::String(String::new()));
+            }
+        }
+    }
+    Value::Object(map)
+}
+
 /// The types a schema admits, looking through `$ref`, `allOf`, `oneOf` and `anyOf`.
 fn types_of(doc: &Value, schema: &Value) -> Vec<String> {
     let mut out = Vec::new();

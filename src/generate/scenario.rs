@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::negative;
-use super::params::{coerce, encode_segment, serialize};
+use super::params::{coerce, encode_segment, read_param, serialize};
 use super::route::Router;
 use super::value::ValueGen;
 use crate::openapi::{Location, Operation, Parameter, SecurityScheme, resolve_ref};
@@ -234,7 +234,7 @@ impl<'a> Generator<'a> {
                 let text = super::params::primitive_text(v);
                 validator.is_valid(&coerce(self.doc, schema, &text)) && validator.is_valid(v)
             }
-            Slot::Text(text) => validator.is_valid(&coerce(self.doc, schema, text)),
+            Slot::Text(text) => validator.is_valid(&read_param(self.doc, param, schema, text)),
         }
     }
 

@@ -239,18 +239,34 @@ impl<'a, R: Rng> ValueGen<'a, R> {
 }
 
 /// A generator of strings matching `pattern` (ASCII classes, as ECMA-262 reads `\\d` and
-/// `\\w`; the outer `^`/`$` anchors dropped), or `None` when the pattern is beyond it.
+/// `\\w`; anchors dropped, since a generated string is all there is), or `None` when the
+/// pattern is beyond it.
 fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
-    let mut core = pattern.strip_prefix('^').unwrap_or(pattern);
-    if core.ends_with('$') && !core.ends_with("\\$") {
-        core = &core[..core.len() - 1];
-    }
-    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(core);
+    let core = strip_anchors(pattern);
+    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(&core);
     let hir = match ascii {
         Ok(hir) => hir,
-        Err(_) => regex_syntax::ParserBuilder::new().build().parse(core).ok()?,
+        Err(_) => regex_syntax::ParserBuilder::new().build().parse(&core).ok()?,
     };
     rand_regex::Regex::with_hir(hir, 8).ok()
+}
+
+/// Removes `^` and `$` outside character classes and escapes.
+fn strip_anchors(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let (mut escaped, mut in_class) = (false, false);
+    for c in pattern.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '^' | '$' if !in_class => continue,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The numeric bounds of a schema, defaulting to a modest range.
@@ -333,6 +349,19 @@ mod tests {
             let n = valid_values(&doc, &format!("/components/schemas/{name}"), 50);
             assert!(n >= 45, "{name}: only {n} of 50 valid");
         }
+    }
+
+    #[test]
+    fn patterns_generate_matching_strings_despite_anchors_and_flags() {
+        let doc = json!({"s": {
+            "sid": {"type": "string", "pattern": "^AC[0-9a-fA-F]{32}$"},
+            "file": {"type": "string", "pattern": "([^\\s]+(\\.(?i)(jpeg|pdf))$)"},
+            "digits": {"type": "string", "pattern": "^\\d{3}$"}
+        }});
+        for p in ["/s/sid", "/s/file", "/s/digits"] {
+            assert_eq!(valid_values(&doc, p, 20), 20, "{p}");
+        }
+        assert_eq!(strip_anchors(r"^a[$^]\$b$"), r"a[$^]\$b");
     }
 
     #[test]

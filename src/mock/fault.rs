@@ -1,0 +1,178 @@
+//! The named ways the mock can break its own contract, so the harness can prove each check.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use crate::openapi::resolve_ref;
+
+/// One way of breaking the contract.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// A required property is left out of success bodies.
+    MissingRequiredProperty,
+    /// A property of success bodies has the wrong JSON type.
+    WrongType,
+    /// An enum property of success bodies has a value outside the enum.
+    EnumViolation,
+    /// A property with a `format` (uuid, date-time, ...) gets a malformed value.
+    FormatViolation,
+    /// A property that may not be null is null.
+    NullWhereNotAllowed,
+    /// Valid requests get 418, which no spec documents.
+    UndocumentedStatus,
+    /// Valid requests get 500.
+    ServerError,
+    /// Success bodies are sent as `text/html`.
+    WrongContentType,
+    /// Success bodies are cut short (not JSON).
+    MalformedJson,
+    /// Success responses have a JSON content type and an empty body.
+    EmptyBody,
+    /// Credentials are not checked.
+    AuthBypass,
+    /// Invalid parameters and bodies are accepted (success status).
+    AcceptsInvalidInput,
+    /// Valid requests are rejected with the validation status.
+    RejectsValidInput,
+    /// Valid requests are answered after a delay (default 2s).
+    Slow(Duration),
+    /// Valid requests are never answered.
+    Hang,
+    /// Valid requests get the head of a response, then the connection breaks.
+    Reset,
+}
+
+/// Each fault's name and what it does, for `--list-faults`.
+pub const FAULTS: &[(&str, &str)] = &[
+    ("missing-required-property", "leave a required property out of success bodies"),
+    ("wrong-type", "give a property of success bodies the wrong JSON type"),
+    ("enum-violation", "give an enum property a value outside its enum"),
+    ("format-violation", "give a property with a format (uuid, date-time...) a malformed value"),
+    ("null-where-not-allowed", "set a property that may not be null to null"),
+    ("undocumented-status", "answer valid requests with 418"),
+    ("server-error", "answer valid requests with 500"),
+    ("wrong-content-type", "send success bodies as text/html"),
+    ("malformed-json", "cut success bodies short so they are not JSON"),
+    ("empty-body", "send success responses with a JSON content type and no body"),
+    ("auth-bypass", "accept missing and wrong credentials"),
+    ("accepts-invalid-input", "accept invalid parameters and bodies with a success status"),
+    ("rejects-valid-input", "reject valid requests with the validation status"),
+    ("slow", "answer valid requests late: slow (2s) or slow:DURATION"),
+    ("hang", "never answer valid requests"),
+    ("reset", "break the connection after the response head of valid requests"),
+];
+
+impl Fault {
+    /// Parses a fault name (`slow:500ms` carries its delay).
+    pub fn parse(text: &str) -> Result<Fault, String> {
+        let (name, arg) = match text.split_once(':') {
+            Some((n, a)) => (n, Some(a)),
+            None => (text, None),
+        };
+        let fault = match name {
+            "missing-required-property" => Fault::MissingRequiredProperty,
+            "wrong-type" => Fault::WrongType,
+            "enum-violation" => Fault::EnumViolation,
+            "format-violation" => Fault::FormatViolation,
+            "null-where-not-allowed" => Fault::NullWhereNotAllowed,
+            "undocumented-status" => Fault::UndocumentedStatus,
+            "server-error" => Fault::ServerError,
+            "wrong-content-type" => Fault::WrongContentType,
+            "malformed-json" => Fault::MalformedJson,
+            "empty-body" => Fault::EmptyBody,
+            "auth-bypass" => Fault::AuthBypass,
+            "accepts-invalid-input" => Fault::AcceptsInvalidInput,
+            "rejects-valid-input" => Fault::RejectsValidInput,
+            "slow" => Fault::Slow(match arg {
+                Some(a) => crate::duration::parse_duration(a)?,
+                None => Duration::from_secs(2),
+            }),
+            "hang" => Fault::Hang,
+            "reset" => Fault::Reset,
+            _ => {
+                let names: Vec<&str> = FAULTS.iter().map(|(n, _)| *n).collect();
+                return Err(format!("unknown fault '{text}' (faults: {})", names.join(", ")));
+            }
+        };
+        if arg.is_some() && !matches!(fault, Fault::Slow(_)) {
+            return Err(format!("fault '{name}' takes no argument"));
+        }
+        Ok(fault)
+    }
+
+    /// Whether this fault rewrites success bodies.
+    pub fn mutates_body(self) -> bool {
+        matches!(
+            self,
+            Fault::MissingRequiredProperty
+                | Fault::WrongType
+                | Fault::EnumViolation
+                | Fault::FormatViolation
+                | Fault::NullWhereNotAllowed
+        )
+    }
+}
+
+/// Breaks `body` (valid under `schema`) the way `fault` says, at a top-level property or one
+/// level down. Returns `None` when the schema offers nothing to break that way.
+pub fn mutate(doc: &Value, schema: &Value, body: &Value, fault: Fault) -> Option<Value> {
+    let props = object_schema(doc, schema)?;
+    let Value::Object(map) = body else { return None };
+    for (name, value) in map {
+        let Some(prop_schema) = props.get("properties").and_then(|p| p.get(name)) else { continue };
+        let resolved = resolve_ref(doc, prop_schema).ok()?.0;
+        let broken = match fault {
+            Fault::MissingRequiredProperty => {
+                let required = props.get("required").and_then(Value::as_array);
+                if required.is_some_and(|r| r.contains(&json!(name))) {
+                    let mut out = map.clone();
+                    out.remove(name);
+                    return Some(Value::Object(out));
+                }
+                None
+            }
+            Fault::WrongType => Some(match value {
+                Value::String(_) => json!(12345),
+                Value::Null => continue,
+                _ => json!("gauntlet-wrong-type"),
+            }),
+            Fault::EnumViolation => find_keyword(doc, resolved, "enum").map(|_| json!("gauntlet-not-in-enum")),
+            Fault::FormatViolation => find_keyword(doc, resolved, "format")
+                .filter(|f| matches!(f.as_str(), Some("uuid" | "date-time" | "date" | "email" | "ipv4" | "ipv6" | "uri")))
+                .map(|_| json!("gauntlet-not-formatted")),
+            Fault::NullWhereNotAllowed => Some(Value::Null),
+            _ => None,
+        };
+        if let Some(broken) = broken {
+            let mut out = map.clone();
+            out.insert(name.clone(), broken);
+            return Some(Value::Object(out));
+        }
+    }
+    None
+}
+
+fn object_schema<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Map<String, Value>> {
+    let resolved = resolve_ref(doc, schema).ok()?.0.as_object()?;
+    if resolved.contains_key("properties") {
+        return Some(resolved);
+    }
+    None
+}
+
+/// Finds `keyword` in `schema` or in the first branch of its `oneOf`/`anyOf` that has it.
+fn find_keyword<'a>(doc: &'a Value, schema: &'a Value, keyword: &str) -> Option<&'a Value> {
+    if let Some(v) = schema.get(keyword) {
+        return Some(v);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            let resolved = resolve_ref(doc, branch).ok()?.0;
+            if let Some(v) = resolved.get(keyword) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}

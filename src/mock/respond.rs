@@ -1,0 +1,458 @@
+//! Answering one request: route, `Prefer: code=N`, credentials, validation, then a documented
+//! response with a generated, schema-valid body (faults applied last).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Map, Value, json};
+
+use super::fault::{Fault, mutate};
+use super::route::{Route, Routes};
+use crate::checks::{essence, is_json, media_matches};
+use crate::credentials::Credentials;
+use crate::generate::{ValueGen, coerce, read_param};
+use crate::openapi::{ApiKeyLocation, Location, MediaType, Operation, SecurityScheme, Spec, StatusKey};
+use crate::schema::Validators;
+
+/// How the mock behaves.
+#[derive(Debug, Clone, Default)]
+pub struct MockConfig {
+    /// Credentials to require; without them any well-formed credential of the right scheme
+    /// is accepted.
+    pub credentials: Option<Credentials>,
+    /// Seed for generated bodies (each request's body is fixed by the seed and the request).
+    pub seed: u64,
+    /// Contract breaks to commit.
+    pub faults: Vec<Fault>,
+}
+
+/// A request as the mock reads it.
+#[derive(Debug, Clone, Default)]
+pub struct MockRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Raw (percent-encoded) path.
+    pub path: String,
+    /// Raw query string, if any.
+    pub query: Option<String>,
+    /// Headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl MockRequest {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the mock sends back.
+#[derive(Debug, Clone, Default)]
+pub struct MockResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Option<Duration>,
+    /// Never answer.
+    pub hang: bool,
+    /// Break the connection after the head.
+    pub reset: bool,
+}
+
+/// The mock of one spec.
+pub struct Mock {
+    spec: Arc<Spec>,
+    operations: Vec<Operation>,
+    routes: Routes,
+    validators: Validators,
+    config: MockConfig,
+}
+
+impl std::fmt::Debug for Mock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mock").field("operations", &self.operations.len()).finish()
+    }
+}
+
+impl Mock {
+    /// A mock of `operations` of `spec` (every schema they use is compiled here, once).
+    pub fn new(spec: Arc<Spec>, operations: Vec<Operation>, config: MockConfig) -> Self {
+        let mut pointers: Vec<&str> = Vec::new();
+        for op in &operations {
+            pointers.extend(op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()));
+            for media in op.request_body.iter().flat_map(|b| &b.content).chain(op.responses.iter().flat_map(|r| &r.content)) {
+                pointers.extend(media.schema.as_ref().map(|s| s.pointer.as_str()));
+            }
+        }
+        let validators = Validators::compile(&spec.doc, pointers);
+        Mock { routes: Routes::new(&operations), spec, operations, validators, config }
+    }
+
+    /// The operations served.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    fn has(&self, fault: Fault) -> bool {
+        self.config.faults.contains(&fault)
+    }
+
+    /// Answers one request.
+    pub fn respond(&self, req: &MockRequest) -> MockResponse {
+        let (index, path_params) = match self.routes.find(&req.method, &req.path) {
+            Route::Found { operation, params } => (operation, params),
+            Route::MethodNotAllowed(methods) => {
+                let mut r = plain_json(405, json!({"error": "Method Not Allowed"}));
+                r.headers.push(("allow".into(), methods.join(", ")));
+                return r;
+            }
+            Route::NotFound => return plain_json(404, json!({"error": "Not Found"})),
+        };
+        let op = &self.operations[index];
+        let mut rng = ChaCha8Rng::seed_from_u64(self.config.seed ^ request_hash(req));
+        if let Some(code) = prefer_code(req)
+            && op.response_for(code).is_some()
+        {
+            return self.documented(op, code, &mut rng, &path_params);
+        }
+        if op.requires_auth() && !self.has(Fault::AuthBypass) && !self.authorised(op, req) {
+            return self.documented(op, 401, &mut rng, &path_params);
+        }
+        let valid = self.valid_request(op, &path_params, req);
+        if (!valid && !self.has(Fault::AcceptsInvalidInput)) || (valid && self.has(Fault::RejectsValidInput)) {
+            return self.documented(op, validation_status(op), &mut rng, &path_params);
+        }
+        for fault in &self.config.faults {
+            match fault {
+                Fault::ServerError => return self.documented(op, 500, &mut rng, &path_params),
+                Fault::UndocumentedStatus => return plain_json(418, json!({"error": "I'm a teapot"})),
+                Fault::Hang => return MockResponse { hang: true, ..Default::default() },
+                _ => {}
+            }
+        }
+        let mut response = self.documented(op, success_status(op), &mut rng, &path_params);
+        for fault in &self.config.faults {
+            match *fault {
+                Fault::Slow(d) => response.delay = Some(d),
+                Fault::Reset => response.reset = true,
+                Fault::WrongContentType => set_header(&mut response, "content-type", "text/html"),
+                Fault::MalformedJson => {
+                    let keep = response.body.len() / 2;
+                    response.body.truncate(keep.max(1));
+                    response.body.extend_from_slice(b"\"<<");
+                }
+                Fault::EmptyBody => {
+                    response.body.clear();
+                    set_header(&mut response, "content-type", "application/json");
+                }
+                _ => {}
+            }
+        }
+        response
+    }
+
+    /// A response documented for `status` (or a plain one), with a generated valid body;
+    /// success bodies echo path parameters and carry body faults.
+    fn documented(&self, op: &Operation, status: u16, rng: &mut ChaCha8Rng, path_params: &[(String, String)]) -> MockResponse {
+        let Some(documented) = op.response_for(status) else {
+            let error = match status {
+                401 => "Unauthorized",
+                500 => "Internal Server Error",
+                _ => "Bad Request",
+            };
+            return plain_json(status, json!({"error": error}));
+        };
+        let Some(media) = documented.content.first() else {
+            return MockResponse { status, ..Default::default() };
+        };
+        let content_type = if media.name.contains('*') {
+            if media.name.starts_with("text/") { "text/plain" } else { "application/json" }.to_owned()
+        } else {
+            media.name.clone()
+        };
+        let mut response = MockResponse { status, headers: vec![("content-type".into(), content_type.clone())], ..Default::default() };
+        if !is_json(&content_type) {
+            response.body = b"gauntlet".to_vec();
+            return response;
+        }
+        let mut body = self.body_value(media, rng);
+        if (200..300).contains(&status) {
+            body = self.echo(op, media, body, path_params);
+            if let (Some(schema_ref), Some(fault)) = (&media.schema, self.config.faults.iter().find(|f| f.mutates_body())) {
+                let schema = self.spec.doc.pointer(&schema_ref.pointer).unwrap_or(&Value::Null);
+                if let Some(broken) = mutate(&self.spec.doc, schema, &body, *fault) {
+                    body = broken;
+                }
+            }
+        }
+        response.body = serde_json::to_vec(&body).unwrap_or_default();
+        response
+    }
+
+    /// A value valid for the media type: its example when it has a valid one, else generated.
+    fn body_value(&self, media: &MediaType, rng: &mut ChaCha8Rng) -> Value {
+        let Some(schema_ref) = &media.schema else { return json!({}) };
+        let validator = self.validators.get(&schema_ref.pointer);
+        let valid = |v: &Value| validator.is_none_or(|val| val.is_valid(v));
+        let media_ptr = schema_ref.pointer.trim_end_matches("/schema");
+        if let Some(media_obj) = self.spec.doc.pointer(media_ptr) {
+            let example = media_obj.get("example").cloned().or_else(|| {
+                let examples = media_obj.get("examples")?.as_object()?;
+                let (_, first) = examples.iter().next()?;
+                crate::openapi::resolve_ref(&self.spec.doc, first).ok()?.0.get("value").cloned()
+            });
+            if let Some(example) = example.filter(|e| valid(e)) {
+                return example;
+            }
+        }
+        let Some(schema) = self.spec.doc.pointer(&schema_ref.pointer) else { return json!({}) };
+        let mut generator = ValueGen::new(&self.spec.doc, rng);
+        let mut last = Value::Null;
+        for _ in 0..16 {
+            if let Some(v) = generator.valid(schema, 0) {
+                if valid(&v) {
+                    return v;
+                }
+                last = v;
+            }
+        }
+        last
+    }
+
+    /// Puts path parameter values into matching properties of a success body (`id` for a
+    /// lone `...id` parameter), when the body stays valid.
+    fn echo(&self, op: &Operation, media: &MediaType, body: Value, path_params: &[(String, String)]) -> Value {
+        let Value::Object(map) = &body else { return body };
+        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer)) else { return body };
+        let mut echoed: Map<String, Value> = map.clone();
+        for (name, raw) in path_params {
+            let key = if map.contains_key(name) {
+                name.clone()
+            } else if path_params.len() == 1 && map.contains_key("id") && name.to_ascii_lowercase().ends_with("id") {
+                "id".into()
+            } else {
+                continue;
+            };
+            let schema = op.parameters.iter().find(|p| p.location == Location::Path && &p.name == name).and_then(|p| p.schema.as_ref()).and_then(|s| self.spec.doc.pointer(&s.pointer));
+            let value = schema.map_or_else(|| Value::String(raw.clone()), |s| coerce(&self.spec.doc, s, raw));
+            echoed.insert(key, value);
+        }
+        let echoed = Value::Object(echoed);
+        if validator.is_valid(&echoed) { echoed } else { body }
+    }
+
+    fn authorised(&self, op: &Operation, req: &MockRequest) -> bool {
+        let creds = self.config.credentials.as_ref();
+        op.auth.iter().all(|scheme| match scheme {
+            SecurityScheme::Basic => {
+                let Some(value) = req.header("authorization") else { return false };
+                let Some(payload) = strip_scheme(value, "basic") else { return false };
+                let Some(decoded) = STANDARD.decode(payload).ok().and_then(|b| String::from_utf8(b).ok()) else { return false };
+                let Some((id, token)) = decoded.split_once(':') else { return false };
+                match creds.and_then(|c| c.basic.as_ref()) {
+                    Some((want_id, want_token)) => id == want_id && token == want_token,
+                    None => !id.is_empty() && !token.is_empty(),
+                }
+            }
+            SecurityScheme::Bearer => {
+                let Some(token) = req.header("authorization").and_then(|v| strip_scheme(v, "bearer")) else { return false };
+                let want = creds.and_then(|c| c.bearer.clone().or_else(|| c.basic.as_ref().map(|(_, t)| t.clone())));
+                match want {
+                    Some(want) => token == want,
+                    None => !token.is_empty(),
+                }
+            }
+            SecurityScheme::ApiKey { name, location } => {
+                let given = match location {
+                    ApiKeyLocation::Header => req.header(name).map(str::to_owned),
+                    ApiKeyLocation::Query => query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v),
+                    ApiKeyLocation::Cookie => cookies(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v),
+                };
+                let Some(given) = given.filter(|g| !g.is_empty()) else { return false };
+                let want = creds.and_then(|c| c.api_key.clone().or_else(|| c.basic.as_ref().map(|(_, t)| t.clone())));
+                want.is_none_or(|w| given == w)
+            }
+            SecurityScheme::Unsupported(_) => true,
+        })
+    }
+
+    /// Whether every parameter and the body are valid under their schemas.
+    fn valid_request(&self, op: &Operation, path_params: &[(String, String)], req: &MockRequest) -> bool {
+        let query = query_pairs(req);
+        let cookies = cookies(req);
+        let doc = &self.spec.doc;
+        for param in &op.parameters {
+            let text: Option<String> = match param.location {
+                Location::Path => path_params.iter().find(|(n, _)| n == &param.name).map(|(_, v)| v.clone()),
+                Location::Query => {
+                    let values: Vec<&str> = query.iter().filter(|(k, _)| k == &param.name).map(|(_, v)| v.as_str()).collect();
+                    (!values.is_empty()).then(|| values.join(","))
+                }
+                Location::Header => req.header(&param.name).map(str::to_owned),
+                Location::Cookie => cookies.iter().find(|(k, _)| k == &param.name).map(|(_, v)| v.clone()),
+            };
+            let text = text.or_else(|| {
+                // An exploded object spreads its properties over the query.
+                (param.location == Location::Query).then(|| {
+                    let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer))?;
+                    object_from_query(doc, param, schema, &query).map(|_| String::new())
+                })?
+            });
+            let Some(text) = text else {
+                if param.required {
+                    return false;
+                }
+                continue;
+            };
+            let (Some(schema_ref), false) = (&param.schema, matches!(param.style.as_str(), "label" | "matrix")) else {
+                continue;
+            };
+            let (Some(validator), Some(schema)) = (self.validators.get(&schema_ref.pointer), doc.pointer(&schema_ref.pointer)) else { continue };
+            let value = match (param.location, object_from_query(doc, param, schema, &query)) {
+                (Location::Query, Some(object)) => object,
+                _ => read_param(doc, param, schema, &text),
+            };
+            if !validator.is_valid(&value) {
+                return false;
+            }
+        }
+        let Some(body_spec) = &op.request_body else { return true };
+        if req.body.is_empty() {
+            return !body_spec.required;
+        }
+        let content_type = essence(req.header("content-type").unwrap_or(""));
+        let Some(media) = body_spec.content.iter().find(|m| media_matches(&m.name, &content_type)) else {
+            return body_spec.content.is_empty();
+        };
+        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer)) else { return true };
+        let value = if is_json(&content_type) {
+            match serde_json::from_slice::<Value>(&req.body) {
+                Ok(v) => v,
+                Err(_) => return false,
+            }
+        } else if content_type == "application/x-www-form-urlencoded" {
+            let schema = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
+            let props = schema.and_then(|s| crate::openapi::resolve_ref(doc, s).ok()).and_then(|(s, _)| s.get("properties"));
+            let mut map = Map::new();
+            for (k, v) in url::form_urlencoded::parse(&req.body) {
+                let value = match props.and_then(|p| p.get(k.as_ref())) {
+                    Some(s) => coerce(doc, s, &v),
+                    None => Value::String(v.into_owned()),
+                };
+                map.insert(k.into_owned(), value);
+            }
+            Value::Object(map)
+        } else {
+            return true;
+        };
+        validator.is_valid(&value)
+    }
+}
+
+/// An object-typed query parameter rebuilt from the query: `name[k]=v` (deepObject) or the
+/// schema's own property names (form, exploded). `None` for other parameters.
+fn object_from_query(doc: &Value, param: &crate::openapi::Parameter, schema: &Value, query: &[(String, String)]) -> Option<Value> {
+    let resolved = crate::openapi::resolve_ref(doc, schema).ok()?.0;
+    let props = resolved.get("properties")?.as_object()?;
+    let mut map = Map::new();
+    for (k, v) in query {
+        let key = if param.style == "deepObject" {
+            k.strip_prefix(param.name.as_str()).and_then(|r| r.strip_prefix('[')).and_then(|r| r.strip_suffix(']'))
+        } else if param.explode && param.style == "form" {
+            props.contains_key(k).then_some(k.as_str())
+        } else {
+            None
+        };
+        if let Some(key) = key {
+            let value = props.get(key).map_or_else(|| Value::String(v.clone()), |s| coerce(doc, s, v));
+            map.insert(key.to_owned(), value);
+        }
+    }
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
+fn plain_json(status: u16, body: Value) -> MockResponse {
+    MockResponse {
+        status,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: body.to_string().into_bytes(),
+        ..Default::default()
+    }
+}
+
+fn set_header(response: &mut MockResponse, name: &str, value: &str) {
+    response.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    response.headers.push((name.to_owned(), value.to_owned()));
+}
+
+/// `Prefer: code=404` (Prism's convention).
+fn prefer_code(req: &MockRequest) -> Option<u16> {
+    req.header("prefer")?.split([',', ';']).find_map(|part| part.trim().strip_prefix("code=")?.trim().parse().ok())
+}
+
+/// 422 if documented, else 400, else another documented 4xx, else 400.
+fn validation_status(op: &Operation) -> u16 {
+    for code in [422, 400] {
+        if op.responses.iter().any(|r| r.status == StatusKey::Exact(code)) {
+            return code;
+        }
+    }
+    op.responses
+        .iter()
+        .find_map(|r| match r.status {
+            StatusKey::Exact(c) if (400..500).contains(&c) && !matches!(c, 401 | 403 | 404 | 405 | 406 | 415 | 429) => Some(c),
+            _ => None,
+        })
+        .unwrap_or(400)
+}
+
+/// The first documented 2xx; else 200 when `2XX` or `default` covers it (or nothing is
+/// documented); else the first documented status a server can send as a final answer.
+fn success_status(op: &Operation) -> u16 {
+    let exact = |range: std::ops::Range<u16>| {
+        op.responses.iter().find_map(|r| match r.status {
+            StatusKey::Exact(c) if range.contains(&c) => Some(c),
+            _ => None,
+        })
+    };
+    exact(200..300)
+        .or_else(|| (op.responses.is_empty() || op.response_for(200).is_some()).then_some(200))
+        .or_else(|| exact(200..600))
+        .unwrap_or(200)
+}
+
+fn strip_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
+    let (given, rest) = value.split_once(' ')?;
+    given.eq_ignore_ascii_case(scheme).then(|| rest.trim()).filter(|r| !r.is_empty())
+}
+
+fn query_pairs(req: &MockRequest) -> Vec<(String, String)> {
+    req.query
+        .as_deref()
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .unwrap_or_default()
+}
+
+fn cookies(req: &MockRequest) -> Vec<(String, String)> {
+    req.header("cookie")
+        .map(|c| {
+            c.split(';')
+                .filter_map(|pair| pair.trim().split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn request_hash(req: &MockRequest) -> u64 {
+    let text = format!("{} {}?{}", req.method, req.path, req.query.as_deref().unwrap_or(""));
+    text.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+}
