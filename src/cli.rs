@@ -183,7 +183,9 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let (plan, validators) =
         build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
     if args.dry_run {
-        let has_credentials = credentials.basic.is_some() || credentials.bearer.is_some() || credentials.api_key.is_some();
+        let has_credentials = credentials.basic.is_some()
+            || credentials.bearer.is_some()
+            || credentials.api_key.is_some();
         let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
         return dry_run(&plan, &url, has_credentials, &validators);
     }
@@ -200,7 +202,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
             if credentials.basic.is_none() {
                 credentials.basic = Some(generated_credentials(seed));
             }
-            let config = crate::mock::MockConfig { credentials: Some(credentials.clone()), seed, faults: Vec::new() };
+            let config = crate::mock::MockConfig {
+                credentials: Some(credentials.clone()),
+                seed,
+                faults: Vec::new(),
+            };
             let mock = Arc::new(crate::mock::Mock::new(Arc::clone(&spec), all_ops.clone(), config));
             let running = runtime.block_on(crate::mock::spawn(mock))?;
             let url = format!("http://{}", running.addr);
@@ -208,7 +214,9 @@ pub fn run(args: RunArgs) -> Result<i32> {
             (url.clone(), format!("the built-in mock at {url} (no --base-url given)"))
         }
     };
-    let has_credentials = credentials.basic.is_some() || credentials.bearer.is_some() || credentials.api_key.is_some();
+    let has_credentials = credentials.basic.is_some()
+        || credentials.bearer.is_some()
+        || credentials.api_key.is_some();
     let mut console = Console::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
     console
@@ -222,7 +230,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
     for note in notes(&plan, &validators) {
         console.note(&note).map_err(io)?;
     }
-    if let Some(op) = plan.operations.iter().find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s))) {
+    if let Some(op) = plan
+        .operations
+        .iter()
+        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s)))
+    {
         console
             .note(&format!(
                 "no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped",
@@ -240,9 +252,19 @@ pub fn run(args: RunArgs) -> Result<i32> {
         checks: (!args.checks.is_empty()).then(|| args.checks.clone()),
     };
     let plan = Arc::new(plan);
-    let result = runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| console.progress(p)))?;
-    let info = RunInfo { spec: args.spec.display().to_string(), title: spec.title.clone(), base_url: base_url.clone(), has_credentials, started };
-    report::write_junit(&mut junit, &plan, &result, &info).map_err(|source| Error::Report { path: args.junit.clone(), source })?;
+    let result =
+        runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| {
+            console.progress(p)
+        }))?;
+    let info = RunInfo {
+        spec: args.spec.display().to_string(),
+        title: spec.title.clone(),
+        base_url: base_url.clone(),
+        has_credentials,
+        started,
+    };
+    report::write_junit(&mut junit, &plan, &result, &info)
+        .map_err(|source| Error::Report { path: args.junit.clone(), source })?;
     let junit_name = args.junit.display().to_string();
     console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
     let violated = result.results.iter().any(|r| !r.passed());
@@ -261,13 +283,17 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     }
     let spec = Arc::new(openapi::load(&args.spec)?);
     let operations = openapi::operations(&spec)?;
-    let basic = match &args.user {
-        None => None,
-        Some(user) => Some(Credentials::parse_user(user).ok_or_else(|| Error::flag("--user", "expected ID:TOKEN (the value is not shown)"))?),
-    };
+    let basic =
+        match &args.user {
+            None => None,
+            Some(user) => Some(Credentials::parse_user(user).ok_or_else(|| {
+                Error::flag("--user", "expected ID:TOKEN (the value is not shown)")
+            })?),
+        };
     let credentials = basic.map(|basic| Credentials { basic: Some(basic), ..Default::default() });
     let count = operations.len();
-    let config = crate::mock::MockConfig { credentials, seed: args.seed, faults: args.faults.clone() };
+    let config =
+        crate::mock::MockConfig { credentials, seed: args.seed, faults: args.faults.clone() };
     let mock = Arc::new(crate::mock::Mock::new(Arc::clone(&spec), operations, config));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -290,7 +316,10 @@ pub fn mock(args: MockArgs) -> Result<i32> {
 
 /// Credentials for a run against the built-in mock: derived from the seed, never shown.
 fn generated_credentials(seed: u64) -> (String, String) {
-    let token = uuid::Builder::from_random_bytes((u128::from(seed) ^ u128::from(random_seed()) << 64).to_le_bytes()).into_uuid();
+    let token = uuid::Builder::from_random_bytes(
+        (u128::from(seed) ^ u128::from(random_seed()) << 64).to_le_bytes(),
+    )
+    .into_uuid();
     (format!("gauntlet-{seed}"), token.simple().to_string())
 }
 

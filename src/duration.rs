@@ -6,7 +6,7 @@ use std::time::Duration;
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let d = if let Ok(secs) = text.parse::<f64>() {
-        if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+        if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
             return Err(format!("'{text}' is not a duration"));
         }
         Duration::from_secs_f64(secs)

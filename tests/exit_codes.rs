@@ -77,7 +77,6 @@ fn bad_flag_values() {
         "--operation: unknown operation 'nope'",
     );
     assert_usage_error(&gauntlet(&["run", "--check", "nope", "--dry-run"]), "unknown check 'nope'");
-    assert_usage_error(&gauntlet(&["run"]), "--base-url: required");
 }
 
 #[test]

@@ -7,4 +7,5 @@ mod checks_fire;
 mod corpus;
 mod exit_codes;
 mod junit_schema;
+mod mock;
 mod secrets;

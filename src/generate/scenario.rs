@@ -393,7 +393,12 @@ fn sendable(param: &Parameter, slot: &Slot) -> bool {
     let text = match slot {
         Slot::Text(t) => t.clone(),
         Slot::Value(v) => {
-            serialize(param, v).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
+            let pairs = serialize(param, v);
+            // An empty array or object sends nothing: for a required parameter, that is "missing".
+            if pairs.is_empty() && param.required {
+                return false;
+            }
+            pairs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
         }
         Slot::Absent => return true,
     };

@@ -114,21 +114,22 @@ impl Fault {
     }
 }
 
-/// Breaks `body` (valid under `schema`) the way `fault` says, at a top-level property or one
-/// level down. Returns `None` when the schema offers nothing to break that way.
-pub fn mutate(doc: &Value, schema: &Value, body: &Value, fault: Fault) -> Option<Value> {
-    let props = object_schema(doc, schema)?;
-    let Value::Object(map) = body else { return None };
+/// Ways to break `body` (valid under `schema`) as `fault` says, one per top-level property
+/// that allows it; the caller keeps the first one its validator rejects.
+pub fn mutations(doc: &Value, schema: &Value, body: &Value, fault: Fault) -> Vec<Value> {
+    let mut out = Vec::new();
+    let Some(props) = object_schema(doc, schema) else { return out };
+    let Value::Object(map) = body else { return out };
     for (name, value) in map {
         let Some(prop_schema) = props.get("properties").and_then(|p| p.get(name)) else { continue };
-        let resolved = resolve_ref(doc, prop_schema).ok()?.0;
+        let Ok((resolved, _)) = resolve_ref(doc, prop_schema) else { continue };
         let broken = match fault {
             Fault::MissingRequiredProperty => {
                 let required = props.get("required").and_then(Value::as_array);
                 if required.is_some_and(|r| r.contains(&json!(name))) {
-                    let mut out = map.clone();
-                    out.remove(name);
-                    return Some(Value::Object(out));
+                    let mut broken = map.clone();
+                    broken.remove(name);
+                    out.push(Value::Object(broken));
                 }
                 None
             }
@@ -137,20 +138,27 @@ pub fn mutate(doc: &Value, schema: &Value, body: &Value, fault: Fault) -> Option
                 Value::Null => continue,
                 _ => json!("gauntlet-wrong-type"),
             }),
-            Fault::EnumViolation => find_keyword(doc, resolved, "enum").map(|_| json!("gauntlet-not-in-enum")),
+            Fault::EnumViolation => {
+                find_keyword(doc, resolved, "enum").map(|_| json!("gauntlet-not-in-enum"))
+            }
             Fault::FormatViolation => find_keyword(doc, resolved, "format")
-                .filter(|f| matches!(f.as_str(), Some("uuid" | "date-time" | "date" | "email" | "ipv4" | "ipv6" | "uri")))
+                .filter(|f| {
+                    matches!(
+                        f.as_str(),
+                        Some("uuid" | "date-time" | "date" | "email" | "ipv4" | "ipv6" | "uri")
+                    )
+                })
                 .map(|_| json!("gauntlet-not-formatted")),
             Fault::NullWhereNotAllowed => Some(Value::Null),
             _ => None,
         };
         if let Some(broken) = broken {
-            let mut out = map.clone();
-            out.insert(name.clone(), broken);
-            return Some(Value::Object(out));
+            let mut with = map.clone();
+            with.insert(name.clone(), broken);
+            out.push(Value::Object(with));
         }
     }
-    None
+    out
 }
 
 fn object_schema<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Map<String, Value>> {
@@ -168,7 +176,7 @@ fn find_keyword<'a>(doc: &'a Value, schema: &'a Value, keyword: &str) -> Option<
     }
     for key in ["oneOf", "anyOf", "allOf"] {
         for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
-            let resolved = resolve_ref(doc, branch).ok()?.0;
+            let Ok((resolved, _)) = resolve_ref(doc, branch) else { continue };
             if let Some(v) = resolved.get(keyword) {
                 return Some(v);
             }

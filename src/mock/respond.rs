@@ -10,12 +10,14 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
-use super::fault::{Fault, mutate};
+use super::fault::{Fault, mutations};
 use super::route::{Route, Routes};
 use crate::checks::{essence, is_json, media_matches};
 use crate::credentials::Credentials;
 use crate::generate::{ValueGen, coerce, read_param};
-use crate::openapi::{ApiKeyLocation, Location, MediaType, Operation, SecurityScheme, Spec, StatusKey};
+use crate::openapi::{
+    ApiKeyLocation, Location, MediaType, Operation, SecurityScheme, Spec, StatusKey,
+};
 use crate::schema::Validators;
 
 /// How the mock behaves.
@@ -88,8 +90,15 @@ impl Mock {
     pub fn new(spec: Arc<Spec>, operations: Vec<Operation>, config: MockConfig) -> Self {
         let mut pointers: Vec<&str> = Vec::new();
         for op in &operations {
-            pointers.extend(op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()));
-            for media in op.request_body.iter().flat_map(|b| &b.content).chain(op.responses.iter().flat_map(|r| &r.content)) {
+            pointers.extend(
+                op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()),
+            );
+            for media in op
+                .request_body
+                .iter()
+                .flat_map(|b| &b.content)
+                .chain(op.responses.iter().flat_map(|r| &r.content))
+            {
                 pointers.extend(media.schema.as_ref().map(|s| s.pointer.as_str()));
             }
         }
@@ -128,13 +137,17 @@ impl Mock {
             return self.documented(op, 401, &mut rng, &path_params);
         }
         let valid = self.valid_request(op, &path_params, req);
-        if (!valid && !self.has(Fault::AcceptsInvalidInput)) || (valid && self.has(Fault::RejectsValidInput)) {
+        if (!valid && !self.has(Fault::AcceptsInvalidInput))
+            || (valid && self.has(Fault::RejectsValidInput))
+        {
             return self.documented(op, validation_status(op), &mut rng, &path_params);
         }
         for fault in &self.config.faults {
             match fault {
                 Fault::ServerError => return self.documented(op, 500, &mut rng, &path_params),
-                Fault::UndocumentedStatus => return plain_json(418, json!({"error": "I'm a teapot"})),
+                Fault::UndocumentedStatus => {
+                    return plain_json(418, json!({"error": "I'm a teapot"}));
+                }
                 Fault::Hang => return MockResponse { hang: true, ..Default::default() },
                 _ => {}
             }
@@ -162,7 +175,13 @@ impl Mock {
 
     /// A response documented for `status` (or a plain one), with a generated valid body;
     /// success bodies echo path parameters and carry body faults.
-    fn documented(&self, op: &Operation, status: u16, rng: &mut ChaCha8Rng, path_params: &[(String, String)]) -> MockResponse {
+    fn documented(
+        &self,
+        op: &Operation,
+        status: u16,
+        rng: &mut ChaCha8Rng,
+        path_params: &[(String, String)],
+    ) -> MockResponse {
         let Some(documented) = op.response_for(status) else {
             let error = match status {
                 401 => "Unauthorized",
@@ -175,11 +194,16 @@ impl Mock {
             return MockResponse { status, ..Default::default() };
         };
         let content_type = if media.name.contains('*') {
-            if media.name.starts_with("text/") { "text/plain" } else { "application/json" }.to_owned()
+            if media.name.starts_with("text/") { "text/plain" } else { "application/json" }
+                .to_owned()
         } else {
             media.name.clone()
         };
-        let mut response = MockResponse { status, headers: vec![("content-type".into(), content_type.clone())], ..Default::default() };
+        let mut response = MockResponse {
+            status,
+            headers: vec![("content-type".into(), content_type.clone())],
+            ..Default::default()
+        };
         if !is_json(&content_type) {
             response.body = b"gauntlet".to_vec();
             return response;
@@ -187,9 +211,15 @@ impl Mock {
         let mut body = self.body_value(media, rng);
         if (200..300).contains(&status) {
             body = self.echo(op, media, body, path_params);
-            if let (Some(schema_ref), Some(fault)) = (&media.schema, self.config.faults.iter().find(|f| f.mutates_body())) {
+            if let (Some(schema_ref), Some(fault)) =
+                (&media.schema, self.config.faults.iter().find(|f| f.mutates_body()))
+            {
                 let schema = self.spec.doc.pointer(&schema_ref.pointer).unwrap_or(&Value::Null);
-                if let Some(broken) = mutate(&self.spec.doc, schema, &body, *fault) {
+                let validator = self.validators.get(&schema_ref.pointer);
+                let broken = mutations(&self.spec.doc, schema, &body, *fault)
+                    .into_iter()
+                    .find(|b| validator.is_none_or(|v| !v.is_valid(b)));
+                if let Some(broken) = broken {
                     body = broken;
                 }
             }
@@ -230,20 +260,38 @@ impl Mock {
 
     /// Puts path parameter values into matching properties of a success body (`id` for a
     /// lone `...id` parameter), when the body stays valid.
-    fn echo(&self, op: &Operation, media: &MediaType, body: Value, path_params: &[(String, String)]) -> Value {
+    fn echo(
+        &self,
+        op: &Operation,
+        media: &MediaType,
+        body: Value,
+        path_params: &[(String, String)],
+    ) -> Value {
         let Value::Object(map) = &body else { return body };
-        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer)) else { return body };
+        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer))
+        else {
+            return body;
+        };
         let mut echoed: Map<String, Value> = map.clone();
         for (name, raw) in path_params {
             let key = if map.contains_key(name) {
                 name.clone()
-            } else if path_params.len() == 1 && map.contains_key("id") && name.to_ascii_lowercase().ends_with("id") {
+            } else if path_params.len() == 1
+                && map.contains_key("id")
+                && name.to_ascii_lowercase().ends_with("id")
+            {
                 "id".into()
             } else {
                 continue;
             };
-            let schema = op.parameters.iter().find(|p| p.location == Location::Path && &p.name == name).and_then(|p| p.schema.as_ref()).and_then(|s| self.spec.doc.pointer(&s.pointer));
-            let value = schema.map_or_else(|| Value::String(raw.clone()), |s| coerce(&self.spec.doc, s, raw));
+            let schema = op
+                .parameters
+                .iter()
+                .find(|p| p.location == Location::Path && &p.name == name)
+                .and_then(|p| p.schema.as_ref())
+                .and_then(|s| self.spec.doc.pointer(&s.pointer));
+            let value = schema
+                .map_or_else(|| Value::String(raw.clone()), |s| coerce(&self.spec.doc, s, raw));
             echoed.insert(key, value);
         }
         let echoed = Value::Object(echoed);
@@ -256,7 +304,11 @@ impl Mock {
             SecurityScheme::Basic => {
                 let Some(value) = req.header("authorization") else { return false };
                 let Some(payload) = strip_scheme(value, "basic") else { return false };
-                let Some(decoded) = STANDARD.decode(payload).ok().and_then(|b| String::from_utf8(b).ok()) else { return false };
+                let Some(decoded) =
+                    STANDARD.decode(payload).ok().and_then(|b| String::from_utf8(b).ok())
+                else {
+                    return false;
+                };
                 let Some((id, token)) = decoded.split_once(':') else { return false };
                 match creds.and_then(|c| c.basic.as_ref()) {
                     Some((want_id, want_token)) => id == want_id && token == want_token,
@@ -264,8 +316,14 @@ impl Mock {
                 }
             }
             SecurityScheme::Bearer => {
-                let Some(token) = req.header("authorization").and_then(|v| strip_scheme(v, "bearer")) else { return false };
-                let want = creds.and_then(|c| c.bearer.clone().or_else(|| c.basic.as_ref().map(|(_, t)| t.clone())));
+                let Some(token) =
+                    req.header("authorization").and_then(|v| strip_scheme(v, "bearer"))
+                else {
+                    return false;
+                };
+                let want = creds.and_then(|c| {
+                    c.bearer.clone().or_else(|| c.basic.as_ref().map(|(_, t)| t.clone()))
+                });
                 match want {
                     Some(want) => token == want,
                     None => !token.is_empty(),
@@ -274,11 +332,17 @@ impl Mock {
             SecurityScheme::ApiKey { name, location } => {
                 let given = match location {
                     ApiKeyLocation::Header => req.header(name).map(str::to_owned),
-                    ApiKeyLocation::Query => query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v),
-                    ApiKeyLocation::Cookie => cookies(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v),
+                    ApiKeyLocation::Query => {
+                        query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+                    }
+                    ApiKeyLocation::Cookie => {
+                        cookies(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+                    }
                 };
                 let Some(given) = given.filter(|g| !g.is_empty()) else { return false };
-                let want = creds.and_then(|c| c.api_key.clone().or_else(|| c.basic.as_ref().map(|(_, t)| t.clone())));
+                let want = creds.and_then(|c| {
+                    c.api_key.clone().or_else(|| c.basic.as_ref().map(|(_, t)| t.clone()))
+                });
                 want.is_none_or(|w| given == w)
             }
             SecurityScheme::Unsupported(_) => true,
@@ -286,19 +350,32 @@ impl Mock {
     }
 
     /// Whether every parameter and the body are valid under their schemas.
-    fn valid_request(&self, op: &Operation, path_params: &[(String, String)], req: &MockRequest) -> bool {
+    fn valid_request(
+        &self,
+        op: &Operation,
+        path_params: &[(String, String)],
+        req: &MockRequest,
+    ) -> bool {
         let query = query_pairs(req);
         let cookies = cookies(req);
         let doc = &self.spec.doc;
         for param in &op.parameters {
             let text: Option<String> = match param.location {
-                Location::Path => path_params.iter().find(|(n, _)| n == &param.name).map(|(_, v)| v.clone()),
+                Location::Path => {
+                    path_params.iter().find(|(n, _)| n == &param.name).map(|(_, v)| v.clone())
+                }
                 Location::Query => {
-                    let values: Vec<&str> = query.iter().filter(|(k, _)| k == &param.name).map(|(_, v)| v.as_str()).collect();
+                    let values: Vec<&str> = query
+                        .iter()
+                        .filter(|(k, _)| k == &param.name)
+                        .map(|(_, v)| v.as_str())
+                        .collect();
                     (!values.is_empty()).then(|| values.join(","))
                 }
                 Location::Header => req.header(&param.name).map(str::to_owned),
-                Location::Cookie => cookies.iter().find(|(k, _)| k == &param.name).map(|(_, v)| v.clone()),
+                Location::Cookie => {
+                    cookies.iter().find(|(k, _)| k == &param.name).map(|(_, v)| v.clone())
+                }
             };
             let text = text.or_else(|| {
                 // An exploded object spreads its properties over the query.
@@ -313,10 +390,16 @@ impl Mock {
                 }
                 continue;
             };
-            let (Some(schema_ref), false) = (&param.schema, matches!(param.style.as_str(), "label" | "matrix")) else {
+            let (Some(schema_ref), false) =
+                (&param.schema, matches!(param.style.as_str(), "label" | "matrix"))
+            else {
                 continue;
             };
-            let (Some(validator), Some(schema)) = (self.validators.get(&schema_ref.pointer), doc.pointer(&schema_ref.pointer)) else { continue };
+            let (Some(validator), Some(schema)) =
+                (self.validators.get(&schema_ref.pointer), doc.pointer(&schema_ref.pointer))
+            else {
+                continue;
+            };
             let value = match (param.location, object_from_query(doc, param, schema, &query)) {
                 (Location::Query, Some(object)) => object,
                 _ => read_param(doc, param, schema, &text),
@@ -330,10 +413,14 @@ impl Mock {
             return !body_spec.required;
         }
         let content_type = essence(req.header("content-type").unwrap_or(""));
-        let Some(media) = body_spec.content.iter().find(|m| media_matches(&m.name, &content_type)) else {
+        let Some(media) = body_spec.content.iter().find(|m| media_matches(&m.name, &content_type))
+        else {
             return body_spec.content.is_empty();
         };
-        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer)) else { return true };
+        let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer))
+        else {
+            return true;
+        };
         let value = if is_json(&content_type) {
             match serde_json::from_slice::<Value>(&req.body) {
                 Ok(v) => v,
@@ -341,7 +428,9 @@ impl Mock {
             }
         } else if content_type == "application/x-www-form-urlencoded" {
             let schema = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
-            let props = schema.and_then(|s| crate::openapi::resolve_ref(doc, s).ok()).and_then(|(s, _)| s.get("properties"));
+            let props = schema
+                .and_then(|s| crate::openapi::resolve_ref(doc, s).ok())
+                .and_then(|(s, _)| s.get("properties"));
             let mut map = Map::new();
             for (k, v) in url::form_urlencoded::parse(&req.body) {
                 let value = match props.and_then(|p| p.get(k.as_ref())) {
@@ -360,20 +449,28 @@ impl Mock {
 
 /// An object-typed query parameter rebuilt from the query: `name[k]=v` (deepObject) or the
 /// schema's own property names (form, exploded). `None` for other parameters.
-fn object_from_query(doc: &Value, param: &crate::openapi::Parameter, schema: &Value, query: &[(String, String)]) -> Option<Value> {
+fn object_from_query(
+    doc: &Value,
+    param: &crate::openapi::Parameter,
+    schema: &Value,
+    query: &[(String, String)],
+) -> Option<Value> {
     let resolved = crate::openapi::resolve_ref(doc, schema).ok()?.0;
     let props = resolved.get("properties")?.as_object()?;
     let mut map = Map::new();
     for (k, v) in query {
         let key = if param.style == "deepObject" {
-            k.strip_prefix(param.name.as_str()).and_then(|r| r.strip_prefix('[')).and_then(|r| r.strip_suffix(']'))
+            k.strip_prefix(param.name.as_str())
+                .and_then(|r| r.strip_prefix('['))
+                .and_then(|r| r.strip_suffix(']'))
         } else if param.explode && param.style == "form" {
             props.contains_key(k).then_some(k.as_str())
         } else {
             None
         };
         if let Some(key) = key {
-            let value = props.get(key).map_or_else(|| Value::String(v.clone()), |s| coerce(doc, s, v));
+            let value =
+                props.get(key).map_or_else(|| Value::String(v.clone()), |s| coerce(doc, s, v));
             map.insert(key.to_owned(), value);
         }
     }
@@ -396,7 +493,9 @@ fn set_header(response: &mut MockResponse, name: &str, value: &str) {
 
 /// `Prefer: code=404` (Prism's convention).
 fn prefer_code(req: &MockRequest) -> Option<u16> {
-    req.header("prefer")?.split([',', ';']).find_map(|part| part.trim().strip_prefix("code=")?.trim().parse().ok())
+    req.header("prefer")?
+        .split([',', ';'])
+        .find_map(|part| part.trim().strip_prefix("code=")?.trim().parse().ok())
 }
 
 /// 422 if documented, else 400, else another documented 4xx, else 400.
@@ -409,7 +508,12 @@ fn validation_status(op: &Operation) -> u16 {
     op.responses
         .iter()
         .find_map(|r| match r.status {
-            StatusKey::Exact(c) if (400..500).contains(&c) && !matches!(c, 401 | 403 | 404 | 405 | 406 | 415 | 429) => Some(c),
+            StatusKey::Exact(c)
+                if (400..500).contains(&c)
+                    && !matches!(c, 401 | 403 | 404 | 405 | 406 | 415 | 429) =>
+            {
+                Some(c)
+            }
             _ => None,
         })
         .unwrap_or(400)
@@ -438,7 +542,11 @@ fn strip_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
 fn query_pairs(req: &MockRequest) -> Vec<(String, String)> {
     req.query
         .as_deref()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -446,7 +554,9 @@ fn cookies(req: &MockRequest) -> Vec<(String, String)> {
     req.header("cookie")
         .map(|c| {
             c.split(';')
-                .filter_map(|pair| pair.trim().split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .filter_map(|pair| {
+                    pair.trim().split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))
+                })
                 .collect()
         })
         .unwrap_or_default()

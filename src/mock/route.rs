@@ -51,7 +51,11 @@ impl Routes {
                 operation: i,
             })
             .collect();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count()));
+        entries.sort_by_key(|e| {
+            std::cmp::Reverse(
+                e.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count(),
+            )
+        });
         Routes { entries }
     }
 
@@ -60,14 +64,23 @@ impl Routes {
     pub fn find(&self, method: &str, path: &str) -> Route {
         let segments: Vec<&str> = path.split('/').collect();
         for allow_empty in [false, true] {
-            let matching: Vec<&Entry> = self.entries.iter().filter(|e| matches(e, &segments, allow_empty)).collect();
+            let matching: Vec<&Entry> =
+                self.entries.iter().filter(|e| matches(e, &segments, allow_empty)).collect();
             let Some(first) = matching.first() else { continue };
             let same_template = matching.iter().filter(|e| e.template == first.template);
-            if let Some(entry) = same_template.clone().find(|e| e.method.eq_ignore_ascii_case(method)) {
-                return Route::Found { operation: entry.operation, params: capture(entry, &segments) };
+            if let Some(entry) =
+                same_template.clone().find(|e| e.method.eq_ignore_ascii_case(method))
+            {
+                return Route::Found {
+                    operation: entry.operation,
+                    params: capture(entry, &segments),
+                };
             }
             if let Some(entry) = matching.iter().find(|e| e.method.eq_ignore_ascii_case(method)) {
-                return Route::Found { operation: entry.operation, params: capture(entry, &segments) };
+                return Route::Found {
+                    operation: entry.operation,
+                    params: capture(entry, &segments),
+                };
             }
             return Route::MethodNotAllowed(same_template.map(|e| e.method.clone()).collect());
         }
@@ -136,14 +149,21 @@ mod tests {
 
     #[test]
     fn literal_beats_variable_and_methods_are_told_apart() {
-        let routes = Routes::new(&[op("GET", "/a/{id}"), op("GET", "/a/search"), op("DELETE", "/a/{id}")]);
+        let routes =
+            Routes::new(&[op("GET", "/a/{id}"), op("GET", "/a/search"), op("DELETE", "/a/{id}")]);
         assert_eq!(routes.find("GET", "/a/search"), Route::Found { operation: 1, params: vec![] });
         assert_eq!(
             routes.find("GET", "/a/x%2Fy"),
             Route::Found { operation: 0, params: vec![("id".into(), "x/y".into())] }
         );
-        assert_eq!(routes.find("PUT", "/a/1"), Route::MethodNotAllowed(vec!["GET".into(), "DELETE".into()]));
+        assert_eq!(
+            routes.find("PUT", "/a/1"),
+            Route::MethodNotAllowed(vec!["GET".into(), "DELETE".into()])
+        );
         assert_eq!(routes.find("GET", "/b"), Route::NotFound);
-        assert_eq!(routes.find("GET", "/a/"), Route::Found { operation: 0, params: vec![("id".into(), "".into())] });
+        assert_eq!(
+            routes.find("GET", "/a/"),
+            Route::Found { operation: 0, params: vec![("id".into(), "".into())] }
+        );
     }
 }

@@ -26,7 +26,11 @@ pub async fn bind(host: &str, port: u16) -> Result<TcpListener> {
 }
 
 /// Serves `mock` on `listener` until `shutdown` resolves.
-pub async fn serve(listener: TcpListener, mock: Arc<Mock>, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    mock: Arc<Mock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = Router::new().fallback(handle).with_state(mock);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
@@ -71,7 +75,9 @@ async fn handle(State(mock): State<Arc<Mock>>, request: Request) -> Response<Bod
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+            })
             .collect(),
         body,
     };
@@ -84,14 +90,17 @@ async fn handle(State(mock): State<Arc<Mock>>, request: Request) -> Response<Bod
     }
     let body = if answer.reset {
         // The head goes out, then the body stream fails: the connection is cut mid-response.
-        let chunks: Vec<std::result::Result<Bytes, std::io::Error>> =
-            vec![Ok(Bytes::from_static(b"{")), Err(std::io::Error::other("gauntlet mock: reset fault"))];
+        let chunks: Vec<std::result::Result<Bytes, std::io::Error>> = vec![
+            Ok(Bytes::from_static(b"{")),
+            Err(std::io::Error::other("gauntlet mock: reset fault")),
+        ];
         Body::from_stream(futures_util::stream::iter(chunks))
     } else {
         Body::from(answer.body)
     };
     let mut response = Response::new(body);
-    *response.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in answer.headers {
         if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             response.headers_mut().insert(n, v);

@@ -3,6 +3,9 @@
 
 pub mod seed_server;
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -89,3 +92,56 @@ pub const SEED_SPEC: &str = "spec/relay-rest.yaml";
 
 /// Credentials the seed server accepts.
 pub const USER: &str = "0f3c1e2a-proj:PT-s3cr3t-t0ken-4242";
+
+/// A `gauntlet mock` process on an ephemeral port, killed on drop.
+pub struct MockProcess {
+    child: Child,
+    /// Its base URL.
+    pub url: String,
+}
+
+impl MockProcess {
+    /// Starts `gauntlet mock --port 0` with `args` and waits for its address line.
+    pub fn start(args: &[&str]) -> MockProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gauntlet"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["mock", "--port", "0"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("GAUNTLET_USER")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start gauntlet mock");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("address line");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        MockProcess { child, url }
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends one raw HTTP/1.1 request to `url` (`http://host:port`) and returns the whole reply.
+pub fn raw_request(url: &str, request_head: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+    let head = format!("{request_head}\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).expect("write");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("read");
+    reply
+}
