@@ -99,7 +99,6 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
     for (i, case) in file.cases.into_iter().enumerate() {
         let key = |k: &str| format!("cases[{i}].{k}");
         let mut path_text = op.path.clone();
-        let mut inputs = Vec::new();
         for (name, value) in &case.path {
             if !op.parameters.iter().any(|p| p.location == Location::Path && &p.name == name) {
                 return Err(err(format!(
@@ -111,7 +110,6 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             let text = interpolate(&primitive_text(value))
                 .map_err(|m| err(format!("{}: {m}", key(&format!("path.{name}")))))?;
             path_text = path_text.replace(&format!("{{{name}}}"), &encode_segment(&text));
-            inputs.push((format!("path.{name}"), Value::String(text)));
         }
         if let Some(missing) = op
             .parameters
@@ -170,7 +168,6 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             label: format!("case/{}", case.name),
             kind: Kind::Case { file: path.display().to_string() },
             request: RequestSpec {
-                method: op.method.clone(),
                 path: path_text,
                 query,
                 headers,
@@ -179,7 +176,6 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
                 auth,
             },
             expect: Some(Expectation { status }),
-            inputs,
         });
     }
     Ok(out)

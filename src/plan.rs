@@ -4,8 +4,6 @@
 //! what it is for. Credentials are described by [`AuthMode`], never held: the runner renders
 //! them at send time, and the reports render a redacted form.
 
-use serde_json::Value;
-
 use crate::openapi::Operation;
 
 /// Everything a run will send.
@@ -110,8 +108,6 @@ pub struct Body {
 /// One request, with its path encoded and everything but credentials in place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestSpec {
-    /// HTTP method.
-    pub method: String,
     /// Path relative to the base URL, segments percent-encoded (`/endpoints/sip/abc`).
     pub path: String,
     /// Query pairs, not yet encoded.
@@ -146,6 +142,28 @@ pub struct Scenario {
     pub request: RequestSpec,
     /// A case's expectation.
     pub expect: Option<Expectation>,
-    /// The values sent, for reports (`path.id` → value).
-    pub inputs: Vec<(String, Value)>,
+}
+
+impl Scenario {
+    /// The values sent, for reports: `("path.id", "...")`, `("query.limit", "10")`, ...
+    /// (derived from the request, so the plan does not hold them twice).
+    pub fn inputs(&self, op: &Operation) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (t, s) in op.path.split('/').zip(self.request.path.split('/')) {
+            let (Some(open), Some(close)) = (t.find('{'), t.rfind('}')) else { continue };
+            let (prefix, suffix) = (&t[..open], &t[close + 1..]);
+            let Some(raw) = s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) else {
+                continue;
+            };
+            let value = percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+            out.push((format!("path.{}", &t[open + 1..close]), value));
+        }
+        let r = &self.request;
+        for (location, pairs) in
+            [("query", &r.query), ("header", &r.headers), ("cookie", &r.cookies)]
+        {
+            out.extend(pairs.iter().map(|(k, v)| (format!("{location}.{k}"), v.clone())));
+        }
+        out
+    }
 }

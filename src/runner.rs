@@ -261,8 +261,8 @@ fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, Trans
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
-    let method =
-        reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|e| invalid(e.to_string()))?;
+    let method = reqwest::Method::from_bytes(operation.method.as_bytes())
+        .map_err(|e| invalid(e.to_string()))?;
     let mut builder = shared.client.request(method, url);
     for (name, value) in &headers {
         builder = builder.header(name.as_str(), value.as_str());

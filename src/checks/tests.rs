@@ -29,7 +29,6 @@ fn scenario(kind: Kind) -> Scenario {
         label: "x".into(),
         kind,
         request: RequestSpec {
-            method: "GET".into(),
             path: "/endpoints/sip/x".into(),
             query: vec![],
             headers: vec![],
@@ -38,7 +37,6 @@ fn scenario(kind: Kind) -> Scenario {
             auth: AuthMode::Valid,
         },
         expect: None,
-        inputs: vec![],
     }
 }
 

@@ -1,6 +1,7 @@
 //! Scenarios for one operation: positives, one-thing-broken negatives, broken credentials.
 
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -83,69 +84,46 @@ impl<'a> Generator<'a> {
             return (Vec::new(), notes);
         }
         let mut out = Vec::new();
-        let push =
-            |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec, inputs| {
-                out.push(Scenario { operation: index, label, kind, request, expect: None, inputs });
-            };
+        let push = |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec| {
+            out.push(Scenario { operation: index, label, kind, request, expect: None });
+        };
         let base_request = self.render(op, &base, body.clone(), AuthMode::Valid);
-        push(
-            &mut out,
-            "positive/base".into(),
-            Kind::Positive,
-            base_request.clone(),
-            self.inputs(op, &base),
-        );
+        push(&mut out, "positive/base".into(), Kind::Positive, base_request.clone());
 
         // One parameter broken at a time.
         for (i, param) in op.parameters.iter().enumerate() {
             let target = format!("{}.{}", param.location.as_str(), param.name);
+            let negative =
+                |rule: &str| Kind::Negative { target: target.clone(), rule: rule.into() };
             if param.required && param.location != Location::Path {
                 let mut slots = base.clone();
                 slots[i] = Slot::Absent;
-                let kind = Kind::Negative { target: target.clone(), rule: "missing".into() };
-                push(
-                    &mut out,
-                    format!("negative/{target}/missing"),
-                    kind,
-                    self.render(op, &slots, body.clone(), AuthMode::Valid),
-                    Vec::new(),
-                );
+                let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
+                push(&mut out, format!("negative/{target}/missing"), negative("missing"), request);
             }
             for candidate in self.invalid_texts(param, &base[i]) {
                 let mut slots = base.clone();
-                slots[i] = Slot::Text(candidate.text.clone());
+                slots[i] = Slot::Text(candidate.text);
                 let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
                 if param.location == Location::Path && self.router.strays(&op.path, &request.path) {
                     continue;
                 }
-                let kind = Kind::Negative { target: target.clone(), rule: candidate.rule.clone() };
-                let inputs = vec![(target.clone(), Value::String(candidate.text))];
-                push(
-                    &mut out,
-                    format!("negative/{target}/{}", candidate.rule),
-                    kind,
-                    request,
-                    inputs,
-                );
+                let label = format!("negative/{target}/{}", candidate.rule);
+                push(&mut out, label, negative(&candidate.rule), request);
             }
         }
         // The body broken.
         for (rule, bad) in self.invalid_bodies(op, &body) {
             let kind = Kind::Negative { target: "body".into(), rule: rule.clone() };
-            push(
-                &mut out,
-                format!("negative/body/{rule}"),
-                kind,
-                self.render(op, &base, bad, AuthMode::Valid),
-                Vec::new(),
-            );
+            let request = self.render(op, &base, bad, AuthMode::Valid);
+            push(&mut out, format!("negative/body/{rule}"), kind, request);
         }
         // The credentials broken.
         if op.requires_auth() {
             for (rule, mode) in auth_breaks(&op.auth[0]) {
                 let kind = Kind::Negative { target: "auth".into(), rule: rule.into() };
                 let request = RequestSpec { auth: mode, ..base_request.clone() };
-                push(&mut out, format!("negative/auth/{rule}"), kind, request, Vec::new());
+                push(&mut out, format!("negative/auth/{rule}"), kind, request);
             }
         }
         // Boundary forms a real server meets, and every enum value.
@@ -157,35 +135,35 @@ impl<'a> Generator<'a> {
                 if !self.param_accepts(param, &slots[i]) {
                     continue;
                 }
-                let inputs = self.inputs(op, &slots);
-                push(
-                    &mut out,
-                    format!("positive/{target}/{rule}"),
-                    Kind::Positive,
-                    self.render(op, &slots, body.clone(), AuthMode::Valid),
-                    inputs,
-                );
+                let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
+                push(&mut out, format!("positive/{target}/{rule}"), Kind::Positive, request);
             }
         }
         out.truncate(self.max_examples.max(1));
-        // Random positives fill the budget; identical requests are not sent twice.
-        let mut seen: HashSet<String> = out.iter().map(|s| request_key(&s.request)).collect();
+        // Random positives fill the budget; identical requests are not sent twice (only their
+        // hashes are kept, so a large budget costs eight bytes a request here).
+        let mut seen: HashSet<u64> = out.iter().map(|s| request_key(&s.request)).collect();
         let mut misses = 0;
         let mut n = 0;
         while out.len() < self.max_examples && misses < ATTEMPTS {
-            let mut slots = Vec::with_capacity(op.parameters.len());
-            for param in &op.parameters {
-                let include = param.required || rng.random_bool(0.5);
-                slots.push(match include.then(|| self.valid_value(param, &mut rng)).flatten() {
-                    Some(v) => Slot::Value(v),
-                    None if param.required => Slot::Value(Value::Null),
-                    None => Slot::Absent,
-                });
-            }
-            if slots.iter().any(|s| matches!(s, Slot::Value(Value::Null))) {
+            let slots: Option<Vec<Slot>> = op
+                .parameters
+                .iter()
+                .map(|param| {
+                    if !param.required && !rng.random_bool(0.5) {
+                        return Some(Slot::Absent);
+                    }
+                    match self.valid_value(param, &mut rng) {
+                        Some(v) => Some(Slot::Value(v)),
+                        None if param.required => None,
+                        None => Some(Slot::Absent),
+                    }
+                })
+                .collect();
+            let Some(slots) = slots else {
                 misses += 1;
                 continue;
-            }
+            };
             let body = self.valid_body(op, &mut rng).or_else(|| body.clone());
             let request = self.render(op, &slots, body, AuthMode::Valid);
             if !seen.insert(request_key(&request)) {
@@ -193,8 +171,7 @@ impl<'a> Generator<'a> {
                 continue;
             }
             n += 1;
-            let inputs = self.inputs(op, &slots);
-            push(&mut out, format!("positive/random-{n}"), Kind::Positive, request, inputs);
+            push(&mut out, format!("positive/random-{n}"), Kind::Positive, request);
         }
         dedupe_labels(&mut out);
         (out, notes)
@@ -368,22 +345,7 @@ impl<'a> Generator<'a> {
                 Location::Cookie => cookies.extend(pairs),
             }
         }
-        RequestSpec { method: op.method.clone(), path, query, headers, cookies, body, auth }
-    }
-
-    fn inputs(&self, op: &Operation, slots: &[Slot]) -> Vec<(String, Value)> {
-        op.parameters
-            .iter()
-            .zip(slots)
-            .filter_map(|(p, s)| {
-                let v = match s {
-                    Slot::Value(v) => v.clone(),
-                    Slot::Text(t) => Value::String(t.clone()),
-                    Slot::Absent => return None,
-                };
-                Some((format!("{}.{}", p.location.as_str(), p.name), v))
-            })
-            .collect()
+        RequestSpec { path, query, headers, cookies, body, auth }
     }
 }
 
@@ -467,15 +429,10 @@ fn auth_breaks(scheme: &SecurityScheme) -> Vec<(&'static str, AuthMode)> {
     out
 }
 
-fn request_key(r: &RequestSpec) -> String {
-    format!(
-        "{}|{:?}|{:?}|{:?}|{:?}",
-        r.path,
-        r.query,
-        r.headers,
-        r.cookies,
-        r.body.as_ref().map(|b| &b.bytes)
-    )
+fn request_key(r: &RequestSpec) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (&r.path, &r.query, &r.headers, &r.cookies, r.body.as_ref().map(|b| &b.bytes)).hash(&mut h);
+    h.finish()
 }
 
 /// Makes labels unique within an operation (`x`, `x#2`, ...).

@@ -166,9 +166,10 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                     writeln!(out, "    {line}")?;
                 }
             }
-            if !scenario.inputs.is_empty() {
+            let inputs = scenario.inputs(op);
+            if !inputs.is_empty() {
                 let inputs: Vec<String> =
-                    scenario.inputs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    inputs.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
                 writeln!(
                     out,
                     "  {DIM}input:{DIM:#}    {}",

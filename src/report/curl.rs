@@ -23,7 +23,7 @@ pub fn curl_line(
         Err(_) => {
             return format!(
                 "curl -g -X {} {}",
-                spec.method,
+                op.method,
                 quote(&format!("{base_url}{}", spec.path))
             );
         }
@@ -37,7 +37,7 @@ pub fn curl_line(
         "-sS".to_owned(),
         "-g".to_owned(),
         "-X".to_owned(),
-        spec.method.clone(),
+        op.method.clone(),
     ];
     let mut url_text = quote(url.as_str());
     let mut headers: Vec<String> = spec.headers.iter().map(|(k, v)| quote(&header(k, v))).collect();
@@ -107,7 +107,6 @@ mod tests {
             label: "l".into(),
             kind: Kind::Positive,
             request: RequestSpec {
-                method: "GET".into(),
                 path: "/e/it's".into(),
                 query: vec![("q".into(), "a b&c".into())],
                 headers: vec![],
@@ -116,7 +115,6 @@ mod tests {
                 auth,
             },
             expect: None,
-            inputs: vec![],
         }
     }
 
