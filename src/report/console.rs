@@ -198,10 +198,25 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
             "{style}{verdict}{style:#} {total} scenarios: {} passed, {failed} failed, {errors} errors",
             total - failed - errors
         )?;
-        write!(out, " in {secs:.2}s ({rate:.0} req/s) · seed {}", plan.seed)?;
+        write!(out, " in {secs:.2}s ({rate:.0} req/s")?;
+        if let Some((p50, p99)) = latency_percentiles(run) {
+            write!(out, ", latency p50 {p50:.2}ms p99 {p99:.2}ms")?;
+        }
+        write!(out, ") · seed {}", plan.seed)?;
         match junit {
             Some(path) => writeln!(out, " · JUnit: {path}"),
             None => writeln!(out),
         }
     }
+}
+
+/// The median and 99th percentile of exchange times, in milliseconds.
+pub fn latency_percentiles(run: &RunResult) -> Option<(f64, f64)> {
+    let mut times: Vec<u64> = run.results.iter().map(|r| r.elapsed.as_micros() as u64).collect();
+    if times.is_empty() {
+        return None;
+    }
+    times.sort_unstable();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize] as f64 / 1000.0;
+    Some((at(0.50), at(0.99)))
 }
