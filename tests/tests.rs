@@ -6,6 +6,7 @@ mod support;
 mod checks_fire;
 mod corpus;
 mod exit_codes;
+mod generation;
 mod junit_schema;
 mod mock;
 mod secrets;

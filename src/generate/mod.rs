@@ -5,12 +5,14 @@
 //! or the credentials) while everything else stays valid. Every generated value is confirmed
 //! with the compiled validator as the server will read it, so a "negative" is really invalid.
 
+mod invalid;
 mod negative;
 mod params;
 mod route;
 mod scenario;
 mod value;
 
+pub use invalid::{Invalid, invalid_values};
 pub use negative::{Candidate, uuid_battery};
 pub use params::{coerce, encode_segment, primitive_text, read_param, serialize};
 pub use route::{Router, matches_template};

@@ -7,6 +7,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
+use super::invalid::invalid_values;
 use super::negative;
 use super::params::{coerce, encode_segment, read_param, serialize};
 use super::route::Router;
@@ -289,26 +290,13 @@ impl<'a> Generator<'a> {
         else {
             return out;
         };
-        let mut candidates = vec![
-            (
-                "wrong-type".to_owned(),
-                if current.is_array() { json!({"gauntlet": 1}) } else { json!([1, "gauntlet"]) },
-            ),
-            ("null".to_owned(), Value::Null),
-        ];
-        if let Value::Object(map) = &current {
-            for key in map.keys().take(8) {
-                let mut broken = map.clone();
-                broken.remove(key);
-                candidates.push((format!("missing-{key}"), Value::Object(broken)));
-            }
-            if let Some((key, v)) = map.iter().next() {
-                let mut broken = map.clone();
-                let wrong = if v.is_string() { json!(12345) } else { json!("gauntlet") };
-                broken.insert(key.clone(), wrong);
-                candidates.push((format!("wrong-type-{key}"), Value::Object(broken)));
-            }
-        }
+        let Some(schema) = media.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer)) else {
+            return out;
+        };
+        let candidates: Vec<(String, Value)> = invalid_values(self.doc, schema, &current)
+            .into_iter()
+            .map(|i| (i.rule, i.value))
+            .collect();
         out.extend(
             candidates
                 .into_iter()

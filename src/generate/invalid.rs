@@ -1,0 +1,208 @@
+//! Invalid values for a schema, each labelled with the one rule it means to break.
+//!
+//! Built from a valid value by changing one thing: its type, a bound, a length, an enum or
+//! format, a required property, an extra property. Candidates are proposals; callers keep those
+//! the compiled validator rejects ([`crate::generate::Generator`] does), so a label can be
+//! trusted to name a rule that really fails.
+
+use serde_json::{Map, Value, json};
+
+use super::value::merge_all_of;
+use crate::openapi::resolve_ref;
+
+/// How many properties of an object get their own invalid values.
+const MAX_PROPERTIES: usize = 6;
+
+/// An invalid value and the rule it breaks (`wrong-type`, `missing-required-property:id`,
+/// `codecs.too-long`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    /// The rule broken.
+    pub rule: String,
+    /// The value.
+    pub value: Value,
+}
+
+fn inv(rule: impl Into<String>, value: Value) -> Invalid {
+    Invalid { rule: rule.into(), value }
+}
+
+/// Invalid values for `schema`, derived from `valid` (a value valid under it).
+pub fn invalid_values(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid> {
+    let mut out = top_level(doc, schema, valid);
+    if let (Value::Object(values), Some(map)) = (valid, resolved(doc, schema)) {
+        let props = map.get("properties").and_then(Value::as_object);
+        for (name, value) in values.iter().take(MAX_PROPERTIES) {
+            let Some(prop_schema) = props.and_then(|p| p.get(name)) else { continue };
+            for nested in top_level(doc, prop_schema, value).into_iter().take(8) {
+                let mut broken = values.clone();
+                broken.insert(name.clone(), nested.value);
+                out.push(inv(format!("{name}.{}", nested.rule), Value::Object(broken)));
+            }
+        }
+    }
+    out
+}
+
+/// The schema behind `$ref`s, with `allOf` folded in.
+fn resolved(doc: &Value, schema: &Value) -> Option<Map<String, Value>> {
+    let (s, _) = resolve_ref(doc, schema).ok()?;
+    let map = s.as_object()?;
+    match map.get("allOf") {
+        Some(Value::Array(all)) => match merge_all_of(doc, map, all) {
+            Value::Object(m) => Some(m),
+            _ => None,
+        },
+        _ => Some(map.clone()),
+    }
+}
+
+fn top_level(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid> {
+    let Some(map) = resolved(doc, schema) else { return Vec::new() };
+    let mut out = Vec::new();
+    let types: Vec<&str> = match map.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !types.is_empty() {
+        let allows = |t: &str| types.contains(&t) || (t == "integer" && types.contains(&"number"));
+        let samples = [
+            ("string", json!("gauntlet")),
+            ("integer", json!(42)),
+            ("boolean", json!(true)),
+            ("array", json!([])),
+            ("object", json!({})),
+        ];
+        if let Some((_, v)) = samples.iter().find(|(t, _)| !allows(t)) {
+            out.push(inv("wrong-type", v.clone()));
+        }
+        if !allows("null") {
+            out.push(inv("null-not-allowed", Value::Null));
+        }
+    }
+    if let Some(Value::Array(values)) = map.get("enum") {
+        let candidate = match valid {
+            Value::Number(_) => json!(987_654_321),
+            _ => json!("gauntlet-not-in-enum"),
+        };
+        if !values.contains(&candidate) {
+            out.push(inv("not-in-enum", candidate));
+        }
+    }
+    if map.contains_key("const") {
+        out.push(inv("not-const", json!("gauntlet-not-const")));
+    }
+    let num = |k: &str| map.get(k).and_then(Value::as_f64);
+    let number =
+        |x: f64| if x.fract() == 0.0 && x.abs() < 9e15 { json!(x as i64) } else { json!(x) };
+    if let Some(min) = num("minimum") {
+        out.push(inv("below-minimum", number(min - 1.0)));
+    }
+    if let Some(max) = num("maximum") {
+        out.push(inv("above-maximum", number(max + 1.0)));
+    }
+    if let Some(min) = num("exclusiveMinimum") {
+        out.push(inv("at-exclusive-minimum", number(min)));
+    }
+    if let Some(max) = num("exclusiveMaximum") {
+        out.push(inv("at-exclusive-maximum", number(max)));
+    }
+    if let (Some(m), Some(x)) = (num("multipleOf"), valid.as_f64()) {
+        out.push(inv("not-multiple-of", json!(x + m / 2.0)));
+    }
+    let len = |k: &str| map.get(k).and_then(Value::as_u64).map(|n| n as usize);
+    if let Some(min) = len("minLength").filter(|m| *m > 0) {
+        out.push(inv("too-short", json!("a".repeat(min - 1))));
+    }
+    if let Some(max) = len("maxLength").filter(|m| *m < 100_000) {
+        out.push(inv("too-long", json!("a".repeat(max + 1))));
+    }
+    if map.contains_key("pattern") {
+        for text in ["", "!~ gauntlet ~!", " "] {
+            out.push(inv("pattern-mismatch", json!(text)));
+        }
+    }
+    if let Some(format) = map.get("format").and_then(Value::as_str)
+        && let Some(bad) = bad_format(format)
+    {
+        out.push(inv("bad-format", json!(bad)));
+    }
+    if let Value::Array(items) = valid {
+        if let Some(min) = len("minItems").filter(|m| *m > 0) {
+            out.push(inv(
+                "too-few-items",
+                Value::Array(items.iter().take(min - 1).cloned().collect()),
+            ));
+        }
+        if let (Some(max), Some(first)) = (len("maxItems").filter(|m| *m < 10_000), items.first()) {
+            out.push(inv("too-many-items", Value::Array(vec![first.clone(); max + 1])));
+        }
+        if map.get("uniqueItems") == Some(&Value::Bool(true))
+            && let Some(first) = items.first()
+        {
+            let mut dup = items.clone();
+            dup.push(first.clone());
+            out.push(inv("duplicate-items", Value::Array(dup)));
+        }
+    }
+    if let Value::Object(values) = valid {
+        let required = map.get("required").and_then(Value::as_array);
+        for name in required.into_iter().flatten().filter_map(Value::as_str).take(MAX_PROPERTIES) {
+            let mut broken = values.clone();
+            if broken.remove(name).is_some() {
+                out.push(inv(format!("missing-required-property:{name}"), Value::Object(broken)));
+            }
+        }
+        if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+            let mut broken = values.clone();
+            broken.insert("gauntlet_extra".into(), json!(1));
+            out.push(inv("extra-property", Value::Object(broken)));
+        }
+    }
+    out
+}
+
+/// A malformed value for a well-known format.
+fn bad_format(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa",
+        "date-time" => "2024-13-45T25:61:00",
+        "date" => "2024-02-30x",
+        "time" => "25:61:00",
+        "email" => "not-an-email",
+        "ipv4" => "999.1.1.1",
+        "ipv6" => "2001:db8:::1::",
+        "uri" => "not a uri",
+        "hostname" => "-bad-.host_name",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_has_its_invalid_value() {
+        let doc = json!({"s": {"type": "object", "required": ["id", "n"], "additionalProperties": false,
+            "properties": {"id": {"type": "string", "format": "uuid"}, "n": {"type": "integer", "minimum": 1, "maximum": 5},
+                           "tags": {"type": "array", "maxItems": 2, "uniqueItems": true, "items": {"enum": ["a", "b"]}}}}});
+        let valid = json!({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "n": 3, "tags": ["a"]});
+        let rules: Vec<String> =
+            invalid_values(&doc, &doc["s"], &valid).into_iter().map(|i| i.rule).collect();
+        for rule in [
+            "wrong-type",
+            "null-not-allowed",
+            "missing-required-property:id",
+            "extra-property",
+            "id.bad-format",
+            "n.below-minimum",
+            "n.above-maximum",
+            "tags.too-many-items",
+            "tags.duplicate-items",
+        ] {
+            assert!(rules.iter().any(|r| r == rule), "{rule} in {rules:?}");
+        }
+    }
+}
