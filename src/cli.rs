@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use clap::{Args, Parser, Subcommand};
 
 use crate::credentials::Credentials;
-use crate::error::{EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
+use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
 use crate::generate::Generator;
 use crate::openapi::{self, Operation};
 use crate::plan::Plan;
@@ -21,9 +21,10 @@ use crate::schema::Validators;
 use crate::{cases, credentials};
 
 const EXIT_CODES: &str = "Exit codes:
-  0  every check passed
-  1  at least one contract violation (a failed check, or a request with no answer)
-  2  the run could not be made (bad flag, spec or case file, unwritable report, unreachable target)";
+  0    every check passed
+  1    at least one contract violation (a failed check, or a request with no answer)
+  2    the run could not be made (bad flag, spec or case file, unwritable report, unreachable target)
+  130  interrupted (Ctrl-C): the report holds what finished";
 
 /// Puts an HTTP API through valid and invalid requests and proves whether it honours its
 /// OpenAPI contract.
@@ -126,6 +127,12 @@ pub struct RunArgs {
     /// Print the planned requests (credentials redacted) and send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Trust this CA certificate (PEM) for an https target (repeatable).
+    #[arg(long, value_name = "FILE")]
+    cacert: Vec<PathBuf>,
+    /// Do not verify TLS certificates (says so in the output).
+    #[arg(long)]
+    insecure: bool,
 }
 
 fn parse_rate(text: &str) -> std::result::Result<f64, String> {
@@ -250,12 +257,29 @@ pub fn run(args: RunArgs) -> Result<i32> {
         timeout: args.timeout,
         max_body: args.max_body,
         checks: (!args.checks.is_empty()).then(|| args.checks.clone()),
+        ca_certs: args
+            .cacert
+            .iter()
+            .map(|p| std::fs::read(p).map_err(|source| Error::Read { path: p.clone(), source }))
+            .collect::<Result<_>>()?,
+        insecure: args.insecure,
     };
+    if args.insecure {
+        console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
+    }
     let plan = Arc::new(plan);
-    let result =
-        runtime.block_on(runner::run(Arc::clone(&plan), Arc::new(validators), config, |p| {
-            console.progress(p)
-        }))?;
+    let cancel = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let result = runtime.block_on(runner::run(
+        Arc::clone(&plan),
+        Arc::new(validators),
+        config,
+        cancel,
+        |p| console.progress(p),
+    ))?;
+    // Interrupted: report what finished, nothing else.
+    let (plan, result) = if result.interrupted { finished_only(&plan, result) } else { (plan, result) };
     let info = RunInfo {
         spec: args.spec.display().to_string(),
         title: spec.title.clone(),
@@ -267,8 +291,22 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .map_err(|source| Error::Report { path: args.junit.clone(), source })?;
     let junit_name = args.junit.display().to_string();
     console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
+    if result.interrupted {
+        console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
+        return Ok(EXIT_INTERRUPTED);
+    }
     let violated = result.results.iter().any(|r| !r.passed());
     Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
+}
+
+/// The plan and results cut down to the scenarios that finished.
+fn finished_only(plan: &Plan, result: runner::RunResult) -> (Arc<Plan>, runner::RunResult) {
+    let keep: Vec<usize> = (0..plan.scenarios.len()).filter(|&i| result.finished[i]).collect();
+    let scenarios = keep.iter().map(|&i| plan.scenarios[i].clone()).collect();
+    let results = keep.iter().map(|&i| result.results[i].clone()).collect();
+    let sub = Plan { operations: plan.operations.clone(), scenarios, seed: plan.seed, notes: plan.notes.clone() };
+    let finished = vec![true; keep.len()];
+    (Arc::new(sub), runner::RunResult { results, finished, ..result })
 }
 
 /// `gauntlet mock`: serve until Ctrl-C.

@@ -13,6 +13,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_VIOLATION: i32 = 1;
 /// The run could not be made: bad flag, bad spec or case file, unwritable report, no target.
 pub const EXIT_USAGE: i32 = 2;
+/// The run was interrupted (Ctrl-C); the report holds what finished.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Why a run could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -11,6 +11,8 @@ pub struct Response {
     pub content_type: Option<String>,
     /// The body, decoded (gzip, deflate, br), at most the configured cap.
     pub body: Vec<u8>,
+    /// `Retry-After`, in seconds or as an HTTP date, as a wait from now.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// Why a request got no usable answer.

@@ -34,7 +34,16 @@ pub struct RunConfig {
     pub max_body: usize,
     /// Checks to run (all when `None`).
     pub checks: Option<Vec<String>>,
+    /// Extra root certificates (PEM) to trust, for a private CA.
+    pub ca_certs: Vec<Vec<u8>>,
+    /// Accept any certificate (only when asked).
+    pub insecure: bool,
 }
+
+/// How many times a 429 or 503 with `Retry-After` is retried before its answer stands.
+pub const MAX_RETRIES: u8 = 3;
+/// The longest `Retry-After` honoured; a longer one is waited for this long.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
 
 /// What happened to one scenario.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +58,8 @@ pub struct ScenarioResult {
     pub error: Option<TransportError>,
     /// A short, redacted excerpt of the body (kept only when something failed).
     pub excerpt: Option<String>,
+    /// How many times a 429/503 with `Retry-After` was retried.
+    pub retries: u8,
 }
 
 impl ScenarioResult {
@@ -65,6 +76,10 @@ pub struct RunResult {
     pub results: Vec<ScenarioResult>,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Which scenarios finished (all of them unless the run was interrupted).
+    pub finished: Vec<bool>,
+    /// Whether the run was cut short (Ctrl-C).
+    pub interrupted: bool,
 }
 
 /// Live counts for a progress display.
@@ -91,7 +106,18 @@ struct Shared {
 pub fn client(config: &RunConfig) -> Result<reqwest::Client> {
     // reqwest is built without a bundled crypto provider; ring is ours (fast to build).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    for pem in &config.ca_certs {
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::flag("--cacert", format!("not a PEM certificate: {e}")))?;
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    if config.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    builder
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .timeout(config.timeout)
@@ -106,11 +132,13 @@ pub fn client(config: &RunConfig) -> Result<reqwest::Client> {
 }
 
 /// Sends every scenario of `plan` and checks each response. `progress` is called from the
-/// collecting task as results arrive.
+/// collecting task as results arrive. When `cancel` resolves (Ctrl-C), requests in flight are
+/// abandoned and the result holds what finished.
 pub async fn run(
     plan: Arc<Plan>,
     validators: Arc<Validators>,
     config: RunConfig,
+    cancel: impl std::future::Future<Output = ()>,
     mut progress: impl FnMut(Progress),
 ) -> Result<RunResult> {
     let client = client(&config)?;
@@ -125,10 +153,11 @@ pub async fn run(
         Arc::new(Shared { plan, validators, config, client, next: AtomicUsize::new(0), limiter });
     let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
     let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let shared = Arc::clone(&shared);
         let tx = tx.clone();
-        tokio::spawn(async move {
+        tasks.spawn(async move {
             loop {
                 let index = shared.next.fetch_add(1, Ordering::Relaxed);
                 let Some(scenario) = shared.plan.scenarios.get(index) else { break };
@@ -144,28 +173,53 @@ pub async fn run(
     }
     drop(tx);
     let mut results = vec![ScenarioResult::default(); total];
+    let mut finished = vec![false; total];
     let mut state = Progress { done: 0, total, failed: 0 };
-    while let Some((index, result)) = rx.recv().await {
-        state.done += 1;
-        state.failed += usize::from(!result.passed());
-        results[index] = result;
-        progress(state);
+    let mut interrupted = false;
+    tokio::pin!(cancel);
+    loop {
+        tokio::select! {
+            next = rx.recv() => {
+                let Some((index, result)) = next else { break };
+                state.done += 1;
+                state.failed += usize::from(!result.passed());
+                results[index] = result;
+                finished[index] = true;
+                progress(state);
+            }
+            () = &mut cancel => {
+                interrupted = true;
+                tasks.abort_all();
+                break;
+            }
+        }
     }
     let elapsed = started.elapsed();
     let connect_errors = results
         .iter()
         .filter(|r| r.error.as_ref().is_some_and(|e| e.kind == TransportKind::Connect))
         .count();
-    if total > 0 && connect_errors == total {
+    if total > 0 && connect_errors == total && !interrupted {
         let message = results[0].error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
         return Err(Error::Unreachable { base_url: shared.config.base_url.clone(), message });
     }
-    Ok(RunResult { results, elapsed })
+    Ok(RunResult { results, elapsed, finished, interrupted })
 }
 
 async fn execute(shared: &Shared, scenario: &Scenario) -> ScenarioResult {
-    let exchange = send(shared, scenario).await;
-    let mut result = ScenarioResult { elapsed: exchange.elapsed, ..Default::default() };
+    let mut retries = 0;
+    let exchange = loop {
+        let exchange = send(shared, scenario).await;
+        // 429 and 503 with Retry-After say "later", not "no": honour them, a few times.
+        let wait = match &exchange.outcome {
+            Ok(r) if matches!(r.status, 429 | 503) && retries < MAX_RETRIES => r.retry_after,
+            _ => None,
+        };
+        let Some(wait) = wait else { break exchange };
+        tokio::time::sleep(wait.min(MAX_RETRY_WAIT)).await;
+        retries += 1;
+    };
+    let mut result = ScenarioResult { elapsed: exchange.elapsed, retries, ..Default::default() };
     let response = match exchange.outcome {
         Ok(response) => response,
         Err(error) => {
@@ -211,6 +265,11 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport(config, &e))? {
             if body.len() + chunk.len() > config.max_body {
@@ -224,7 +283,7 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response { status, content_type, body })
+        Ok(Response { status, content_type, body, retry_after })
     };
     let outcome = match tokio::time::timeout(config.timeout, fut).await {
         Ok(outcome) => outcome,
@@ -306,4 +365,26 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         current = err.source();
     }
     parts.join(": ")
+}
+
+/// `Retry-After`: delay-seconds, or an HTTP date (a date in the past means now).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
 }

@@ -1,6 +1,13 @@
 //! Which path template a concrete path routes to.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::openapi::template_vars;
+
+/// The first non-empty segment of a path or template.
+fn first_segment(path: &str) -> Option<&str> {
+    path.split('/').find(|s| !s.is_empty())
+}
 
 /// Whether `path` (percent-encoded segments) fits `template` (`{var}` = one non-empty segment).
 pub fn matches_template(template: &str, path: &str) -> bool {
@@ -32,17 +39,38 @@ fn segment_matches(template: &str, segment: &str) -> bool {
 }
 
 /// All path templates of a spec, to tell whether a path would reach another operation.
+/// Indexed by segment count and first segment, so a spec of 20,000 paths plans in seconds.
 #[derive(Debug, Clone, Default)]
 pub struct Router {
-    templates: Vec<String>,
+    by_first: HashMap<(usize, String), Vec<String>>,
+    variable_first: HashMap<usize, Vec<String>>,
 }
 
 impl Router {
     /// A router over these templates.
     pub fn new(templates: impl IntoIterator<Item = String>) -> Self {
-        let mut templates: Vec<String> = templates.into_iter().collect();
-        templates.dedup();
-        Router { templates }
+        let mut router = Router::default();
+        let mut seen = HashSet::new();
+        for t in templates {
+            if !seen.insert(t.clone()) {
+                continue;
+            }
+            let count = t.split('/').count();
+            match first_segment(&t) {
+                Some(first) if !first.contains('{') => {
+                    router.by_first.entry((count, first.to_owned())).or_default().push(t)
+                }
+                _ => router.variable_first.entry(count).or_default().push(t),
+            }
+        }
+        router
+    }
+
+    fn candidates(&self, path: &str) -> impl Iterator<Item = &String> {
+        let count = path.split('/').count();
+        let first = first_segment(path).map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned());
+        let literal = first.and_then(|f| self.by_first.get(&(count, f)));
+        literal.into_iter().flatten().chain(self.variable_first.get(&count).into_iter().flatten())
     }
 
     /// Whether `path`, meant for `own`, would instead reach another template (literal segments
@@ -54,7 +82,7 @@ impl Router {
         if normalised.as_deref() != Ok(path) {
             return true;
         }
-        self.templates.iter().any(|t| t != own && matches_template(t, path))
+        self.candidates(path).any(|t| t != own && matches_template(t, path))
     }
 }
 

@@ -32,10 +32,9 @@ pub struct Spec {
 
 /// Reads, parses and checks the OpenAPI document at `path`.
 pub fn load(path: &Path) -> Result<Spec> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
-    let mut doc = parse(path, &text)?;
+    let mut doc = read(path)?;
     let version = version(path, &doc)?;
+    super::external::bundle(path, &mut doc, read)?;
     check_refs(path, &doc)?;
     match version {
         Version::V30 => normalize::openapi30(&mut doc),
@@ -47,6 +46,13 @@ pub fn load(path: &Path) -> Result<Spec> {
         .map(str::to_owned)
         .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
     Ok(Spec { path: path.to_owned(), doc, version, title })
+}
+
+/// Reads and parses one file.
+fn read(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    parse(path, &text)
 }
 
 /// Parses JSON (by extension, or when the text starts with `{`) or YAML.
@@ -66,11 +72,19 @@ fn parse(path: &Path, text: &str) -> Result<Value> {
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
+    // Real specs run to tens of megabytes; alias bombs are stopped by the alias replay limit.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 50_000_000;
+    budget.max_nodes = 20_000_000;
+    budget.max_depth = 256;
+    options.budget = Some(budget);
     serde_saphyr::from_str_with_options(text, options)
 }
 
+/// The parser's first line, without its own `error: ` prefix.
 fn first_line(message: &str) -> String {
-    message.lines().filter(|l| !l.trim().is_empty()).take(3).collect::<Vec<_>>().join(" ")
+    let line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or(message).trim();
+    line.strip_prefix("error: ").unwrap_or(line).to_owned()
 }
 
 fn version(path: &Path, doc: &Value) -> Result<Version> {
@@ -127,6 +141,10 @@ fn check_refs(path: &Path, root: &Value) -> Result<()> {
                     }
                     if resolve_pointer(root, reference).is_none() {
                         return Err(err(format!("$ref '{reference}' points to nothing")));
+                    }
+                    // A chain of references that never reaches a schema has no meaning.
+                    if let Err(message) = super::pointer::resolve_ref(root, value) {
+                        return Err(err(message));
                     }
                 }
                 for (key, child) in map {

@@ -5,6 +5,7 @@
 //! document; the model refers to schemas by JSON pointer into it.
 
 mod build;
+mod external;
 mod load;
 mod model;
 mod normalize;

@@ -204,9 +204,23 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         }
         write!(out, ") · seed {}", plan.seed)?;
         match junit {
-            Some(path) => writeln!(out, " · JUnit: {path}"),
-            None => writeln!(out),
+            Some(path) => writeln!(out, " · JUnit: {path}")?,
+            None => writeln!(out)?,
         }
+        let retried = run.results.iter().filter(|r| r.retries > 0).count();
+        if retried > 0 {
+            let gave_up = run
+                .results
+                .iter()
+                .filter(|r| r.retries >= crate::runner::MAX_RETRIES && matches!(r.status, Some(429 | 503)))
+                .count();
+            writeln!(
+                out,
+                "{YELLOW}note:{YELLOW:#} {retried} requests were retried after 429/503 with Retry-After; {gave_up} still got 429/503 after {} retries",
+                crate::runner::MAX_RETRIES
+            )?;
+        }
+        Ok(())
     }
 }
 
