@@ -279,7 +279,8 @@ pub fn run(args: RunArgs) -> Result<i32> {
         |p| console.progress(p),
     ))?;
     // Interrupted: report what finished, nothing else.
-    let (plan, result) = if result.interrupted { finished_only(&plan, result) } else { (plan, result) };
+    let (plan, result) =
+        if result.interrupted { finished_only(&plan, result) } else { (plan, result) };
     let info = RunInfo {
         spec: args.spec.display().to_string(),
         title: spec.title.clone(),
@@ -304,7 +305,12 @@ fn finished_only(plan: &Plan, result: runner::RunResult) -> (Arc<Plan>, runner::
     let keep: Vec<usize> = (0..plan.scenarios.len()).filter(|&i| result.finished[i]).collect();
     let scenarios = keep.iter().map(|&i| plan.scenarios[i].clone()).collect();
     let results = keep.iter().map(|&i| result.results[i].clone()).collect();
-    let sub = Plan { operations: plan.operations.clone(), scenarios, seed: plan.seed, notes: plan.notes.clone() };
+    let sub = Plan {
+        operations: plan.operations.clone(),
+        scenarios,
+        seed: plan.seed,
+        notes: plan.notes.clone(),
+    };
     let finished = vec![true; keep.len()];
     (Arc::new(sub), runner::RunResult { results, finished, ..result })
 }

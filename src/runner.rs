@@ -289,7 +289,7 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
         Ok(outcome) => outcome,
         Err(_) => Err(TransportError {
             kind: TransportKind::Timeout,
-            message: format!("no complete response within {:?}", config.timeout),
+            message: timeout_message(config.timeout),
         }),
     };
     Exchange { outcome, elapsed: started.elapsed() }
@@ -339,14 +339,20 @@ fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, Trans
 }
 
 fn transport(config: &RunConfig, e: &reqwest::Error) -> TransportError {
-    let kind = if e.is_timeout() {
-        TransportKind::Timeout
-    } else if e.is_connect() {
-        TransportKind::Connect
-    } else {
-        TransportKind::Other
-    };
-    TransportError { kind, message: config.credentials.redact(&chain(e)) }
+    let message = chain(e);
+    // reqwest's own deadline can fire mid-body; say it the same way as ours.
+    if e.is_timeout() || message.contains("timed out") {
+        return TransportError {
+            kind: TransportKind::Timeout,
+            message: timeout_message(config.timeout),
+        };
+    }
+    let kind = if e.is_connect() { TransportKind::Connect } else { TransportKind::Other };
+    TransportError { kind, message: config.credentials.redact(&message) }
+}
+
+fn timeout_message(timeout: Duration) -> String {
+    format!("no complete response within {timeout:?}")
 }
 
 /// An error and its sources on one line, without the URL reqwest puts in front.

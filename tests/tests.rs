@@ -7,6 +7,8 @@ mod checks_fire;
 mod corpus;
 mod exit_codes;
 mod generation;
+mod hostile;
+mod hostile_specs;
 mod junit_schema;
 mod mock;
 mod secrets;

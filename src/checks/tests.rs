@@ -48,8 +48,12 @@ fn failures(
     body: &str,
 ) -> Vec<&'static str> {
     let scenario = scenario(kind);
-    let response =
-        Response { status, content_type: ct.map(str::to_owned), body: body.as_bytes().to_vec(), retry_after: None };
+    let response = Response {
+        status,
+        content_type: ct.map(str::to_owned),
+        body: body.as_bytes().to_vec(),
+        retry_after: None,
+    };
     let ctx = Context {
         operation: &seed.op,
         scenario: &scenario,
@@ -105,8 +109,12 @@ fn schema_failures_name_pointer_keyword_and_branches() {
     let s = seed();
     let scenario = scenario(Kind::Positive);
     let body = r#"{"type":"sip_endpoint","id":"not-a-uuid","username":"u","caller_id":null,"send_as":"x","ciphers":[],"codecs":[],"encryption":"default","call_handler":"nope","calling_handler_resource_id":null,"call_request_url":null,"call_request_method":null,"call_fallback_url":null,"call_fallback_method":null,"call_status_callback_url":null,"call_status_callback_method":null,"call_laml_application_id":null,"call_dialogflow_agent_id":null,"call_relay_topic":null,"call_relay_topic_status_callback_url":null,"call_relay_context":null,"call_relay_context_status_callback_url":null,"call_relay_application":null,"call_video_room_id":null,"call_relay_script_url":null}"#;
-    let response =
-        Response { status: 200, content_type: Some("application/json".into()), body: body.into(), retry_after: None };
+    let response = Response {
+        status: 200,
+        content_type: Some("application/json".into()),
+        body: body.into(),
+        retry_after: None,
+    };
     let ctx = Context {
         operation: &s.op,
         scenario: &scenario,

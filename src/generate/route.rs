@@ -68,7 +68,8 @@ impl Router {
 
     fn candidates(&self, path: &str) -> impl Iterator<Item = &String> {
         let count = path.split('/').count();
-        let first = first_segment(path).map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned());
+        let first = first_segment(path)
+            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned());
         let literal = first.and_then(|f| self.by_first.get(&(count, f)));
         literal.into_iter().flatten().chain(self.variable_first.get(&count).into_iter().flatten())
     }

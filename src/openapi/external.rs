@@ -59,7 +59,9 @@ fn rewrite(
                 }
                 stack.extend(map.values_mut().filter(|v| v.is_object() || v.is_array()));
             }
-            Value::Array(items) => stack.extend(items.iter_mut().filter(|v| v.is_object() || v.is_array())),
+            Value::Array(items) => {
+                stack.extend(items.iter_mut().filter(|v| v.is_object() || v.is_array()))
+            }
             _ => {}
         }
     }
@@ -77,7 +79,11 @@ fn target(
     if let Some(local) = reference.strip_prefix('#') {
         return Ok(format!("#{prefix}{local}"));
     }
-    let err = |message: String| Error::Spec { path: file.to_owned(), pointer: format!("$ref '{reference}'"), message };
+    let err = |message: String| Error::Spec {
+        path: file.to_owned(),
+        pointer: format!("$ref '{reference}'"),
+        message,
+    };
     if reference.contains("://") || reference.starts_with("//") {
         return Err(err(
             "remote references are refused: gauntlet fetches nothing at run time; save the file next to the spec and refer to it by relative path"
@@ -87,9 +93,8 @@ fn target(
     let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
     let decoded = percent_encoding::percent_decode_str(file_part).decode_utf8_lossy().into_owned();
     let joined = dir.join(decoded);
-    let canonical = joined
-        .canonicalize()
-        .map_err(|e| err(format!("cannot read {}: {e}", joined.display())))?;
+    let canonical =
+        joined.canonicalize().map_err(|e| err(format!("cannot read {}: {e}", joined.display())))?;
     let id = match files.get(&canonical) {
         Some(id) => id.clone(),
         None => {

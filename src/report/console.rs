@@ -212,7 +212,9 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
             let gave_up = run
                 .results
                 .iter()
-                .filter(|r| r.retries >= crate::runner::MAX_RETRIES && matches!(r.status, Some(429 | 503)))
+                .filter(|r| {
+                    r.retries >= crate::runner::MAX_RETRIES && matches!(r.status, Some(429 | 503))
+                })
                 .count();
             writeln!(
                 out,
