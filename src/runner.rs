@@ -107,12 +107,18 @@ pub fn client(config: &RunConfig) -> Result<reqwest::Client> {
     // reqwest is built without a bundled crypto provider; ring is ours (fast to build).
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder();
+    let mut certs = Vec::new();
     for pem in &config.ca_certs {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
+        let bundle = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| Error::flag("--cacert", format!("not a PEM certificate: {e}")))?;
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
+        if bundle.is_empty() {
+            return Err(Error::flag("--cacert", "no PEM certificate in the file"));
         }
+        certs.extend(bundle);
+    }
+    if !certs.is_empty() {
+        // The private CA joins the system's roots.
+        builder = builder.tls_certs_merge(certs);
     }
     if config.insecure {
         builder = builder.danger_accept_invalid_certs(true);

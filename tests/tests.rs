@@ -12,3 +12,4 @@ mod hostile_specs;
 mod junit_schema;
 mod mock;
 mod secrets;
+mod tls;
