@@ -197,7 +197,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         return dry_run(&plan, &url, has_credentials, &validators);
     }
     let mut junit = open_report(&args.junit)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;

@@ -126,7 +126,7 @@ pub fn client(config: &RunConfig) -> Result<reqwest::Client> {
     builder
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
-        .timeout(config.timeout)
+        // The whole exchange is bounded by one timer in `send`; a second one here would cost per request.
         .connect_timeout(config.timeout)
         .pool_max_idle_per_host(config.concurrency.max(1))
         .user_agent(concat!("gauntlet/", env!("CARGO_PKG_VERSION")))
