@@ -321,3 +321,30 @@ fn the_rate_limit_holds_within_ten_percent_over_ten_seconds() {
     let rate = 500.0 / took;
     assert!((45.0..=55.0).contains(&rate), "{rate:.1} requests/s over {took:.1}s");
 }
+
+#[test]
+fn connections_refused_mid_run_are_errors_and_the_run_completes() {
+    // Answers five connections (each closed after its answer), then stops listening.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(5) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let body = r#"{"error":"Not Found"}"#;
+            let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+            let _ = s.write_all(&head("404 Not Found", &h));
+            let _ = s.write_all(body.as_bytes());
+        }
+    });
+    let (out, _) = run(
+        &url,
+        &["--max-examples", "20", "--concurrency", "1", "--check", "status_code_conformance"],
+    );
+    assert_eq!(out.code, 1, "{}", out.all());
+    let junit = out.junit.as_deref().unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), 20, "{junit}");
+    assert!(junit.matches("<error type=\"transport\"").count() >= 10, "{junit}");
+    assert!(out.stdout.contains("20 scenarios: 5 passed"), "{}", out.all());
+}

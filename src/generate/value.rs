@@ -12,6 +12,10 @@ use crate::openapi::resolve_ref;
 
 /// How deep nested schemas are followed before optional parts are left out.
 pub const MAX_DEPTH: usize = 6;
+/// How deep required parts are followed before the schema is called unsatisfiable.
+const HARD_DEPTH: usize = 48;
+/// The longest string a pattern may force (`a{100000000}` is not generated).
+const MAX_PATTERN_LEN: usize = 10_000;
 
 /// Makes values for schemas of one document.
 pub struct ValueGen<'a, R: Rng> {
@@ -28,6 +32,11 @@ impl<'a, R: Rng> ValueGen<'a, R> {
 
     /// A value meant to be valid under `schema` (None when the generator knows no way).
     pub fn valid(&mut self, schema: &Value, depth: usize) -> Option<Value> {
+        // Required parts can recurse forever (`Node` requires a `Node`): such a schema has no
+        // finite value, and is given up on here rather than on the stack.
+        if depth > HARD_DEPTH {
+            return None;
+        }
         let (schema, _) = resolve_ref(self.doc, schema).ok()?;
         let Some(map) = schema.as_object() else {
             // `true`, `{}`, or `false` (no value at all).
@@ -249,6 +258,9 @@ fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
         Ok(hir) => hir,
         Err(_) => regex_syntax::ParserBuilder::new().build().parse(&core).ok()?,
     };
+    if hir.properties().maximum_len().is_some_and(|n| n > MAX_PATTERN_LEN) {
+        return None;
+    }
     rand_regex::Regex::with_hir(hir, 8).ok()
 }
 
@@ -392,6 +404,19 @@ mod tests {
             assert_eq!(valid_values(&doc, p, 20), 20, "{p}");
         }
         assert_eq!(strip_anchors(r"^a[$^]\$b$"), r"a[$^]\$b");
+    }
+
+    #[test]
+    fn unsatisfiable_recursion_and_huge_patterns_give_up_without_a_crash() {
+        let doc = json!({"s": {
+            "node": {"type": "object", "required": ["child"], "properties": {"child": {"$ref": "#/s/node"}}},
+            "huge": {"type": "string", "pattern": "^a{100000000}$"}
+        }});
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut generator = ValueGen::new(&doc, &mut rng);
+        assert_eq!(generator.valid(&doc["s"]["node"], 0), None);
+        let huge = generator.valid(&doc["s"]["huge"], 0).unwrap();
+        assert!(huge.as_str().unwrap().len() < 100, "not generated from the pattern");
     }
 
     #[test]
