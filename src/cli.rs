@@ -421,21 +421,8 @@ pub fn build_plan(
     case_paths: &[PathBuf],
 ) -> Result<(Plan, Validators)> {
     let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
-    let mut pointers: Vec<&str> = Vec::new();
-    for op in &operations {
-        pointers.extend(
-            op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()),
-        );
-        for media in op
-            .request_body
-            .iter()
-            .flat_map(|b| &b.content)
-            .chain(op.responses.iter().flat_map(|r| &r.content))
-        {
-            pointers.extend(media.schema.as_ref().map(|s| s.pointer.as_str()));
-        }
-    }
-    let validators = Validators::compile(&spec.doc, pointers);
+    let validators =
+        Validators::compile(&spec.doc, operations.iter().flat_map(Operation::schema_pointers));
     let generator = Generator::new(
         &spec.doc,
         &validators,

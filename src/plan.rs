@@ -83,6 +83,16 @@ pub enum AuthBreak {
 }
 
 impl AuthBreak {
+    /// Every way of breaking HTTP Basic credentials.
+    pub const BASIC: &[AuthBreak] = &[
+        AuthBreak::Empty,
+        AuthBreak::OtherScheme,
+        AuthBreak::NotBase64,
+        AuthBreak::NoColon,
+        AuthBreak::WrongToken,
+        AuthBreak::WrongId,
+    ];
+
     /// The label part, e.g. `wrong-token`.
     pub fn label(self) -> &'static str {
         match self {

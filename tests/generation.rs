@@ -31,17 +31,7 @@ fn pointers(spec: &openapi::Spec) -> Vec<String> {
         .map(|m| m.keys().map(|k| format!("/components/schemas/{}", escape(k))).collect())
         .unwrap_or_default();
     for op in openapi::operations(spec).expect("operations") {
-        out.extend(
-            op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.clone()),
-        );
-        for media in op
-            .request_body
-            .iter()
-            .flat_map(|b| &b.content)
-            .chain(op.responses.iter().flat_map(|r| &r.content))
-        {
-            out.extend(media.schema.as_ref().map(|s| s.pointer.clone()));
-        }
+        out.extend(op.schema_pointers().map(str::to_owned));
     }
     out.sort();
     out.dedup();

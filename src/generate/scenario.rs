@@ -399,14 +399,7 @@ fn encode_body(media: &str, value: &Value) -> Body {
 fn auth_breaks(scheme: &SecurityScheme) -> Vec<(&'static str, AuthMode)> {
     let mut out = vec![("missing", AuthMode::Omit)];
     let breaks: &[AuthBreak] = match scheme {
-        SecurityScheme::Basic => &[
-            AuthBreak::Empty,
-            AuthBreak::OtherScheme,
-            AuthBreak::NotBase64,
-            AuthBreak::NoColon,
-            AuthBreak::WrongToken,
-            AuthBreak::WrongId,
-        ],
+        SecurityScheme::Basic => AuthBreak::BASIC,
         SecurityScheme::Bearer => {
             &[AuthBreak::Empty, AuthBreak::OtherScheme, AuthBreak::WrongToken]
         }

@@ -88,21 +88,8 @@ impl std::fmt::Debug for Mock {
 impl Mock {
     /// A mock of `operations` of `spec` (every schema they use is compiled here, once).
     pub fn new(spec: Arc<Spec>, operations: Vec<Operation>, config: MockConfig) -> Self {
-        let mut pointers: Vec<&str> = Vec::new();
-        for op in &operations {
-            pointers.extend(
-                op.parameters.iter().filter_map(|p| p.schema.as_ref()).map(|s| s.pointer.as_str()),
-            );
-            for media in op
-                .request_body
-                .iter()
-                .flat_map(|b| &b.content)
-                .chain(op.responses.iter().flat_map(|r| &r.content))
-            {
-                pointers.extend(media.schema.as_ref().map(|s| s.pointer.as_str()));
-            }
-        }
-        let validators = Validators::compile(&spec.doc, pointers);
+        let validators =
+            Validators::compile(&spec.doc, operations.iter().flat_map(Operation::schema_pointers));
         Mock { routes: Routes::new(&operations), spec, operations, validators, config }
     }
 

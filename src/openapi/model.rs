@@ -184,6 +184,15 @@ impl Operation {
         self.responses.iter().any(|r| r.status != StatusKey::Default && r.status.matches(status))
     }
 
+    /// Every schema the operation uses: parameters, request bodies, responses.
+    pub fn schema_pointers(&self) -> impl Iterator<Item = &str> {
+        let params = self.parameters.iter().filter_map(|p| p.schema.as_ref());
+        let bodies = self.request_body.iter().flat_map(|b| &b.content);
+        let responses = self.responses.iter().flat_map(|r| &r.content);
+        let media = bodies.chain(responses).filter_map(|m| m.schema.as_ref());
+        params.chain(media).map(|s| s.pointer.as_str())
+    }
+
     /// `METHOD /path`, the way people name an operation.
     pub fn title(&self) -> String {
         format!("{} {}", self.method, self.path)

@@ -40,7 +40,7 @@ pub fn group_failures(plan: &Plan, run: &RunResult) -> Vec<Group> {
         let mut keys: Vec<(String, String)> =
             result.failures.iter().map(|f| (f.check.to_owned(), f.title.clone())).collect();
         if let Some(e) = &result.error {
-            keys.push(("transport".into(), transport_title(&e.message)));
+            keys.push(("transport".into(), e.message.clone()));
         }
         for (check, title) in keys {
             let key = (scenario.operation, check.clone(), title.clone());
@@ -54,10 +54,6 @@ pub fn group_failures(plan: &Plan, run: &RunResult) -> Vec<Group> {
         }
     }
     groups
-}
-
-fn transport_title(message: &str) -> String {
-    message.to_owned()
 }
 
 /// Writes the console report.
