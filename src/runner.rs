@@ -127,7 +127,8 @@ pub fn client(config: &RunConfig) -> Result<reqwest::Client> {
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         // The whole exchange is bounded by one timer in `send`; a second one here would cost per request.
-        .connect_timeout(config.timeout)
+        // Shorter than the exchange's timer, so a target that never accepts reads as unreachable.
+        .connect_timeout(config.timeout.mul_f64(0.9))
         .pool_max_idle_per_host(config.concurrency.max(1))
         .user_agent(concat!("gauntlet/", env!("CARGO_PKG_VERSION")))
         .gzip(true)
@@ -346,6 +347,12 @@ fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, Trans
 
 fn transport(config: &RunConfig, e: &reqwest::Error) -> TransportError {
     let message = chain(e);
+    if e.is_connect() {
+        return TransportError {
+            kind: TransportKind::Connect,
+            message: config.credentials.redact(&message),
+        };
+    }
     // reqwest's own deadline can fire mid-body; say it the same way as ours.
     if e.is_timeout() || message.contains("timed out") {
         return TransportError {
@@ -353,8 +360,7 @@ fn transport(config: &RunConfig, e: &reqwest::Error) -> TransportError {
             message: timeout_message(config.timeout),
         };
     }
-    let kind = if e.is_connect() { TransportKind::Connect } else { TransportKind::Other };
-    TransportError { kind, message: config.credentials.redact(&message) }
+    TransportError { kind: TransportKind::Other, message: config.credentials.redact(&message) }
 }
 
 fn timeout_message(timeout: Duration) -> String {
