@@ -1,25 +1,12 @@
 //! A conformant server passes; each deliberately broken one is caught by its check.
 
 use crate::support::seed_server::{Fault, UNKNOWN_ID, start};
-use crate::support::{SEED_SPEC, USER, gauntlet, temp_file};
+use crate::support::{SEED_SPEC, USER, gauntlet, run_seed, temp_file};
 
 fn run_against(fault: Fault, extra: &[&str]) -> crate::support::Outcome {
-    let url = start(fault);
-    let mut args = vec![
-        "run",
-        "--spec",
-        SEED_SPEC,
-        "--base-url",
-        &url,
-        "--user",
-        USER,
-        "--seed",
-        "7",
-        "--max-examples",
-        "60",
-    ];
+    let mut args = vec!["--seed", "7", "--max-examples", "60"];
     args.extend_from_slice(extra);
-    gauntlet(&args)
+    run_seed(fault, &args)
 }
 
 #[test]

@@ -54,6 +54,14 @@ fn head(status: &str, headers: &str) -> Vec<u8> {
     format!("HTTP/1.1 {status}\r\nConnection: close\r\n{headers}\r\n").into_bytes()
 }
 
+/// A documented 404 for the seed operation.
+fn not_found(s: &mut TcpStream) {
+    let body = r#"{"error":"Not Found"}"#;
+    let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    let _ = s.write_all(&head("404 Not Found", &h));
+    let _ = s.write_all(body.as_bytes());
+}
+
 fn assert_errors_with(out: &Outcome, needle: &str) {
     assert_eq!(out.code, 1, "{}", out.all());
     let junit = out.junit.as_deref().unwrap_or("");
@@ -185,10 +193,7 @@ fn connections_reset_mid_run_are_errors_and_the_rest_is_reported() {
         if n % 3 == 0 {
             return; // closed without a word
         }
-        let body = r#"{"error":"Not Found"}"#;
-        let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
-        let _ = s.write_all(&head("404 Not Found", &h));
-        let _ = s.write_all(body.as_bytes());
+        not_found(s);
     });
     let (out, _) = run(&url, &["--max-examples", "30", "--concurrency", "2"]);
     assert_eq!(out.code, 1, "{}", out.all());
@@ -209,10 +214,7 @@ fn retry_after_is_honoured_and_only_counts_once_retries_run_out() {
             ));
             return;
         }
-        let body = r#"{"error":"Not Found"}"#;
-        let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
-        let _ = s.write_all(&head("404 Not Found", &h));
-        let _ = s.write_all(body.as_bytes());
+        not_found(s);
     });
     let (out, _) = run(
         &flaky,
@@ -332,10 +334,7 @@ fn connections_refused_mid_run_are_errors_and_the_run_completes() {
             let Ok(mut s) = stream else { continue };
             let mut buf = [0u8; 4096];
             let _ = s.read(&mut buf);
-            let body = r#"{"error":"Not Found"}"#;
-            let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
-            let _ = s.write_all(&head("404 Not Found", &h));
-            let _ = s.write_all(body.as_bytes());
+            not_found(&mut s);
         }
     });
     let (out, _) = run(

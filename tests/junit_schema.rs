@@ -2,8 +2,8 @@
 
 use std::process::Command;
 
-use crate::support::seed_server::{Fault, start};
-use crate::support::{SEED_SPEC, USER, gauntlet};
+use crate::support::run_seed;
+use crate::support::seed_server::Fault;
 
 const XSDS: &[&str] =
     &["jenkins-xunit-junit-10.xsd", "junit5-jenkins-junit.xsd", "windyroad-JUnit.xsd"];
@@ -29,22 +29,11 @@ fn reports_with_passes_failures_and_errors_validate_against_all_three_xsds() {
         (Fault::SchemaViolation, None),
         (Fault::HangsOnInvalid, Some("200ms")),
     ] {
-        let url = start(fault);
-        let mut args = vec![
-            "run",
-            "--spec",
-            SEED_SPEC,
-            "--base-url",
-            &url,
-            "--user",
-            USER,
-            "--max-examples",
-            "40",
-        ];
+        let mut args = vec!["--max-examples", "40"];
         if let Some(t) = extra {
             args.extend(["--timeout", t]);
         }
-        let out = gauntlet(&args);
+        let out = run_seed(fault, &args);
         assert!(out.junit.is_some(), "{}", out.all());
         let junit = out.junit.as_deref().unwrap();
         assert!(junit.contains(r#"<property name="seed" value=""#), "{junit}");

@@ -3,23 +3,12 @@
 
 use base64::Engine;
 
-use crate::support::seed_server::{Fault, start};
-use crate::support::{SEED_SPEC, USER, gauntlet};
+use crate::support::seed_server::Fault;
+use crate::support::{USER, gauntlet, run_seed};
 
 #[test]
 fn no_token_or_authorization_value_is_ever_shown() {
-    let url = start(Fault::EchoesCredentials);
-    let out = gauntlet(&[
-        "run",
-        "--spec",
-        SEED_SPEC,
-        "--base-url",
-        &url,
-        "--user",
-        USER,
-        "--max-examples",
-        "40",
-    ]);
+    let out = run_seed(Fault::EchoesCredentials, &["--max-examples", "40"]);
     let token = USER.split_once(':').unwrap().1;
     let b64 = base64::engine::general_purpose::STANDARD.encode(USER);
     // The server echoed credentials into bodies, so failures were reported with excerpts.

@@ -145,3 +145,12 @@ pub fn raw_request(url: &str, request_head: &str) -> String {
     stream.read_to_string(&mut reply).expect("read");
     reply
 }
+
+/// Starts the seed server broken by `fault` and runs `gauntlet run` against it with the seed
+/// spec and [`USER`]; `extra` flags follow.
+pub fn run_seed(fault: seed_server::Fault, extra: &[&str]) -> Outcome {
+    let url = seed_server::start(fault);
+    let mut args = vec!["run", "--spec", SEED_SPEC, "--base-url", &url, "--user", USER];
+    args.extend_from_slice(extra);
+    gauntlet(&args)
+}
