@@ -100,15 +100,8 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
         let key = |k: &str| format!("cases[{i}].{k}");
         let mut path_text = op.path.clone();
         for (name, value) in &case.path {
-            if !op.parameters.iter().any(|p| p.location == Location::Path && &p.name == name) {
-                return Err(err(format!(
-                    "{}: unknown path parameter of {}",
-                    key(&format!("path.{name}")),
-                    op.id
-                )));
-            }
-            let text = interpolate(&primitive_text(value))
-                .map_err(|m| err(format!("{}: {m}", key(&format!("path.{name}")))))?;
+            let text = param_text(op, Location::Path, name, value)
+                .map_err(|m| err(format!("{}{m}", key("path."))))?;
             path_text = path_text.replace(&format!("{{{name}}}"), &encode_segment(&text));
         }
         if let Some(missing) = op
@@ -124,15 +117,8 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
         }
         let mut query = Vec::new();
         for (name, value) in &case.query {
-            if !op.parameters.iter().any(|p| p.location == Location::Query && &p.name == name) {
-                return Err(err(format!(
-                    "{}: unknown query parameter of {}",
-                    key(&format!("query.{name}")),
-                    op.id
-                )));
-            }
-            let text = interpolate(&primitive_text(value))
-                .map_err(|m| err(format!("{}: {m}", key(&format!("query.{name}")))))?;
+            let text = param_text(op, Location::Query, name, value)
+                .map_err(|m| err(format!("{}{m}", key("query."))))?;
             query.push((name.clone(), text));
         }
         let mut headers = Vec::new();
@@ -179,6 +165,20 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
         });
     }
     Ok(out)
+}
+
+/// The text of a case's parameter `name`, which the operation must declare at `location`;
+/// errors start with the parameter's name (`id: ...`).
+fn param_text(
+    op: &Operation,
+    location: Location,
+    name: &str,
+    value: &Value,
+) -> std::result::Result<String, String> {
+    if !op.parameters.iter().any(|p| p.location == location && p.name == name) {
+        return Err(format!("{name}: unknown {} parameter of {}", location.as_str(), op.id));
+    }
+    interpolate(&primitive_text(value)).map_err(|m| format!("{name}: {m}"))
 }
 
 fn one_line(message: &str) -> String {

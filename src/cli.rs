@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::cases;
 use crate::credentials::Credentials;
 use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
 use crate::generate::Generator;
@@ -18,7 +19,6 @@ use crate::plan::Plan;
 use crate::report::{self, Console, RunInfo};
 use crate::runner::{self, RunConfig};
 use crate::schema::Validators;
-use crate::{cases, credentials};
 
 const EXIT_CODES: &str = "Exit codes:
   0    every check passed
@@ -190,9 +190,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let (plan, validators) =
         build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
     if args.dry_run {
-        let has_credentials = credentials.basic.is_some()
-            || credentials.bearer.is_some()
-            || credentials.api_key.is_some();
+        let has_credentials = credentials.any();
         let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
         return dry_run(&plan, &url, has_credentials, &validators);
     }
@@ -221,9 +219,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
             (url.clone(), format!("the built-in mock at {url} (no --base-url given)"))
         }
     };
-    let has_credentials = credentials.basic.is_some()
-        || credentials.bearer.is_some()
-        || credentials.api_key.is_some();
+    let has_credentials = credentials.any();
     let mut console = Console::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
     console
@@ -327,13 +323,7 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     }
     let spec = Arc::new(openapi::load(&args.spec)?);
     let operations = openapi::operations(&spec)?;
-    let basic =
-        match &args.user {
-            None => None,
-            Some(user) => Some(Credentials::parse_user(user).ok_or_else(|| {
-                Error::flag("--user", "expected ID:TOKEN (the value is not shown)")
-            })?),
-        };
+    let basic = user_flag(args.user.as_deref())?;
     let credentials = basic.map(|basic| Credentials { basic: Some(basic), ..Default::default() });
     let count = operations.len();
     let config =
@@ -390,14 +380,17 @@ fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
         .collect()
 }
 
+/// `--user ID:TOKEN`, parsed; a value without `:` is a flag error that does not echo it.
+fn user_flag(user: Option<&str>) -> Result<Option<(String, String)>> {
+    user.map(|u| {
+        Credentials::parse_user(u)
+            .ok_or_else(|| Error::flag("--user", "expected ID:TOKEN (the value is not shown)"))
+    })
+    .transpose()
+}
+
 fn credentials_from(args: &RunArgs) -> Result<Credentials> {
-    let basic =
-        match &args.user {
-            None => None,
-            Some(user) => Some(credentials::Credentials::parse_user(user).ok_or_else(|| {
-                Error::flag("--user", "expected ID:TOKEN (the value is not shown)")
-            })?),
-        };
+    let basic = user_flag(args.user.as_deref())?;
     Ok(Credentials { basic, bearer: args.bearer.clone(), api_key: args.api_key.clone() })
 }
 

@@ -53,6 +53,11 @@ impl Credentials {
         Some((id.to_owned(), token.to_owned()))
     }
 
+    /// Whether the run has any credential at all.
+    pub fn any(&self) -> bool {
+        self.basic.is_some() || self.bearer.is_some() || self.api_key.is_some()
+    }
+
     /// Whether the run can authenticate for `scheme`.
     pub fn covers(&self, scheme: &SecurityScheme) -> bool {
         match scheme {
