@@ -1,49 +1,61 @@
-//! Hand-written scenarios from case files (`cases/*.yaml`), with `${VAR}` read from the
-//! environment.
+//! Hand-written scenarios from case files (`cases/*.yaml`), with `${VAR}` and
+//! `${VAR:-default}` read from the environment.
 //!
 //! ```yaml
 //! operation: retrieve-sip-endpoint
 //! cases:
 //!   - name: known endpoint is returned
 //!     path: { id: "${SIP_ENDPOINT_ID}" }
-//!     expect: { status: 200 }
+//!     expect:
+//!       status: 200
+//!       body: { /id: "${SIP_ENDPOINT_ID}" }
+//!       headers: { content-type: application/json }
+//!       max_ms: 2000
 //! ```
 //!
-//! Every mistake (unknown key, operation or parameter, unset variable) is an error naming the
-//! file and the key; nothing is sent until every case file has been read.
+//! Every mistake (unknown key, operation or parameter, unset variable, a pointer that is not a
+//! JSON pointer) is an error naming the file, the line and the key; nothing is sent until every
+//! case file has been read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_saphyr::Spanned;
 
 use crate::error::{Error, Result};
 use crate::generate::{encode_segment, primitive_text};
 use crate::openapi::{Location, Operation};
 use crate::plan::{AuthMode, Body, Expectation, Kind, RequestSpec, Scenario};
 
+/// How the error for a case file naming an operation the spec lacks begins (a folder used by
+/// default skips such files).
+pub const UNKNOWN_OPERATION: &str = "operation: unknown operation";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseFile {
-    operation: String,
-    cases: Vec<Case>,
+    operation: Spanned<String>,
+    cases: Vec<Spanned<Case>>,
 }
+
+type Map = BTreeMap<String, Spanned<Value>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
     name: String,
     #[serde(default)]
-    path: BTreeMap<String, Value>,
+    path: Map,
     #[serde(default)]
-    query: BTreeMap<String, Value>,
+    query: Map,
     #[serde(default)]
-    headers: BTreeMap<String, Value>,
+    headers: Map,
     #[serde(default)]
     auth: Option<AuthSetting>,
     #[serde(default)]
-    body: Option<Value>,
+    body: Option<Spanned<Value>>,
     #[serde(default)]
     expect: Option<Expect>,
 }
@@ -59,7 +71,13 @@ enum AuthSetting {
 #[serde(deny_unknown_fields)]
 struct Expect {
     #[serde(default)]
-    status: Option<StatusSpec>,
+    status: Option<Spanned<StatusSpec>>,
+    #[serde(default)]
+    body: Map,
+    #[serde(default)]
+    headers: Map,
+    #[serde(default)]
+    max_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,22 +104,34 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads one case file into scenarios for `operations`.
 pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
-    let err = |message: String| Error::Case { path: path.to_owned(), message };
+    let err =
+        |line: Option<u32>, message: String| Error::Case { path: path.to_owned(), line, message };
     let text = std::fs::read_to_string(path)
         .map_err(|source| Error::Read { path: path.to_owned(), source })?;
-    let file: CaseFile =
-        crate::openapi::parse_yaml(&text).map_err(|e| err(one_line(&e.to_string())))?;
-    let Some(index) = operations.iter().position(|o| o.id == file.operation) else {
-        return Err(err(format!("operation: unknown operation '{}'", file.operation)));
+    let file: CaseFile = crate::openapi::parse_yaml(&text).map_err(|e| {
+        let (line, message) = crate::openapi::yaml_error(&e);
+        err(line, message)
+    })?;
+    let Some(index) = operations.iter().position(|o| o.id == file.operation.value) else {
+        return Err(err(
+            Some(file.operation.referenced.line() as u32),
+            format!("{UNKNOWN_OPERATION} '{}'", file.operation.value),
+        ));
     };
     let op = &operations[index];
     let mut out = Vec::new();
     for (i, case) in file.cases.into_iter().enumerate() {
-        let key = |k: &str| format!("cases[{i}].{k}");
+        let case_line = case.referenced.line() as u32;
+        let case = case.value;
+        // An error at `key`, on the line of `at` (or of the case).
+        let fail = |key: &str, at: Option<&Spanned<Value>>, message: String| {
+            let line = at.map_or(case_line, |s| s.referenced.line() as u32);
+            err(Some(line), format!("cases[{i}].{key}: {message}"))
+        };
         let mut path_text = op.path.clone();
         for (name, value) in &case.path {
-            let text = param_text(op, Location::Path, name, value)
-                .map_err(|m| err(format!("{}{m}", key("path."))))?;
+            let text = param_text(op, Location::Path, name, &value.value)
+                .map_err(|m| fail(&format!("path.{name}"), Some(value), m))?;
             path_text = path_text.replace(&format!("{{{name}}}"), &encode_segment(&text));
         }
         if let Some(missing) = op
@@ -109,42 +139,80 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             .iter()
             .find(|p| p.location == Location::Path && !case.path.contains_key(&p.name))
         {
-            return Err(err(format!(
-                "{}: path parameter '{}' is required",
-                key("path"),
-                missing.name
-            )));
+            return Err(fail(
+                "path",
+                None,
+                format!("path parameter '{}' is required", missing.name),
+            ));
         }
         let mut query = Vec::new();
         for (name, value) in &case.query {
-            let text = param_text(op, Location::Query, name, value)
-                .map_err(|m| err(format!("{}{m}", key("query."))))?;
+            let text = param_text(op, Location::Query, name, &value.value)
+                .map_err(|m| fail(&format!("query.{name}"), Some(value), m))?;
             query.push((name.clone(), text));
         }
         let mut headers = Vec::new();
         for (name, value) in &case.headers {
-            let text = interpolate(&primitive_text(value))
-                .map_err(|m| err(format!("{}: {m}", key(&format!("headers.{name}")))))?;
+            let key = format!("headers.{name}");
+            header_name(name).map_err(|m| fail(&key, Some(value), m))?;
+            let text = interpolate(&primitive_text(&value.value))
+                .map_err(|m| fail(&key, Some(value), m))?;
             headers.push((name.clone(), text));
         }
         let body = match &case.body {
             None => None,
             Some(v) => {
-                let v = interpolate_value(v).map_err(|m| err(format!("{}: {m}", key("body"))))?;
+                let value = interpolate_value(&v.value).map_err(|m| fail("body", Some(v), m))?;
                 Some(Body {
                     content_type: "application/json".into(),
-                    bytes: serde_json::to_vec(&v).unwrap_or_default(),
+                    bytes: serde_json::to_vec(&value).unwrap_or_default(),
                 })
             }
         };
-        let status = match case.expect.and_then(|e| e.status) {
-            None => Vec::new(),
-            Some(StatusSpec::One(s)) => vec![s],
-            Some(StatusSpec::Many(s)) => s,
+        let expect = match case.expect {
+            None => Expectation::default(),
+            Some(expect) => {
+                let status = match &expect.status {
+                    None => Vec::new(),
+                    Some(s) => {
+                        let list = match &s.value {
+                            StatusSpec::One(s) => vec![*s],
+                            StatusSpec::Many(s) => s.clone(),
+                        };
+                        if let Some(bad) = list.iter().find(|s| !(100..=599).contains(*s)) {
+                            return Err(err(
+                                Some(s.referenced.line() as u32),
+                                format!("cases[{i}].expect.status: {bad} is not an HTTP status"),
+                            ));
+                        }
+                        list
+                    }
+                };
+                let mut body = Vec::new();
+                for (pointer, value) in &expect.body {
+                    let key = format!("expect.body.{pointer}");
+                    if !pointer.is_empty() && !pointer.starts_with('/') {
+                        return Err(fail(
+                            &key,
+                            Some(value),
+                            "not a JSON pointer (write /id, /items/0/name)".into(),
+                        ));
+                    }
+                    let v =
+                        interpolate_value(&value.value).map_err(|m| fail(&key, Some(value), m))?;
+                    body.push((pointer.clone(), v));
+                }
+                let mut expected_headers = Vec::new();
+                for (name, value) in &expect.headers {
+                    let key = format!("expect.headers.{name}");
+                    header_name(name).map_err(|m| fail(&key, Some(value), m))?;
+                    let text = interpolate(&primitive_text(&value.value))
+                        .map_err(|m| fail(&key, Some(value), m))?;
+                    expected_headers.push((name.clone(), text));
+                }
+                Expectation { status, body, headers: expected_headers, max_ms: expect.max_ms }
+            }
         };
-        if let Some(bad) = status.iter().find(|s| !(100..=599).contains(*s)) {
-            return Err(err(format!("{}: {bad} is not an HTTP status", key("expect.status"))));
-        }
         let auth = match case.auth {
             Some(AuthSetting::None) => AuthMode::Omit,
             _ => AuthMode::Valid,
@@ -161,14 +229,13 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
                 body,
                 auth,
             },
-            expect: Some(Expectation { status }),
+            expect: Some(expect),
         });
     }
     Ok(out)
 }
 
-/// The text of a case's parameter `name`, which the operation must declare at `location`;
-/// errors start with the parameter's name (`id: ...`).
+/// The text of a case's parameter `name`, which the operation must declare at `location`.
 fn param_text(
     op: &Operation,
     location: Location,
@@ -176,16 +243,19 @@ fn param_text(
     value: &Value,
 ) -> std::result::Result<String, String> {
     if !op.parameters.iter().any(|p| p.location == location && p.name == name) {
-        return Err(format!("{name}: unknown {} parameter of {}", location.as_str(), op.id));
+        return Err(format!("unknown {} parameter of {}", location.as_str(), op.id));
     }
-    interpolate(&primitive_text(value)).map_err(|m| format!("{name}: {m}"))
+    interpolate(&primitive_text(value))
 }
 
-fn one_line(message: &str) -> String {
-    message.lines().map(str::trim).filter(|l| !l.is_empty()).take(4).collect::<Vec<_>>().join(" ")
+fn header_name(name: &str) -> std::result::Result<(), String> {
+    reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        .map(drop)
+        .map_err(|_| format!("'{name}' is not an HTTP header name"))
 }
 
-/// Replaces `${VAR}` with the environment variable's value; an unset variable is an error.
+/// Replaces `${VAR}` with the environment variable's value, and `${VAR:-default}` with it or,
+/// when it is unset or empty, with `default`; an unset variable without a default is an error.
 pub fn interpolate(text: &str) -> std::result::Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -193,9 +263,19 @@ pub fn interpolate(text: &str) -> std::result::Result<String, String> {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find('}').ok_or_else(|| format!("unclosed '${{' in '{text}'"))?;
-        let name = &after[..end];
-        let value =
-            std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))?;
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(":-") {
+            Some((name, default)) => (name, Some(default)),
+            None => (inner, None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("'${{{inner}}}' does not name an environment variable"));
+        }
+        let value = match (std::env::var(name).ok().filter(|v| !v.is_empty()), default) {
+            (Some(v), _) => v,
+            (None, Some(d)) => d.to_owned(),
+            (None, None) => return Err(format!("environment variable {name} is not set")),
+        };
         out.push_str(&value);
         rest = &after[end + 1..];
     }
@@ -224,13 +304,16 @@ mod tests {
 
     #[test]
     fn interpolation_reads_the_environment_and_names_unset_variables() {
-        // SAFETY-free: PATH is always set in a test process.
+        // PATH is always set in a test process.
         let path = std::env::var("PATH").unwrap();
         assert_eq!(interpolate("a${PATH}b").unwrap(), format!("a{path}b"));
+        assert_eq!(interpolate("a${PATH:-x}b").unwrap(), format!("a{path}b"));
+        assert_eq!(interpolate("${GAUNTLET_SURELY_UNSET_VAR:-x-y}").unwrap(), "x-y");
         assert!(
             interpolate("${GAUNTLET_SURELY_UNSET_VAR}")
                 .unwrap_err()
                 .contains("GAUNTLET_SURELY_UNSET_VAR")
         );
+        assert!(interpolate("${A B}").unwrap_err().contains("does not name"));
     }
 }

@@ -252,7 +252,10 @@ pub fn run(args: RunArgs) -> Result<i32> {
         rate_limit: args.rate_limit,
         timeout: args.timeout,
         max_body: args.max_body,
-        checks: (!args.checks.is_empty()).then(|| args.checks.clone()),
+        checks: crate::checks::Settings {
+            enabled: (!args.checks.is_empty()).then(|| args.checks.clone()),
+            ..Default::default()
+        },
         ca_certs: args
             .cacert
             .iter()
@@ -450,7 +453,7 @@ pub fn build_plan(
         let loaded = match cases::load(&file, all_ops) {
             Ok(loaded) => loaded,
             Err(Error::Case { message, .. })
-                if !strict && message.starts_with("operation: unknown operation") =>
+                if !strict && message.starts_with(cases::UNKNOWN_OPERATION) =>
             {
                 notes.push(format!(
                     "{}: skipped, its operation is not in this spec",

@@ -46,10 +46,12 @@ pub enum Error {
         message: String,
     },
     /// A case file is wrong.
-    #[error("{path}: {message}")]
+    #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(":{l}")).unwrap_or_default())]
     Case {
         /// The case file.
         path: PathBuf,
+        /// The line, where known.
+        line: Option<u32>,
         /// What is wrong, naming the key.
         message: String,
     },

@@ -9,6 +9,8 @@ pub struct Response {
     pub status: u16,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// Every response header (kept for case expectations on headers).
+    pub headers: reqwest::header::HeaderMap,
     /// The body, decoded (gzip, deflate, br), at most the configured cap.
     pub body: Vec<u8>,
     /// `Retry-After`, in seconds or as an HTTP date, as a wait from now.

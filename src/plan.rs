@@ -133,10 +133,16 @@ pub struct RequestSpec {
 }
 
 /// What a case expects of the response, beyond the common checks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expectation {
     /// Acceptable statuses (any, when empty).
     pub status: Vec<u16>,
+    /// Values the JSON body must hold, by JSON pointer (`/id`).
+    pub body: Vec<(String, serde_json::Value)>,
+    /// Header values the response must carry (names case-insensitive).
+    pub headers: Vec<(String, String)>,
+    /// The longest the exchange may take, in milliseconds.
+    pub max_ms: Option<u64>,
 }
 
 /// One request of the plan and what it is for.

@@ -32,8 +32,8 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Largest body read, in bytes; a larger one fails its scenario.
     pub max_body: usize,
-    /// Checks to run (all when `None`).
-    pub checks: Option<Vec<String>>,
+    /// Which checks run, and the statuses they accept.
+    pub checks: checks::Settings,
     /// Extra root certificates (PEM) to trust, for a private CA.
     pub ca_certs: Vec<Vec<u8>>,
     /// Accept any certificate (only when asked).
@@ -244,13 +244,16 @@ async fn execute(shared: &Shared, scenario: &Scenario) -> ScenarioResult {
             .auth
             .first()
             .is_some_and(|s| shared.config.credentials.covers(s)),
+        elapsed: exchange.elapsed,
+        settings: &shared.config.checks,
     };
     result.status = Some(response.status);
-    result.failures = checks::run(&ctx, shared.config.checks.as_deref());
+    result.failures = checks::run(&ctx);
     if !result.failures.is_empty() {
         let credentials = &shared.config.credentials;
         result.excerpt = Some(credentials.redact(&checks::excerpt(&response.body, 300)));
         for failure in &mut result.failures {
+            failure.title = credentials.redact(&failure.title);
             for line in &mut failure.details {
                 *line = credentials.redact(line);
             }
@@ -277,6 +280,8 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
+        // Moved, not copied: case expectations read them.
+        let headers = std::mem::take(response.headers_mut());
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport(config, &e))? {
             if body.len() + chunk.len() > config.max_body {
@@ -290,7 +295,7 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response { status, content_type, body, retry_after })
+        Ok(Response { status, content_type, headers, body, retry_after })
     };
     let outcome = match tokio::time::timeout(config.timeout, fut).await {
         Ok(outcome) => outcome,

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cases;
 mod checks_fire;
 mod corpus;
 mod exit_codes;

@@ -14,6 +14,14 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
         return None;
     }
     let status = ctx.response.status;
+    if let Some(accepted) = ctx.settings.statuses(NAME) {
+        return (!accepted.contains(&status) && status < 500).then(|| Failure {
+            check: NAME,
+            title: format!("credentials {rule} answered {status}"),
+            expected: format!("one of {} (configured)", super::status_list(accepted)),
+            details: Vec::new(),
+        });
+    }
     let forbidden_ok = ctx.operation.documents_status(403);
     if status == 401 || (status == 403 && forbidden_ok) || status >= 500 {
         return None;

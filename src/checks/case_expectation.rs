@@ -1,22 +1,67 @@
-//! `case_expectation`: what a case file says the response must be.
+//! `case_expectation`: what a case file says the response must be: its status, values in its
+//! JSON body (by JSON pointer), header values, and how long it may take.
 
-use super::{Context, Failure};
+use super::{Context, Failure, status_list};
 
 /// The check's name.
 pub const NAME: &str = "case_expectation";
 
-/// Fails when a case's status expectation is not met.
+/// Fails when any of a case's expectations is not met; every unmet one is listed.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let expect = ctx.scenario.expect.as_ref()?;
-    let status = ctx.response.status;
-    if expect.status.is_empty() || expect.status.contains(&status) {
-        return None;
+    let response = ctx.response;
+    let mut unmet: Vec<String> = Vec::new();
+    let mut wanted: Vec<String> = Vec::new();
+    if !expect.status.is_empty() {
+        wanted.push(format!("status {}", status_list(&expect.status)));
+        if !expect.status.contains(&response.status) {
+            unmet.push(format!(
+                "expected status {}, got {}",
+                status_list(&expect.status),
+                response.status
+            ));
+        }
     }
-    let wanted: Vec<String> = expect.status.iter().map(u16::to_string).collect();
-    Some(Failure {
-        check: NAME,
-        title: format!("expected status {}, got {status}", wanted.join(" or ")),
-        expected: format!("status {}", wanted.join(" or ")),
-        details: Vec::new(),
-    })
+    if !expect.body.is_empty() {
+        match serde_json::from_slice::<serde_json::Value>(&response.body) {
+            Err(_) => unmet.push("expected a JSON body, got something else".into()),
+            Ok(body) => {
+                for (pointer, value) in &expect.body {
+                    wanted.push(format!("body {pointer} = {value}"));
+                    match body.pointer(pointer) {
+                        Some(actual) if actual == value => {}
+                        Some(actual) => unmet.push(format!(
+                            "body {pointer} is {}, expected {value}",
+                            crate::schema::truncate(&actual.to_string(), 120)
+                        )),
+                        None => unmet.push(format!("body has no {pointer}, expected {value}")),
+                    }
+                }
+            }
+        }
+    }
+    for (name, value) in &expect.headers {
+        wanted.push(format!("header {name}: {value}"));
+        let actual: Vec<&str> = response
+            .headers
+            .get_all(name.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if !actual.contains(&value.as_str()) {
+            unmet.push(match actual.first() {
+                Some(a) => format!("header {name} is {a:?}, expected {value:?}"),
+                None => format!("header {name} is missing, expected {value:?}"),
+            });
+        }
+    }
+    if let Some(max) = expect.max_ms {
+        wanted.push(format!("an answer within {max} ms"));
+        let took = ctx.elapsed.as_millis();
+        if took > u128::from(max) {
+            unmet.push(format!("took {took} ms, over max_ms {max}"));
+        }
+    }
+    let title = unmet.first()?.clone();
+    Some(Failure { check: NAME, title, expected: wanted.join(", "), details: unmet.split_off(1) })
 }

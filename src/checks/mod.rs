@@ -32,6 +32,36 @@ pub struct Context<'a> {
     pub validators: &'a Validators,
     /// Whether the run has credentials for the operation's scheme.
     pub has_credentials: bool,
+    /// Time the exchange took.
+    pub elapsed: std::time::Duration,
+    /// Which checks run, and the statuses each accepts where configured.
+    pub settings: &'a Settings,
+}
+
+/// Which checks run and, for the checks that judge a status, the statuses they accept in
+/// place of their defaults (from `gauntlet.toml`).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Checks to run (all when `None`).
+    pub enabled: Option<Vec<String>>,
+    /// Per check, the statuses it accepts instead of its default rule.
+    pub statuses: std::collections::BTreeMap<String, Vec<u16>>,
+}
+
+/// The checks whose accepted statuses can be configured.
+pub const WITH_STATUSES: &[&str] =
+    &[negative_data_rejection::NAME, auth_enforced::NAME, positive_data_acceptance::NAME];
+
+impl Settings {
+    /// The statuses configured for `check`, if any.
+    pub fn statuses(&self, check: &str) -> Option<&[u16]> {
+        self.statuses.get(check).map(Vec::as_slice)
+    }
+
+    /// Whether `check` runs.
+    pub fn enabled(&self, check: &str) -> bool {
+        self.enabled.as_ref().is_none_or(|e| e.iter().any(|n| n == check))
+    }
 }
 
 /// A broken check.
@@ -62,10 +92,10 @@ pub const ALL: &[Check] = &[
     (case_expectation::NAME, case_expectation::check),
 ];
 
-/// Runs every check enabled in `enabled` (all when `None`) and returns the failures.
-pub fn run(ctx: &Context<'_>, enabled: Option<&[String]>) -> Vec<Failure> {
+/// Runs every enabled check and returns the failures.
+pub fn run(ctx: &Context<'_>) -> Vec<Failure> {
     ALL.iter()
-        .filter(|(name, _)| enabled.is_none_or(|e| e.iter().any(|n| n == name)))
+        .filter(|(name, _)| ctx.settings.enabled(name))
         .filter_map(|(_, check)| check(ctx))
         .collect()
 }
@@ -104,6 +134,11 @@ pub fn excerpt(body: &[u8], max: usize) -> String {
 pub fn documented_statuses(op: &Operation) -> String {
     let list: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
     if list.is_empty() { "none".into() } else { list.join(", ") }
+}
+
+/// Statuses for messages: `400 or 422`.
+pub fn status_list(statuses: &[u16]) -> String {
+    statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(" or ")
 }
 
 /// Parses a body as JSON (for checks that need it).

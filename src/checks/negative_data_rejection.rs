@@ -17,6 +17,14 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     if status >= 500 {
         return None;
     }
+    if let Some(accepted) = ctx.settings.statuses(NAME) {
+        return (!accepted.contains(&status)).then(|| Failure {
+            check: NAME,
+            title: format!("invalid {target} ({rule}) answered {status}"),
+            expected: format!("one of {} (configured)", super::status_list(accepted)),
+            details: Vec::new(),
+        });
+    }
     let documented =
         ctx.operation.response_for(status).is_some() || ctx.operation.responses.is_empty();
     if (400..500).contains(&status) && documented {

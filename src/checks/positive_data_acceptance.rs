@@ -19,6 +19,14 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
         return None;
     }
     let status = ctx.response.status;
+    if let Some(accepted) = ctx.settings.statuses(NAME) {
+        return (!accepted.contains(&status) && status < 500).then(|| Failure {
+            check: NAME,
+            title: format!("valid request answered {status}"),
+            expected: format!("one of {} (configured)", super::status_list(accepted)),
+            details: Vec::new(),
+        });
+    }
     REJECTIONS.contains(&status).then(|| Failure {
         check: NAME,
         title: format!("valid request rejected with {status}"),

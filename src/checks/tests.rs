@@ -53,6 +53,7 @@ fn failures(
         content_type: ct.map(str::to_owned),
         body: body.as_bytes().to_vec(),
         retry_after: None,
+        headers: Default::default(),
     };
     let ctx = Context {
         operation: &seed.op,
@@ -60,8 +61,10 @@ fn failures(
         response: &response,
         validators: &seed.validators,
         has_credentials: true,
+        elapsed: std::time::Duration::from_millis(1),
+        settings: &Settings::default(),
     };
-    run(&ctx, None).into_iter().map(|f| f.check).collect()
+    run(&ctx).into_iter().map(|f| f.check).collect()
 }
 
 #[test]
@@ -114,6 +117,7 @@ fn schema_failures_name_pointer_keyword_and_branches() {
         content_type: Some("application/json".into()),
         body: body.into(),
         retry_after: None,
+        headers: Default::default(),
     };
     let ctx = Context {
         operation: &s.op,
@@ -121,9 +125,53 @@ fn schema_failures_name_pointer_keyword_and_branches() {
         response: &response,
         validators: &s.validators,
         has_credentials: true,
+        elapsed: std::time::Duration::from_millis(1),
+        settings: &Settings::default(),
     };
     let failure = response_schema_conformance::check(&ctx).expect("fails");
     let text = failure.details.join("\n");
     assert!(text.contains("at /id:") && text.contains("format"), "{text}");
     assert!(text.contains("at /call_handler:") && text.contains("branch 1:"), "{text}");
+}
+
+#[test]
+fn configured_statuses_replace_a_checks_default_and_max_ms_bounds_a_case() {
+    let s = seed();
+    let negative = Kind::Negative { target: "path.id".into(), rule: "too-short".into() };
+    let response = |status: u16| Response {
+        status,
+        content_type: Some("application/json".into()),
+        headers: Default::default(),
+        body: br#"{"error":"Not Found"}"#.to_vec(),
+        retry_after: None,
+    };
+    let judge = |scenario: &Scenario, status: u16, settings: &Settings, elapsed_ms: u64| {
+        let response = response(status);
+        let ctx = Context {
+            operation: &s.op,
+            scenario,
+            response: &response,
+            validators: &s.validators,
+            has_credentials: true,
+            elapsed: std::time::Duration::from_millis(elapsed_ms),
+            settings,
+        };
+        run(&ctx).into_iter().map(|f| (f.check, f.title)).collect::<Vec<_>>()
+    };
+    let mut only_422 = Settings::default();
+    only_422.statuses.insert("negative_data_rejection".into(), vec![422]);
+    let scenario = scenario(negative);
+    // 404 is documented, so the default rule takes it; the configured one does not.
+    assert_eq!(judge(&scenario, 404, &Settings::default(), 1), vec![]);
+    assert_eq!(
+        judge(&scenario, 404, &only_422, 1),
+        vec![("negative_data_rejection", "invalid path.id (too-short) answered 404".to_owned())]
+    );
+    let mut case = self::scenario(Kind::Case { file: "c.yaml".into() });
+    case.expect = Some(crate::plan::Expectation { max_ms: Some(100), ..Default::default() });
+    assert_eq!(judge(&case, 404, &Settings::default(), 99), vec![]);
+    assert_eq!(
+        judge(&case, 404, &Settings::default(), 250),
+        vec![("case_expectation", "took 250 ms, over max_ms 100".to_owned())]
+    );
 }

@@ -81,6 +81,20 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde
     serde_saphyr::from_str_with_options(text, options)
 }
 
+/// A YAML error as its line and its first line of text, without the parser's `error:` and
+/// `line N column M:` prefixes (for messages that give the line themselves).
+pub fn yaml_error(e: &serde_saphyr::Error) -> (Option<u32>, String) {
+    let line = e.location().map(|l| l.line() as u32);
+    let text = first_line(&e.to_string());
+    let text = match text.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => {
+            rest.to_owned()
+        }
+        _ => text,
+    };
+    (line, text)
+}
+
 /// The parser's first line, without its own `error: ` prefix.
 fn first_line(message: &str) -> String {
     let line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or(message).trim();

@@ -13,7 +13,7 @@ mod pointer;
 
 pub use build::operations;
 pub use build::template_vars;
-pub use load::{Spec, Version, load, parse_yaml};
+pub use load::{Spec, Version, load, parse_yaml, yaml_error};
 pub use model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
     SecurityScheme, StatusKey,
