@@ -10,15 +10,14 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::cases;
 use crate::credentials::Credentials;
 use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
-use crate::generate::Generator;
 use crate::openapi::{self, Operation};
 use crate::plan::Plan;
 use crate::report::{self, Console, RunInfo};
 use crate::runner::{self, RunConfig};
 use crate::schema::Validators;
+use crate::target::{Target, check_base_url, random_seed};
 
 const EXIT_CODES: &str = "Exit codes:
   0    every check passed
@@ -186,9 +185,16 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let selected = select(&all_ops, &args.operations)?;
     let mut credentials = credentials_from(&args)?;
     let seed = args.seed.unwrap_or_else(random_seed);
-    let given_url = args.base_url.as_deref().map(check_base_url).transpose()?;
-    let (plan, validators) =
-        build_plan(&spec, &all_ops, &selected, seed, args.max_examples as usize, &args.cases)?;
+    let given_url =
+        args.base_url.as_deref().map(|u| check_base_url("--base-url", u)).transpose()?;
+    let (plan, validators) = crate::plan::build(
+        &spec,
+        &all_ops,
+        &selected,
+        seed,
+        args.max_examples as usize,
+        &args.cases,
+    )?;
     if args.dry_run {
         let has_credentials = credentials.any();
         let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
@@ -200,31 +206,21 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .build()
         .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
     // Without a target, the built-in mock of the same spec is the target, with fresh credentials.
-    let mut _mock = None;
-    let (base_url, target) = match given_url {
-        Some(url) => (url.clone(), url),
-        None => {
-            if credentials.basic.is_none() {
-                credentials.basic = Some(generated_credentials(seed));
-            }
-            let config = crate::mock::MockConfig {
-                credentials: Some(credentials.clone()),
-                seed,
-                faults: Vec::new(),
-            };
-            let mock = Arc::new(crate::mock::Mock::new(Arc::clone(&spec), all_ops.clone(), config));
-            let running = runtime.block_on(crate::mock::spawn(mock))?;
-            let url = format!("http://{}", running.addr);
-            _mock = Some(running);
-            (url.clone(), format!("the built-in mock at {url} (no --base-url given)"))
-        }
-    };
+    let target = runtime.block_on(Target::resolve(
+        given_url,
+        Arc::clone(&spec),
+        all_ops.clone(),
+        &mut credentials,
+        seed,
+    ))?;
+    let base_url = target.base_url.clone();
     let has_credentials = credentials.any();
     let mut console = Console::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
     console
         .header(&format!(
-            "testing {target} against {} · {} operations, {} scenarios, seed {seed}",
+            "testing {} against {} · {} operations, {} scenarios, seed {seed}",
+            target.description,
             args.spec.display(),
             plan.operations.len(),
             plan.scenarios.len()
@@ -279,7 +275,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
     ))?;
     // Interrupted: report what finished, nothing else.
     let (plan, result) =
-        if result.interrupted { finished_only(&plan, result) } else { (plan, result) };
+        if result.interrupted { runner::finished_only(&plan, result) } else { (plan, result) };
     let info = RunInfo {
         spec: args.spec.display().to_string(),
         title: spec.title.clone(),
@@ -297,21 +293,6 @@ pub fn run(args: RunArgs) -> Result<i32> {
     }
     let violated = result.results.iter().any(|r| !r.passed());
     Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
-}
-
-/// The plan and results cut down to the scenarios that finished.
-fn finished_only(plan: &Plan, result: runner::RunResult) -> (Arc<Plan>, runner::RunResult) {
-    let keep: Vec<usize> = (0..plan.scenarios.len()).filter(|&i| result.finished[i]).collect();
-    let scenarios = keep.iter().map(|&i| plan.scenarios[i].clone()).collect();
-    let results = keep.iter().map(|&i| result.results[i].clone()).collect();
-    let sub = Plan {
-        operations: plan.operations.clone(),
-        scenarios,
-        seed: plan.seed,
-        notes: plan.notes.clone(),
-    };
-    let finished = vec![true; keep.len()];
-    (Arc::new(sub), runner::RunResult { results, finished, ..result })
 }
 
 /// `gauntlet mock`: serve until Ctrl-C.
@@ -351,15 +332,6 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// Credentials for a run against the built-in mock: derived from the seed, never shown.
-fn generated_credentials(seed: u64) -> (String, String) {
-    let token = uuid::Builder::from_random_bytes(
-        (u128::from(seed) ^ u128::from(random_seed()) << 64).to_le_bytes(),
-    )
-    .into_uuid();
-    (format!("gauntlet-{seed}"), token.simple().to_string())
-}
-
 /// The operations named by `--operation` (all when none are).
 fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
     if wanted.is_empty() {
@@ -395,85 +367,6 @@ fn user_flag(user: Option<&str>) -> Result<Option<(String, String)>> {
 fn credentials_from(args: &RunArgs) -> Result<Credentials> {
     let basic = user_flag(args.user.as_deref())?;
     Ok(Credentials { basic, bearer: args.bearer.clone(), api_key: args.api_key.clone() })
-}
-
-fn check_base_url(url: &str) -> Result<String> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| Error::flag("--base-url", format!("'{url}' is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(Error::flag("--base-url", format!("'{url}' is not an http or https URL")));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
-}
-
-/// Compiles the schemas the selected operations use and generates their scenarios, then adds
-/// the case files.
-pub fn build_plan(
-    spec: &openapi::Spec,
-    all_ops: &[Operation],
-    selected: &[usize],
-    seed: u64,
-    max_examples: usize,
-    case_paths: &[PathBuf],
-) -> Result<(Plan, Validators)> {
-    let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
-    let validators =
-        Validators::compile(&spec.doc, operations.iter().flat_map(Operation::schema_pointers));
-    let generator = Generator::new(
-        &spec.doc,
-        &validators,
-        all_ops.iter().map(|o| o.path.clone()),
-        max_examples,
-    );
-    let mut scenarios = Vec::new();
-    let mut notes = Vec::new();
-    let mut per_op: Vec<Vec<crate::plan::Scenario>> = Vec::new();
-    for (index, op) in operations.iter().enumerate() {
-        let (generated, op_notes) = generator.operation(index, op, seed);
-        per_op.push(generated);
-        notes.extend(op_notes);
-    }
-    let (case_files, strict) = if case_paths.is_empty() {
-        let default = Path::new("cases");
-        (if default.is_dir() { cases::files(default)? } else { Vec::new() }, false)
-    } else {
-        let mut files = Vec::new();
-        for p in case_paths {
-            if !p.exists() {
-                return Err(Error::flag(
-                    "--cases",
-                    format!("{}: no such file or folder", p.display()),
-                ));
-            }
-            files.extend(cases::files(p)?);
-        }
-        (files, true)
-    };
-    for file in case_files {
-        let loaded = match cases::load(&file, all_ops) {
-            Ok(loaded) => loaded,
-            Err(Error::Case { message, .. })
-                if !strict && message.starts_with(cases::UNKNOWN_OPERATION) =>
-            {
-                notes.push(format!(
-                    "{}: skipped, its operation is not in this spec",
-                    file.display()
-                ));
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        for mut case in loaded {
-            if let Some(index) = selected.iter().position(|&i| i == case.operation) {
-                case.operation = index;
-                per_op[index].push(case);
-            }
-        }
-    }
-    for s in per_op {
-        scenarios.extend(s);
-    }
-    Ok((Plan { operations, scenarios, seed, notes }, validators))
 }
 
 fn notes(plan: &Plan, validators: &Validators) -> Vec<String> {
@@ -527,11 +420,4 @@ fn open_report(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
         std::fs::create_dir_all(parent).map_err(err)?;
     }
     std::fs::File::create(path).map(std::io::BufWriter::new).map_err(err)
-}
-
-fn random_seed() -> u64 {
-    let nanos =
-        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    // Mix in the process id so two runs started together differ; keep it readable.
-    ((nanos as u64) ^ (u64::from(std::process::id()) << 32)) % 1_000_000_000
 }

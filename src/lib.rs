@@ -9,6 +9,7 @@
 pub mod cases;
 pub mod checks;
 pub mod cli;
+pub mod contract;
 pub mod credentials;
 pub mod duration;
 pub mod error;
@@ -20,5 +21,6 @@ pub mod plan;
 pub mod report;
 pub mod runner;
 pub mod schema;
+pub mod target;
 
 pub use error::{Error, Result};

@@ -5,6 +5,7 @@
 //! them at send time, and the reports render a redacted form.
 
 use crate::openapi::Operation;
+use crate::schema::Validators;
 
 /// Everything a run will send.
 #[derive(Debug)]
@@ -182,4 +183,76 @@ impl Scenario {
         }
         out
     }
+}
+
+/// Compiles the schemas the selected operations use and generates their scenarios, then adds
+/// the case files.
+pub fn build(
+    spec: &crate::openapi::Spec,
+    all_ops: &[Operation],
+    selected: &[usize],
+    seed: u64,
+    max_examples: usize,
+    case_paths: &[std::path::PathBuf],
+) -> crate::Result<(Plan, Validators)> {
+    let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
+    let validators = crate::schema::Validators::compile(
+        &spec.doc,
+        operations.iter().flat_map(Operation::schema_pointers),
+    );
+    let generator = crate::generate::Generator::new(
+        &spec.doc,
+        &validators,
+        all_ops.iter().map(|o| o.path.clone()),
+        max_examples,
+    );
+    let mut scenarios = Vec::new();
+    let mut notes = Vec::new();
+    let mut per_op: Vec<Vec<Scenario>> = Vec::new();
+    for (index, op) in operations.iter().enumerate() {
+        let (generated, op_notes) = generator.operation(index, op, seed);
+        per_op.push(generated);
+        notes.extend(op_notes);
+    }
+    let (case_files, strict) = if case_paths.is_empty() {
+        let default = std::path::Path::new("cases");
+        (if default.is_dir() { crate::cases::files(default)? } else { Vec::new() }, false)
+    } else {
+        let mut files = Vec::new();
+        for p in case_paths {
+            if !p.exists() {
+                return Err(crate::Error::flag(
+                    "--cases",
+                    format!("{}: no such file or folder", p.display()),
+                ));
+            }
+            files.extend(crate::cases::files(p)?);
+        }
+        (files, true)
+    };
+    for file in case_files {
+        let loaded = match crate::cases::load(&file, all_ops) {
+            Ok(loaded) => loaded,
+            Err(crate::Error::Case { message, .. })
+                if !strict && message.starts_with(crate::cases::UNKNOWN_OPERATION) =>
+            {
+                notes.push(format!(
+                    "{}: skipped, its operation is not in this spec",
+                    file.display()
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        for mut case in loaded {
+            if let Some(index) = selected.iter().position(|&i| i == case.operation) {
+                case.operation = index;
+                per_op[index].push(case);
+            }
+        }
+    }
+    for s in per_op {
+        scenarios.extend(s);
+    }
+    Ok((Plan { operations, scenarios, seed, notes }, validators))
 }

@@ -93,13 +93,48 @@ pub struct Progress {
     pub failed: usize,
 }
 
-struct Shared {
+/// Everything needed to send scenarios of one plan: the plan, its schemas, the configuration
+/// and one HTTP client (one connection pool). [`run`] sends the whole plan through one;
+/// the `cargo test` harness sends one scenario per trial.
+pub struct Session {
     plan: Arc<Plan>,
     validators: Arc<Validators>,
     config: RunConfig,
     client: reqwest::Client,
-    next: AtomicUsize,
     limiter: Option<Mutex<tokio::time::Interval>>,
+}
+
+impl Session {
+    /// A session for `plan`; fails only when the HTTP client cannot be built (a bad
+    /// `--cacert`). Must be called within a tokio runtime when a rate limit is set.
+    pub fn new(plan: Arc<Plan>, validators: Arc<Validators>, config: RunConfig) -> Result<Self> {
+        let client = client(&config)?;
+        let limiter = config.rate_limit.filter(|r| *r > 0.0).map(|rate| {
+            let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            Mutex::new(interval)
+        });
+        Ok(Session { plan, validators, config, client, limiter })
+    }
+
+    /// The plan this session sends.
+    pub fn plan(&self) -> &Arc<Plan> {
+        &self.plan
+    }
+
+    /// The configuration it sends with.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// Sends scenario `index` of the plan (after the rate limit allows it) and checks the
+    /// response.
+    pub async fn execute(&self, index: usize) -> ScenarioResult {
+        if let Some(limiter) = &self.limiter {
+            limiter.lock().await.tick().await;
+        }
+        execute(self, &self.plan.scenarios[index]).await
+    }
 }
 
 /// Builds the HTTP client: no redirects, no proxies, decoding on, keep-alive pool.
@@ -148,30 +183,24 @@ pub async fn run(
     cancel: impl std::future::Future<Output = ()>,
     mut progress: impl FnMut(Progress),
 ) -> Result<RunResult> {
-    let client = client(&config)?;
     let total = plan.scenarios.len();
-    let limiter = config.rate_limit.filter(|r| *r > 0.0).map(|rate| {
-        let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Mutex::new(interval)
-    });
     let workers = config.concurrency.clamp(1, total.max(1));
-    let shared =
-        Arc::new(Shared { plan, validators, config, client, next: AtomicUsize::new(0), limiter });
+    let shared = Arc::new(Session::new(plan, validators, config)?);
+    let next = Arc::new(AtomicUsize::new(0));
     let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let shared = Arc::clone(&shared);
+        let next = Arc::clone(&next);
         let tx = tx.clone();
         tasks.spawn(async move {
             loop {
-                let index = shared.next.fetch_add(1, Ordering::Relaxed);
-                let Some(scenario) = shared.plan.scenarios.get(index) else { break };
-                if let Some(limiter) = &shared.limiter {
-                    limiter.lock().await.tick().await;
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= total {
+                    break;
                 }
-                let result = execute(&shared, scenario).await;
+                let result = shared.execute(index).await;
                 if tx.send((index, result)).await.is_err() {
                     break;
                 }
@@ -213,7 +242,22 @@ pub async fn run(
     Ok(RunResult { results, elapsed, finished, interrupted })
 }
 
-async fn execute(shared: &Shared, scenario: &Scenario) -> ScenarioResult {
+/// The plan and results cut down to the scenarios that finished.
+pub fn finished_only(plan: &Plan, result: RunResult) -> (Arc<Plan>, RunResult) {
+    let keep: Vec<usize> = (0..plan.scenarios.len()).filter(|&i| result.finished[i]).collect();
+    let scenarios = keep.iter().map(|&i| plan.scenarios[i].clone()).collect();
+    let results = keep.iter().map(|&i| result.results[i].clone()).collect();
+    let sub = Plan {
+        operations: plan.operations.clone(),
+        scenarios,
+        seed: plan.seed,
+        notes: plan.notes.clone(),
+    };
+    let finished = vec![true; keep.len()];
+    (Arc::new(sub), RunResult { results, finished, ..result })
+}
+
+async fn execute(shared: &Session, scenario: &Scenario) -> ScenarioResult {
     let mut retries = 0;
     let exchange = loop {
         let exchange = send(shared, scenario).await;
@@ -263,7 +307,7 @@ async fn execute(shared: &Shared, scenario: &Scenario) -> ScenarioResult {
 }
 
 /// Sends one scenario and reads its response (capped), within the timeout.
-async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
+async fn send(shared_client: &Session, scenario: &Scenario) -> Exchange {
     let started = Instant::now();
     let config = &shared_client.config;
     let fut = async {
@@ -307,7 +351,7 @@ async fn send(shared_client: &Shared, scenario: &Scenario) -> Exchange {
     Exchange { outcome, elapsed: started.elapsed() }
 }
 
-fn build(shared: &Shared, scenario: &Scenario) -> Result<reqwest::Request, TransportError> {
+fn build(shared: &Session, scenario: &Scenario) -> Result<reqwest::Request, TransportError> {
     let config = &shared.config;
     let spec = &scenario.request;
     let invalid = |m: String| TransportError { kind: TransportKind::Other, message: m };

@@ -5,6 +5,7 @@ mod support;
 
 mod cases;
 mod checks_fire;
+mod contract_harness;
 mod corpus;
 mod exit_codes;
 mod generation;

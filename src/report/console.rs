@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::curl_line;
 use crate::plan::Plan;
-use crate::runner::{Progress, RunResult};
+use crate::runner::{Progress, RunResult, ScenarioResult};
 
 const RED: Style = AnsiColor::Red.on_default().bold();
 const GREEN: Style = AnsiColor::Green.on_default().bold();
@@ -141,44 +141,17 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
             writeln!(out, "{BOLD}Failures{BOLD:#} ({} distinct)", groups.len())?;
         }
         for group in &groups {
-            let scenario = &plan.scenarios[group.first];
-            let result = &run.results[group.first];
-            let op = &plan.operations[scenario.operation];
-            let more = match group.scenarios.len() {
-                1 => String::new(),
-                n => format!(" (and {} more scenarios)", n - 1),
-            };
+            let more = group.scenarios.len() - 1;
             writeln!(out)?;
-            writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", group.check, op.id, scenario.label)?;
-            writeln!(out, "  {}", group.title)?;
-            if let Some(f) = result.failures.iter().find(|f| f.check == group.check) {
-                let actual = match result.status {
-                    Some(s) => format!("{s}"),
-                    None => "no response".into(),
-                };
-                writeln!(out, "  {DIM}expected:{DIM:#} {}", f.expected)?;
-                writeln!(out, "  {DIM}actual:{DIM:#}   status {actual}")?;
-                for line in f.details.iter().take(12) {
-                    writeln!(out, "    {line}")?;
-                }
-            }
-            let inputs = scenario.inputs(op);
-            if !inputs.is_empty() {
-                let inputs: Vec<String> =
-                    inputs.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-                writeln!(
-                    out,
-                    "  {DIM}input:{DIM:#}    {}",
-                    crate::schema::truncate(&inputs.join(" "), 200)
-                )?;
-            }
-            if let Some(excerpt) = &result.excerpt {
-                writeln!(out, "  {DIM}body:{DIM:#}     {excerpt}")?;
-            }
-            writeln!(
+            let failure = Shown { check: &group.check, title: &group.title, more };
+            write_failure(
                 out,
-                "  {DIM}reproduce:{DIM:#} {}",
-                curl_line(base_url, op, scenario, has_credentials)
+                plan,
+                group.first,
+                &run.results[group.first],
+                &failure,
+                base_url,
+                has_credentials,
             )?;
         }
         let total = plan.scenarios.len();
@@ -220,6 +193,85 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         }
         Ok(())
     }
+}
+
+/// One failure to show: which check, its title, and how many more scenarios showed it.
+pub struct Shown<'a> {
+    /// The check (or `transport`).
+    pub check: &'a str,
+    /// The failure's title (or the transport error).
+    pub title: &'a str,
+    /// How many other scenarios failed the same way.
+    pub more: usize,
+}
+
+/// Writes one failure of scenario `index` as `gauntlet run` shows it: the check, operation and
+/// scenario, what was expected and what came, the input, a body excerpt, and a `curl` line.
+/// Styled; `anstream` drops the styles where they do not belong.
+pub fn write_failure(
+    out: &mut dyn Write,
+    plan: &Plan,
+    index: usize,
+    result: &ScenarioResult,
+    shown: &Shown<'_>,
+    base_url: &str,
+    has_credentials: bool,
+) -> io::Result<()> {
+    let scenario = &plan.scenarios[index];
+    let op = &plan.operations[scenario.operation];
+    let more = match shown.more {
+        0 => String::new(),
+        n => format!(" (and {n} more scenarios)"),
+    };
+    writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", shown.check, op.id, scenario.label)?;
+    writeln!(out, "  {}", shown.title)?;
+    if let Some(f) = result.failures.iter().find(|f| f.check == shown.check) {
+        let actual = match result.status {
+            Some(s) => format!("{s}"),
+            None => "no response".into(),
+        };
+        writeln!(out, "  {DIM}expected:{DIM:#} {}", f.expected)?;
+        writeln!(out, "  {DIM}actual:{DIM:#}   status {actual}")?;
+        for line in f.details.iter().take(12) {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    let inputs = scenario.inputs(op);
+    if !inputs.is_empty() {
+        let inputs: Vec<String> = inputs.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+        writeln!(
+            out,
+            "  {DIM}input:{DIM:#}    {}",
+            crate::schema::truncate(&inputs.join(" "), 200)
+        )?;
+    }
+    if let Some(excerpt) = &result.excerpt {
+        writeln!(out, "  {DIM}body:{DIM:#}     {excerpt}")?;
+    }
+    writeln!(out, "  {DIM}reproduce:{DIM:#} {}", curl_line(base_url, op, scenario, has_credentials))
+}
+
+/// Every failure of scenario `index`, as [`write_failure`] shows them, in plain text.
+pub fn failure_text(
+    plan: &Plan,
+    index: usize,
+    result: &ScenarioResult,
+    base_url: &str,
+    has_credentials: bool,
+) -> String {
+    let mut shown: Vec<Shown<'_>> = result
+        .failures
+        .iter()
+        .map(|f| Shown { check: f.check, title: &f.title, more: 0 })
+        .collect();
+    if let Some(e) = &result.error {
+        shown.push(Shown { check: "transport", title: &e.message, more: 0 });
+    }
+    let mut out = Vec::new();
+    for s in &shown {
+        let _ = write_failure(&mut out, plan, index, result, s, base_url, has_credentials);
+    }
+    anstream::adapter::strip_str(&String::from_utf8_lossy(&out)).to_string()
 }
 
 /// The median and 99th percentile of exchange times, in milliseconds.

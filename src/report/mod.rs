@@ -8,6 +8,6 @@ mod console;
 mod curl;
 mod junit;
 
-pub use console::{Console, Group, group_failures};
+pub use console::{Console, Group, Shown, failure_text, group_failures, write_failure};
 pub use curl::curl_line;
 pub use junit::{RunInfo, write_junit};

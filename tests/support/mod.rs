@@ -154,3 +154,46 @@ pub fn run_seed(fault: seed_server::Fault, extra: &[&str]) -> Outcome {
     args.extend_from_slice(extra);
     gauntlet(&args)
 }
+
+/// The `contract` test binary (libtest-mimic) that `cargo test` built beside this one: the
+/// newest `contract-*` executable in this binary's folder.
+pub fn contract_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().expect("deps folder");
+    let newest = std::fs::read_dir(dir)
+        .expect("read deps folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("contract-") && !name.contains('.')
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok());
+    newest.map(|e| e.path()).unwrap_or_else(|| {
+        panic!("no contract test binary in {}: run `cargo test` (or `cargo test --test contract --no-run`) first", dir.display())
+    })
+}
+
+/// Runs the contract test binary with `args` from the crate root, with `env` and no
+/// inherited `GAUNTLET_*` variables.
+pub fn contract(args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let junit_path = tmp.path().join("junit.xml");
+    let mut cmd = Command::new(contract_binary());
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args(args).env("NO_COLOR", "1");
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("GAUNTLET_")) {
+        cmd.env_remove(k);
+    }
+    cmd.env("GAUNTLET_JUNIT", &junit_path);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run the contract binary");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        junit: std::fs::read_to_string(&junit_path).ok(),
+        junit_path,
+        _dir: tmp,
+    }
+}

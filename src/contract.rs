@@ -1,0 +1,188 @@
+//! The engine of the `cargo test` harness (`tests/contract.rs`): the plan `gauntlet run`
+//! would send, configured from `GAUNTLET_*` variables, sent one scenario per trial, with
+//! each result kept for the JUnit report.
+//!
+//! Trials run on libtest's threads; each blocks on a shared tokio runtime, which also runs
+//! the built-in mock when no `GAUNTLET_BASE_URL` is set.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::checks::Settings;
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::openapi;
+use crate::plan::Plan;
+use crate::report::{RunInfo, failure_text, write_junit};
+use crate::runner::{RunConfig, RunResult, ScenarioResult, Session, finished_only};
+use crate::target::{Target, check_base_url, random_seed};
+
+/// The variables the harness reads, with what they mean (for `--help`-like listings).
+pub const VARIABLES: &[(&str, &str)] = &[
+    ("GAUNTLET_BASE_URL", "target base URL (default: the built-in mock, started in-process)"),
+    ("GAUNTLET_USER", "HTTP Basic credentials ID:TOKEN"),
+    ("GAUNTLET_BEARER", "bearer token for http bearer schemes"),
+    ("GAUNTLET_API_KEY", "key for apiKey schemes"),
+    ("GAUNTLET_SPEC", "the OpenAPI document (default: spec/relay-rest.yaml)"),
+    ("GAUNTLET_SEED", "seed for generation (default: random, printed)"),
+    ("GAUNTLET_MAX_EXAMPLES", "most generated scenarios per operation (default: 100)"),
+    ("GAUNTLET_JUNIT", "also write the JUnit report of the trials that ran to this file"),
+];
+
+/// A plan ready to be sent one scenario at a time.
+pub struct Contract {
+    runtime: tokio::runtime::Runtime,
+    session: Session,
+    target: Target,
+    spec: PathBuf,
+    title: String,
+    has_credentials: bool,
+    started: SystemTime,
+    clock: Instant,
+    results: Mutex<Vec<Option<ScenarioResult>>>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str) -> Result<Option<T>> {
+    var(name)
+        .map(|v| v.parse().map_err(|_| Error::flag(name, format!("'{v}' is not a number"))))
+        .transpose()
+}
+
+impl Contract {
+    /// Loads the spec, builds the plan (with `cases/` when present) and resolves the target,
+    /// all from the environment.
+    pub fn from_env() -> Result<Contract> {
+        let spec_path =
+            PathBuf::from(var("GAUNTLET_SPEC").unwrap_or("spec/relay-rest.yaml".into()));
+        let seed = number::<u64>("GAUNTLET_SEED")?.unwrap_or_else(random_seed);
+        let max_examples = number::<usize>("GAUNTLET_MAX_EXAMPLES")?.unwrap_or(100).max(1);
+        let basic = var("GAUNTLET_USER")
+            .map(|u| {
+                Credentials::parse_user(&u).ok_or_else(|| {
+                    Error::flag("GAUNTLET_USER", "expected ID:TOKEN (the value is not shown)")
+                })
+            })
+            .transpose()?;
+        let mut credentials =
+            Credentials { basic, bearer: var("GAUNTLET_BEARER"), api_key: var("GAUNTLET_API_KEY") };
+        let given = var("GAUNTLET_BASE_URL")
+            .map(|u| check_base_url("GAUNTLET_BASE_URL", &u))
+            .transpose()?;
+        let spec = Arc::new(openapi::load(&spec_path)?);
+        let operations = openapi::operations(&spec)?;
+        let all: Vec<usize> = (0..operations.len()).collect();
+        let (plan, validators) =
+            crate::plan::build(&spec, &operations, &all, seed, max_examples, &[])?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
+        let title = spec.title.clone();
+        let target =
+            runtime.block_on(Target::resolve(given, spec, operations, &mut credentials, seed))?;
+        let has_credentials = credentials.any();
+        let config = RunConfig {
+            base_url: target.base_url.clone(),
+            credentials,
+            concurrency: 1,
+            rate_limit: None,
+            timeout: Duration::from_secs(10),
+            max_body: 10 * 1024 * 1024,
+            checks: Settings::default(),
+            ca_certs: Vec::new(),
+            insecure: false,
+        };
+        let total = plan.scenarios.len();
+        let session = Session::new(Arc::new(plan), Arc::new(validators), config)?;
+        Ok(Contract {
+            runtime,
+            session,
+            target,
+            spec: spec_path,
+            title,
+            has_credentials,
+            started: SystemTime::now(),
+            clock: Instant::now(),
+            results: Mutex::new(vec![None; total]),
+        })
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        self.session.plan()
+    }
+
+    /// The name of scenario `index`'s trial: `operation::label`, stable for a given spec,
+    /// cases and seed.
+    pub fn trial_name(&self, index: usize) -> String {
+        let plan = self.plan();
+        let scenario = &plan.scenarios[index];
+        format!("{}::{}", plan.operations[scenario.operation].id, scenario.label)
+    }
+
+    /// One line saying what is tested against what, with the seed to repeat it.
+    pub fn describe(&self) -> String {
+        let plan = self.plan();
+        format!(
+            "gauntlet: testing {} against {} · {} scenarios · seed {} (GAUNTLET_SEED={} repeats it)",
+            self.target.description,
+            self.spec.display(),
+            plan.scenarios.len(),
+            plan.seed,
+            plan.seed
+        )
+    }
+
+    /// Sends scenario `index` and checks it; a failure comes back as the text `gauntlet run`
+    /// shows for it, `curl` line included.
+    pub fn check(&self, index: usize) -> std::result::Result<(), String> {
+        let result = self.runtime.block_on(self.session.execute(index));
+        let outcome = if result.passed() {
+            Ok(())
+        } else {
+            Err(failure_text(
+                self.plan(),
+                index,
+                &result,
+                &self.target.base_url,
+                self.has_credentials,
+            ))
+        };
+        if let Ok(mut results) = self.results.lock() {
+            results[index] = Some(result);
+        }
+        outcome
+    }
+
+    /// Writes the JUnit report of the trials that ran.
+    pub fn write_junit(&self, path: &Path) -> Result<()> {
+        let results = self.results.lock().map(|r| r.clone()).unwrap_or_default();
+        let finished: Vec<bool> = results.iter().map(Option::is_some).collect();
+        let run = RunResult {
+            results: results.into_iter().map(Option::unwrap_or_default).collect(),
+            elapsed: self.clock.elapsed(),
+            finished,
+            interrupted: false,
+        };
+        let (plan, run) = finished_only(self.plan(), run);
+        let info = RunInfo {
+            spec: self.spec.display().to_string(),
+            title: self.title.clone(),
+            base_url: self.target.base_url.clone(),
+            has_credentials: self.has_credentials,
+            started: self.started,
+        };
+        let err = |source| Error::Report { path: path.to_owned(), source };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(err)?;
+        }
+        let file = std::fs::File::create(path).map_err(err)?;
+        write_junit(std::io::BufWriter::new(file), &plan, &run, &info).map_err(err)
+    }
+}
