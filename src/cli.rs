@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::baseline::Baseline;
 use crate::credentials::Credentials;
 use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
 use crate::openapi::{self, Operation};
@@ -39,7 +40,7 @@ enum Command {
     /// Test a target against the spec: generated scenarios and case files, every check.
     /// Without --base-url, the built-in mock is started and tested.
     #[command(after_help = EXIT_CODES)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Serve the spec: schema-valid answers, enforced credentials and parameters, and
     /// contract breaks on request (--fault).
     Mock(MockArgs),
@@ -78,9 +79,13 @@ fn parse_fault(text: &str) -> std::result::Result<crate::mock::Fault, String> {
 /// Flags of `gauntlet run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The OpenAPI 3.0/3.1 document (YAML or JSON).
-    #[arg(long, value_name = "FILE", default_value = "spec/relay-rest.yaml")]
-    spec: PathBuf,
+    /// Settings file (default: gauntlet.toml in the working directory, when present); flags
+    /// override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The OpenAPI 3.0/3.1 document (YAML or JSON) [default: spec/relay-rest.yaml].
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
     /// The target's base URL, path prefix included (http://host:port/api/relay/rest).
     #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
     base_url: Option<String>,
@@ -96,27 +101,27 @@ pub struct RunArgs {
     /// Case files: a YAML file or a folder of them (default: cases/ when present).
     #[arg(long, value_name = "PATH")]
     cases: Vec<PathBuf>,
-    /// Where to write the JUnit XML report.
-    #[arg(long, value_name = "FILE", default_value = "reports/junit.xml")]
-    junit: PathBuf,
+    /// Where to write the JUnit XML report [default: reports/junit.xml].
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
     /// Seed for generation (random and printed when absent).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Most generated scenarios per operation.
-    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
-    max_examples: u32,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
-    concurrency: u16,
+    /// Most generated scenarios per operation [default: 100].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_examples: Option<u32>,
+    /// Requests in flight at once [default: 8].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
     /// Requests per second across the run.
     #[arg(long, value_name = "N", value_parser = parse_rate)]
     rate_limit: Option<f64>,
-    /// Time allowed for each whole exchange: 2s, 500ms, 1.5 (seconds).
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::duration::parse_duration)]
-    timeout: Duration,
-    /// Largest response body read, in bytes; a larger one fails its scenario.
-    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
-    max_body: usize,
+    /// Time allowed for each whole exchange: 2s, 500ms, 1.5 (seconds) [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_duration)]
+    timeout: Option<Duration>,
+    /// Largest response body read, in bytes; a larger one fails its scenario [default: 10485760].
+    #[arg(long, value_name = "BYTES")]
+    max_body: Option<usize>,
     /// Test only this operation (by operationId; repeatable).
     #[arg(long = "operation", value_name = "ID")]
     operations: Vec<String>,
@@ -132,6 +137,104 @@ pub struct RunArgs {
     /// Do not verify TLS certificates (says so in the output).
     #[arg(long)]
     insecure: bool,
+    /// Known failures (TOML): shown, but they do not fail the run until they expire.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write this run's failures as the baseline (keeping reasons of entries still failing).
+    #[arg(long, value_name = "FILE")]
+    update_baseline: Option<PathBuf>,
+    /// Run share K of N of the plan (count:K/N round-robin, the default, or hash:K/N).
+    #[arg(long, value_name = "K/N")]
+    partition: Option<crate::partition::Partition>,
+}
+
+/// `gauntlet run`'s settings: flags over `gauntlet.toml` over defaults.
+struct Settings {
+    spec: PathBuf,
+    base_url: Option<(String, String)>,
+    credentials: Credentials,
+    cases: Vec<PathBuf>,
+    junit: PathBuf,
+    seed: Option<u64>,
+    max_examples: u32,
+    concurrency: u16,
+    rate_limit: Option<f64>,
+    timeout: Duration,
+    max_body: usize,
+    operations: Vec<String>,
+    checks: crate::checks::Settings,
+    dry_run: bool,
+    cacert: Vec<PathBuf>,
+    insecure: bool,
+    baseline: Option<PathBuf>,
+    update_baseline: Option<PathBuf>,
+    partition: Option<crate::partition::Partition>,
+}
+
+impl Settings {
+    /// Merges the flags with the settings file (when there is one) and the defaults.
+    fn merge(args: RunArgs) -> Result<Settings> {
+        let (file, config) = match crate::config::Config::find(args.config.as_deref())? {
+            Some((path, config)) => (path.display().to_string(), config),
+            None => (String::new(), crate::config::Config::default()),
+        };
+        let key = |k: &str| format!("{file}: {k}");
+        let configured = config.check_settings();
+        let user = match (&args.user, &config.user) {
+            (Some(u), _) => user_flag("--user", Some(u))?,
+            (None, Some(u)) => user_flag(&key("user"), Some(u))?,
+            (None, None) => None,
+        };
+        let credentials = Credentials {
+            basic: user,
+            bearer: args.bearer.or(config.bearer),
+            api_key: args.api_key.or(config.api_key),
+        };
+        let base_url = match (args.base_url, config.base_url) {
+            (Some(u), _) => Some(("--base-url".to_owned(), u)),
+            (None, Some(u)) => Some((key("base_url"), u)),
+            (None, None) => None,
+        };
+        let timeout = match (args.timeout, &config.timeout) {
+            (Some(t), _) => t,
+            (None, Some(t)) => {
+                crate::duration::parse_duration(t).map_err(|m| Error::flag(&key("timeout"), m))?
+            }
+            (None, None) => Duration::from_secs(10),
+        };
+        let checks = if args.checks.is_empty() {
+            configured
+        } else {
+            crate::checks::Settings { enabled: Some(args.checks), statuses: configured.statuses }
+        };
+        let or_list =
+            |flag: Vec<PathBuf>, file: Vec<PathBuf>| if flag.is_empty() { file } else { flag };
+        Ok(Settings {
+            spec: args.spec.or(config.spec).unwrap_or_else(|| "spec/relay-rest.yaml".into()),
+            base_url,
+            credentials,
+            cases: or_list(args.cases, config.cases),
+            junit: args.junit.or(config.junit).unwrap_or_else(|| "reports/junit.xml".into()),
+            seed: args.seed.or(config.seed),
+            max_examples: args.max_examples.or(config.max_examples).unwrap_or(100),
+            concurrency: args.concurrency.or(config.concurrency).unwrap_or(8),
+            rate_limit: args.rate_limit.or(config.rate_limit),
+            timeout,
+            max_body: args.max_body.or(config.max_body).unwrap_or(10 * 1024 * 1024),
+            operations: if args.operations.is_empty() {
+                config.operations
+            } else {
+                args.operations
+            },
+            checks,
+            dry_run: args.dry_run,
+            cacert: or_list(args.cacert, config.cacert),
+            insecure: args.insecure || config.insecure == Some(true),
+            baseline: args.baseline.or(config.baseline),
+            update_baseline: args.update_baseline,
+            partition: args.partition,
+        })
+    }
 }
 
 fn parse_rate(text: &str) -> std::result::Result<f64, String> {
@@ -160,7 +263,7 @@ pub fn main() -> i32 {
         }
     };
     let outcome = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(*args),
         Command::Mock(args) => mock(args),
     };
     match outcome {
@@ -180,27 +283,31 @@ pub fn main() -> i32 {
 /// `gauntlet run`: load, plan, send, check, report. Returns the exit code.
 pub fn run(args: RunArgs) -> Result<i32> {
     let started = SystemTime::now();
-    let spec = Arc::new(openapi::load(&args.spec)?);
+    let s = Settings::merge(args)?;
+    let spec = Arc::new(openapi::load(&s.spec)?);
     let all_ops = openapi::operations(&spec)?;
-    let selected = select(&all_ops, &args.operations)?;
-    let mut credentials = credentials_from(&args)?;
-    let seed = args.seed.unwrap_or_else(random_seed);
-    let given_url =
-        args.base_url.as_deref().map(|u| check_base_url("--base-url", u)).transpose()?;
-    let (plan, validators) = crate::plan::build(
-        &spec,
-        &all_ops,
-        &selected,
-        seed,
-        args.max_examples as usize,
-        &args.cases,
-    )?;
-    if args.dry_run {
+    let selected = select(&all_ops, &s.operations)?;
+    let mut credentials = s.credentials.clone();
+    let seed = s.seed.unwrap_or_else(random_seed);
+    let given_url = s.base_url.as_ref().map(|(flag, u)| check_base_url(flag, u)).transpose()?;
+    // Read before anything is sent: a bad baseline stops the run.
+    let baseline = match &s.baseline {
+        Some(path) => Some(Baseline::load(path)?),
+        None => None,
+    };
+    let (plan, validators) =
+        crate::plan::build(&spec, &all_ops, &selected, seed, s.max_examples as usize, &s.cases)?;
+    let planned = plan.scenarios.len();
+    let plan = match s.partition {
+        Some(p) => p.apply(plan),
+        None => plan,
+    };
+    if s.dry_run {
         let has_credentials = credentials.any();
         let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
         return dry_run(&plan, &url, has_credentials, &validators);
     }
-    let mut junit = open_report(&args.junit)?;
+    let mut junit = open_report(&s.junit)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -217,11 +324,15 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let has_credentials = credentials.any();
     let mut console = Console::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let share = match s.partition {
+        Some(p) => format!(" (partition {p} of {planned})"),
+        None => String::new(),
+    };
     console
         .header(&format!(
-            "testing {} against {} · {} operations, {} scenarios, seed {seed}",
+            "testing {} against {} · {} operations, {} scenarios{share}, seed {seed}",
             target.description,
-            args.spec.display(),
+            s.spec.display(),
             plan.operations.len(),
             plan.scenarios.len()
         ))
@@ -232,7 +343,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
     if let Some(op) = plan
         .operations
         .iter()
-        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|s| credentials.covers(s)))
+        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|a| credentials.covers(a)))
     {
         console
             .note(&format!(
@@ -244,22 +355,19 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let config = RunConfig {
         base_url: base_url.clone(),
         credentials: credentials.clone(),
-        concurrency: args.concurrency as usize,
-        rate_limit: args.rate_limit,
-        timeout: args.timeout,
-        max_body: args.max_body,
-        checks: crate::checks::Settings {
-            enabled: (!args.checks.is_empty()).then(|| args.checks.clone()),
-            ..Default::default()
-        },
-        ca_certs: args
+        concurrency: s.concurrency as usize,
+        rate_limit: s.rate_limit,
+        timeout: s.timeout,
+        max_body: s.max_body,
+        checks: s.checks.clone(),
+        ca_certs: s
             .cacert
             .iter()
             .map(|p| std::fs::read(p).map_err(|source| Error::Read { path: p.clone(), source }))
             .collect::<Result<_>>()?,
-        insecure: args.insecure,
+        insecure: s.insecure,
     };
-    if args.insecure {
+    if s.insecure {
         console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
     }
     let plan = Arc::new(plan);
@@ -274,19 +382,41 @@ pub fn run(args: RunArgs) -> Result<i32> {
         |p| console.progress(p),
     ))?;
     // Interrupted: report what finished, nothing else.
-    let (plan, result) =
+    let (plan, mut result) =
         if result.interrupted { runner::finished_only(&plan, result) } else { (plan, result) };
+    let today = crate::baseline::today();
+    let checks_run = |c: &str| s.checks.enabled(c);
+    let mut outcome = baseline.as_ref().map(|b| b.apply(&plan, &mut result, &today, checks_run));
+    if let Some(path) = &s.update_baseline {
+        // Reasons are kept from the file being replaced, or from --baseline.
+        let previous = match baseline {
+            Some(b) => b,
+            None if path.is_file() => Baseline::load(path)?,
+            None => Baseline::default(),
+        };
+        let count = previous.update(path, &plan, &result)?;
+        // The run's verdict is the new file's: what failed is now known (an expired entry
+        // keeps its date, so its failure still counts until someone extends it).
+        let updated = Baseline::load(path)?;
+        outcome = Some(updated.apply(&plan, &mut result, &today, checks_run));
+        console
+            .note(&format!("{}: baseline written with {count} known failures", path.display()))
+            .map_err(io)?;
+    }
     let info = RunInfo {
-        spec: args.spec.display().to_string(),
+        spec: s.spec.display().to_string(),
         title: spec.title.clone(),
         base_url: base_url.clone(),
         has_credentials,
         started,
     };
     report::write_junit(&mut junit, &plan, &result, &info)
-        .map_err(|source| Error::Report { path: args.junit.clone(), source })?;
-    let junit_name = args.junit.display().to_string();
+        .map_err(|source| Error::Report { path: s.junit.clone(), source })?;
+    let junit_name = s.junit.display().to_string();
     console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
+    if let Some(outcome) = &outcome {
+        console.baseline(outcome).map_err(io)?;
+    }
     if result.interrupted {
         console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
         return Ok(EXIT_INTERRUPTED);
@@ -307,7 +437,7 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     }
     let spec = Arc::new(openapi::load(&args.spec)?);
     let operations = openapi::operations(&spec)?;
-    let basic = user_flag(args.user.as_deref())?;
+    let basic = user_flag("--user", args.user.as_deref())?;
     let credentials = basic.map(|basic| Credentials { basic: Some(basic), ..Default::default() });
     let count = operations.len();
     let config =
@@ -356,17 +486,12 @@ fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
 }
 
 /// `--user ID:TOKEN`, parsed; a value without `:` is a flag error that does not echo it.
-fn user_flag(user: Option<&str>) -> Result<Option<(String, String)>> {
+fn user_flag(flag: &str, user: Option<&str>) -> Result<Option<(String, String)>> {
     user.map(|u| {
         Credentials::parse_user(u)
-            .ok_or_else(|| Error::flag("--user", "expected ID:TOKEN (the value is not shown)"))
+            .ok_or_else(|| Error::flag(flag, "expected ID:TOKEN (the value is not shown)"))
     })
     .transpose()
-}
-
-fn credentials_from(args: &RunArgs) -> Result<Credentials> {
-    let basic = user_flag(args.user.as_deref())?;
-    Ok(Credentials { basic, bearer: args.bearer.clone(), api_key: args.api_key.clone() })
 }
 
 fn notes(plan: &Plan, validators: &Validators) -> Vec<String> {

@@ -6,9 +6,11 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
+pub mod baseline;
 pub mod cases;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod contract;
 pub mod credentials;
 pub mod duration;
@@ -17,6 +19,7 @@ pub mod exchange;
 pub mod generate;
 pub mod mock;
 pub mod openapi;
+pub mod partition;
 pub mod plan;
 pub mod report;
 pub mod runner;

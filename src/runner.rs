@@ -60,6 +60,19 @@ pub struct ScenarioResult {
     pub excerpt: Option<String>,
     /// How many times a 429/503 with `Retry-After` was retried.
     pub retries: u8,
+    /// Failures a baseline knows: shown, not failing.
+    pub known: Vec<Known>,
+}
+
+/// A failure listed in the baseline.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The check (or `transport`).
+    pub check: String,
+    /// What failed.
+    pub title: String,
+    /// The baseline's reason.
+    pub reason: String,
 }
 
 impl ScenarioResult {

@@ -154,10 +154,38 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 has_credentials,
             )?;
         }
+        let known: Vec<usize> =
+            (0..run.results.len()).filter(|&i| !run.results[i].known.is_empty()).collect();
+        if !known.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{BOLD}Known failures{BOLD:#} (baseline; they do not fail the run)")?;
+            let mut shown = 0;
+            for &i in &known {
+                let scenario = &plan.scenarios[i];
+                for k in &run.results[i].known {
+                    shown += 1;
+                    if shown <= 20 {
+                        writeln!(
+                            out,
+                            "  {YELLOW}~{YELLOW:#} {} · {} · {}: {} {DIM}({}){DIM:#}",
+                            k.check,
+                            plan.operations[scenario.operation].id,
+                            scenario.label,
+                            k.title,
+                            k.reason
+                        )?;
+                    }
+                }
+            }
+            if shown > 20 {
+                writeln!(out, "  {DIM}... and {} more{DIM:#}", shown - 20)?;
+            }
+        }
         let total = plan.scenarios.len();
         let errors = run.results.iter().filter(|r| r.error.is_some()).count();
         let failed =
             run.results.iter().filter(|r| r.error.is_none() && !r.failures.is_empty()).count();
+        let known = known.iter().filter(|&&i| run.results[i].passed()).count();
         let secs = run.elapsed.as_secs_f64();
         let rate = if secs > 0.0 { total as f64 / secs } else { 0.0 };
         writeln!(out)?;
@@ -165,8 +193,11 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         write!(
             out,
             "{style}{verdict}{style:#} {total} scenarios: {} passed, {failed} failed, {errors} errors",
-            total - failed - errors
+            total - failed - errors - known
         )?;
+        if known > 0 {
+            write!(out, ", {known} known")?;
+        }
         write!(out, " in {secs:.2}s ({rate:.0} req/s")?;
         if let Some((p50, p99)) = latency_percentiles(run) {
             write!(out, ", latency p50 {p50:.2}ms p99 {p99:.2}ms")?;
@@ -189,6 +220,30 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 out,
                 "{YELLOW}note:{YELLOW:#} {retried} requests were retried after 429/503 with Retry-After; {gave_up} still got 429/503 after {} retries",
                 crate::runner::MAX_RETRIES
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W> {
+    /// What the baseline says beyond the known failures: entries fixed, entries expired.
+    pub fn baseline(&mut self, outcome: &crate::baseline::Outcome) -> io::Result<()> {
+        for e in &outcome.fixed {
+            writeln!(
+                self.out,
+                "{GREEN}fixed:{GREEN:#} {} · {} · {} passes now: remove it from the baseline",
+                e.check, e.operation, e.scenario
+            )?;
+        }
+        for e in &outcome.expired {
+            writeln!(
+                self.out,
+                "{RED}expired:{RED:#} the baseline entry for {} · {} · {} expired on {}: it fails the run again",
+                e.check,
+                e.operation,
+                e.scenario,
+                e.expires.as_deref().unwrap_or("?")
             )?;
         }
         Ok(())

@@ -50,10 +50,11 @@ pub fn write_junit(
         let failures =
             members.iter().filter(|(_, r)| r.error.is_none() && !r.failures.is_empty()).count();
         let errors = members.iter().filter(|(_, r)| r.error.is_some()).count();
+        let skipped = members.iter().filter(|(_, r)| r.passed() && !r.known.is_empty()).count();
         let time: Duration = members.iter().map(|(_, r)| r.elapsed).sum();
         writeln!(
             w,
-            r#"  <testsuite name="{}" package="{}" id="{index}" timestamp="{timestamp}" hostname="{}" tests="{}" failures="{failures}" errors="{errors}" skipped="0" time="{}">"#,
+            r#"  <testsuite name="{}" package="{}" id="{index}" timestamp="{timestamp}" hostname="{}" tests="{}" failures="{failures}" errors="{errors}" skipped="{skipped}" time="{}">"#,
             attr(&op.id),
             attr(&info.title),
             attr(&hostname),
@@ -117,6 +118,19 @@ pub fn write_junit(
                     attr(&message),
                     text(&body)
                 )?;
+                writeln!(w, "    </testcase>")?;
+            } else if !result.known.is_empty() {
+                // Known failures (baseline): skipped, with text only (JUnit 5's schema allows
+                // no attribute on <skipped>).
+                let lines: Vec<String> = result
+                    .known
+                    .iter()
+                    .map(|k| {
+                        format!("known failure (baseline): {}: {} ({})", k.check, k.title, k.reason)
+                    })
+                    .collect();
+                writeln!(w, ">")?;
+                writeln!(w, "      <skipped>{}</skipped>", text(&lines.join("\n")))?;
                 writeln!(w, "    </testcase>")?;
             } else {
                 writeln!(w, "/>")?;

@@ -1,0 +1,226 @@
+//! `gauntlet.toml`: everything the flags of `gauntlet run` hold, for a repository to keep
+//! beside its spec. Found in the working directory or named by `--config`; `${VAR}` and
+//! `${VAR:-default}` in strings are read from the environment; flags override it. An unknown
+//! key is an error that names it.
+//!
+//! ```toml
+//! spec = "openapi.yaml"
+//! base_url = "${STAGING_URL}"
+//! cases = ["cases"]
+//! baseline = "gauntlet-baseline.toml"
+//! timeout = "5s"
+//!
+//! [checks.negative_data_rejection]
+//! statuses = [400, 422]
+//! [checks.content_type_conformance]
+//! enabled = false
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::cases::interpolate;
+use crate::error::{Error, Result};
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "gauntlet.toml";
+
+/// The settings of a `gauntlet.toml`, paths resolved against the file's folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The OpenAPI document.
+    pub spec: Option<PathBuf>,
+    /// The target's base URL.
+    pub base_url: Option<String>,
+    /// HTTP Basic credentials `ID:TOKEN` (use `${VAR}`; never write a secret here).
+    pub user: Option<String>,
+    /// Bearer token.
+    pub bearer: Option<String>,
+    /// API key.
+    pub api_key: Option<String>,
+    /// Case files or folders.
+    #[serde(default)]
+    pub cases: Vec<PathBuf>,
+    /// The JUnit report.
+    pub junit: Option<PathBuf>,
+    /// The generation seed.
+    pub seed: Option<u64>,
+    /// Most generated scenarios per operation.
+    pub max_examples: Option<u32>,
+    /// Requests in flight at once.
+    pub concurrency: Option<u16>,
+    /// Requests per second.
+    pub rate_limit: Option<f64>,
+    /// Time allowed for each exchange (`10s`, `500ms`).
+    pub timeout: Option<String>,
+    /// Largest response body read, in bytes.
+    pub max_body: Option<usize>,
+    /// Operations to test (by operationId).
+    #[serde(default)]
+    pub operations: Vec<String>,
+    /// Known failures.
+    pub baseline: Option<PathBuf>,
+    /// Extra CA certificates (PEM).
+    #[serde(default)]
+    pub cacert: Vec<PathBuf>,
+    /// Skip TLS verification.
+    pub insecure: Option<bool>,
+    /// Per check: whether it runs and which statuses it accepts.
+    #[serde(default)]
+    pub checks: BTreeMap<String, CheckConfig>,
+}
+
+/// `[checks.NAME]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Whether the check runs (default true).
+    pub enabled: Option<bool>,
+    /// The statuses it accepts in place of its default rule.
+    pub statuses: Option<Vec<u16>>,
+}
+
+/// A TOML error as `line N: message`.
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_owned();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}
+
+impl Config {
+    /// Reads `explicit` (which must exist), or `gauntlet.toml` in the working directory if
+    /// there is one, or nothing.
+    pub fn find(explicit: Option<&Path>) -> Result<Option<(PathBuf, Config)>> {
+        let path = match explicit {
+            Some(p) => p.to_owned(),
+            None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
+            None => return Ok(None),
+        };
+        Config::load(&path).map(|c| Some((path, c)))
+    }
+
+    /// Reads and checks one file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+        let syntax = |message: String| Error::Syntax { path: path.to_owned(), message };
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| syntax(toml_message(&text, &e)))?;
+        config.interpolate().map_err(syntax)?;
+        config.validate().map_err(syntax)?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let resolve = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        config.spec.iter_mut().for_each(resolve);
+        config.junit.iter_mut().for_each(resolve);
+        config.baseline.iter_mut().for_each(resolve);
+        config.cases.iter_mut().for_each(resolve);
+        config.cacert.iter_mut().for_each(resolve);
+        Ok(config)
+    }
+
+    fn interpolate(&mut self) -> std::result::Result<(), String> {
+        let text = |key: &str, s: &mut String| {
+            *s = interpolate(s).map_err(|m| format!("{key}: {m}"))?;
+            Ok::<_, String>(())
+        };
+        let path = |key: &str, p: &mut PathBuf| {
+            let s = p.to_str().ok_or_else(|| format!("{key}: not UTF-8"))?;
+            *p = PathBuf::from(interpolate(s).map_err(|m| format!("{key}: {m}"))?);
+            Ok::<_, String>(())
+        };
+        for (key, value) in [
+            ("base_url", &mut self.base_url),
+            ("user", &mut self.user),
+            ("bearer", &mut self.bearer),
+            ("api_key", &mut self.api_key),
+            ("timeout", &mut self.timeout),
+        ] {
+            if let Some(v) = value {
+                text(key, v)?;
+            }
+        }
+        for (key, value) in
+            [("spec", &mut self.spec), ("junit", &mut self.junit), ("baseline", &mut self.baseline)]
+        {
+            if let Some(v) = value {
+                path(key, v)?;
+            }
+        }
+        for (key, list) in [("cases", &mut self.cases), ("cacert", &mut self.cacert)] {
+            for p in list.iter_mut() {
+                path(key, p)?;
+            }
+        }
+        for op in &mut self.operations {
+            text("operations", op)?;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let names: Vec<&str> = crate::checks::ALL.iter().map(|(n, _)| *n).collect();
+        for (name, check) in &self.checks {
+            if !names.contains(&name.as_str()) {
+                return Err(format!("checks.{name}: unknown check; checks: {}", names.join(", ")));
+            }
+            if let Some(statuses) = &check.statuses {
+                if !crate::checks::WITH_STATUSES.contains(&name.as_str()) {
+                    return Err(format!(
+                        "checks.{name}.statuses: only {} take statuses",
+                        crate::checks::WITH_STATUSES.join(", ")
+                    ));
+                }
+                if let Some(bad) = statuses.iter().find(|s| !(100..=599).contains(*s)) {
+                    return Err(format!("checks.{name}.statuses: {bad} is not an HTTP status"));
+                }
+            }
+        }
+        if let Some(t) = &self.timeout {
+            crate::duration::parse_duration(t).map_err(|m| format!("timeout: {m}"))?;
+        }
+        if self.rate_limit.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
+            return Err("rate_limit: must be a positive number of requests per second".into());
+        }
+        if self.concurrency == Some(0) || self.max_examples == Some(0) {
+            return Err("concurrency and max_examples must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The check settings this file asks for: enabled checks (all but those with
+    /// `enabled = false`, unless none is disabled) and configured statuses.
+    pub fn check_settings(&self) -> crate::checks::Settings {
+        let disabled: Vec<&str> = self
+            .checks
+            .iter()
+            .filter(|(_, c)| c.enabled == Some(false))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let enabled = (!disabled.is_empty()).then(|| {
+            crate::checks::ALL
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| !disabled.contains(n))
+                .map(str::to_owned)
+                .collect()
+        });
+        let statuses = self
+            .checks
+            .iter()
+            .filter_map(|(n, c)| c.statuses.clone().map(|s| (n.clone(), s)))
+            .collect();
+        crate::checks::Settings { enabled, statuses }
+    }
+}
