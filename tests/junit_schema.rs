@@ -5,10 +5,12 @@ use std::process::Command;
 use crate::support::run_seed;
 use crate::support::seed_server::Fault;
 
+/// The XSDs in ../shared/junit.
 const XSDS: &[&str] =
     &["jenkins-xunit-junit-10.xsd", "junit5-jenkins-junit.xsd", "windyroad-JUnit.xsd"];
 
-fn xmllint(report: &std::path::Path) {
+/// Asserts that `report` validates against every XSD.
+pub fn xmllint(report: &std::path::Path) {
     let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/junit");
     for xsd in XSDS {
         let out = Command::new("xmllint")

@@ -5,6 +5,7 @@ mod support;
 
 mod cases;
 mod checks_fire;
+mod ci_features;
 mod contract_harness;
 mod corpus;
 mod exit_codes;
