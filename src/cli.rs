@@ -291,7 +291,9 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let seed = s.seed.unwrap_or_else(random_seed);
     let given_url = s.base_url.as_ref().map(|(flag, u)| check_base_url(flag, u)).transpose()?;
     // Read before anything is sent: a bad baseline stops the run.
+    // (A baseline that --update-baseline is about to create need not exist yet.)
     let baseline = match &s.baseline {
+        Some(path) if !path.exists() && s.update_baseline.as_ref() == Some(path) => None,
         Some(path) => Some(Baseline::load(path)?),
         None => None,
     };

@@ -6,6 +6,7 @@ mod support;
 mod cases;
 mod checks_fire;
 mod ci_features;
+mod ci_recipe;
 mod contract_harness;
 mod corpus;
 mod exit_codes;
