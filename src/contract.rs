@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::baseline::Baseline;
 use crate::checks::Settings;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -28,6 +29,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("GAUNTLET_SEED", "seed for generation (default: random, printed)"),
     ("GAUNTLET_MAX_EXAMPLES", "most generated scenarios per operation (default: 100)"),
     ("GAUNTLET_JUNIT", "also write the JUnit report of the trials that ran to this file"),
+    ("GAUNTLET_BASELINE", "known failures: their trials are ignored (run them with --ignored)"),
 ];
 
 /// A plan ready to be sent one scenario at a time.
@@ -41,6 +43,7 @@ pub struct Contract {
     started: SystemTime,
     clock: Instant,
     results: Mutex<Vec<Option<ScenarioResult>>>,
+    baseline: Option<Baseline>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -98,6 +101,8 @@ impl Contract {
             ca_certs: Vec::new(),
             insecure: false,
         };
+        let baseline =
+            var("GAUNTLET_BASELINE").map(|p| Baseline::load(Path::new(&p))).transpose()?;
         let total = plan.scenarios.len();
         let session = Session::new(Arc::new(plan), Arc::new(validators), config)?;
         Ok(Contract {
@@ -110,6 +115,7 @@ impl Contract {
             started: SystemTime::now(),
             clock: Instant::now(),
             results: Mutex::new(vec![None; total]),
+            baseline,
         })
     }
 
@@ -124,6 +130,21 @@ impl Contract {
         let plan = self.plan();
         let scenario = &plan.scenarios[index];
         format!("{}::{}", plan.operations[scenario.operation].id, scenario.label)
+    }
+
+    /// Whether scenario `index` has an unexpired entry in `GAUNTLET_BASELINE` (its trial is
+    /// ignored, as a known-broken Rust test is).
+    pub fn known(&self, index: usize) -> bool {
+        let Some(baseline) = &self.baseline else { return false };
+        let plan = self.plan();
+        let scenario = &plan.scenarios[index];
+        let op = &plan.operations[scenario.operation].id;
+        let today = crate::baseline::today();
+        baseline.entries.iter().any(|e| {
+            e.operation == *op
+                && e.scenario == scenario.label
+                && e.expires.as_deref().is_none_or(|d| d > today.as_str())
+        })
     }
 
     /// One line saying what is tested against what, with the seed to repeat it.

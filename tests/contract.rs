@@ -4,7 +4,8 @@
 //!
 //! Target: `GAUNTLET_BASE_URL` (with `GAUNTLET_USER`), else the built-in mock in-process.
 //! `GAUNTLET_SPEC`, `GAUNTLET_SEED` and `GAUNTLET_MAX_EXAMPLES` shape the plan as the flags of
-//! `gauntlet run` do; `GAUNTLET_JUNIT=FILE` also writes the JUnit report.
+//! `gauntlet run` do; `GAUNTLET_JUNIT=FILE` also writes the JUnit report; the trials of
+//! scenarios with an entry in `GAUNTLET_BASELINE` are ignored (`-- --ignored` runs them).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,9 +28,11 @@ fn main() -> ExitCode {
     let trials = (0..contract.plan().scenarios.len())
         .map(|index| {
             let contract = Arc::clone(&contract);
+            let known = contract.known(index);
             Trial::test(contract.trial_name(index), move || {
                 contract.check(index).map_err(Failed::from)
             })
+            .with_ignored_flag(known)
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);

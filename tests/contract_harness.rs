@@ -78,3 +78,24 @@ fn a_bad_variable_is_one_line_and_exit_2() {
         "error: GAUNTLET_BASE_URL: 'ftp://x' is not an http or https URL"
     );
 }
+
+#[test]
+fn baseline_entries_are_ignored_trials_that_ignored_runs() {
+    let url = seed_server::start(Fault::AuthBypass);
+    let (_dir, baseline) = crate::support::temp_file(
+        "baseline.toml",
+        "[[known]]\noperation = \"retrieve-sip-endpoint\"\ncheck = \"auth_enforced\"\nscenario = \"negative/auth/missing\"\nreason = \"API-1\"\n",
+    );
+    let env = [
+        ("GAUNTLET_BASE_URL", url.as_str()),
+        ("GAUNTLET_USER", USER),
+        ("GAUNTLET_BASELINE", baseline.to_str().unwrap()),
+    ];
+    let out = contract(&["negative/auth/"], &env);
+    // Six broken-credential trials fail; the known one is ignored.
+    assert_eq!(out.code, 101, "{}", out.all());
+    assert!(out.stdout.contains("0 passed; 6 failed; 1 ignored"), "{}", out.all());
+    let ignored = contract(&["negative/auth/", "--ignored"], &env);
+    assert!(ignored.stdout.contains("0 passed; 1 failed; 0 ignored"), "{}", ignored.all());
+    assert!(ignored.stdout.contains("negative/auth/missing"), "{}", ignored.all());
+}
