@@ -41,6 +41,10 @@ enum Command {
     /// Without --base-url, the built-in mock is started and tested.
     #[command(after_help = EXIT_CODES)]
     Run(Box<RunArgs>),
+    /// Fuzz path parameters and credentials with proptest; shrink each failure against the
+    /// target and save it to reports/fuzz/ (replay with --replay FILE).
+    #[command(after_help = EXIT_CODES)]
+    Fuzz(Box<FuzzArgs>),
     /// Serve the spec: schema-valid answers, enforced credentials and parameters, and
     /// contract breaks on request (--fault).
     Mock(MockArgs),
@@ -146,6 +150,94 @@ pub struct RunArgs {
     /// Run share K of N of the plan (count:K/N round-robin, the default, or hash:K/N).
     #[arg(long, value_name = "K/N")]
     partition: Option<crate::partition::Partition>,
+}
+
+/// Flags of `gauntlet fuzz`.
+#[derive(Debug, Args)]
+pub struct FuzzArgs {
+    /// The OpenAPI 3.0/3.1 document [default: spec/relay-rest.yaml; with --replay, the one
+    /// the failure was found with].
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// The target's base URL (default: the built-in mock; with --replay, the saved target).
+    #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
+    base_url: Option<String>,
+    /// HTTP Basic credentials. Never printed.
+    #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
+    user: Option<String>,
+    /// A bearer token for operations secured by an http bearer scheme.
+    #[arg(long, value_name = "TOKEN", env = "GAUNTLET_BEARER", hide_env_values = true)]
+    bearer: Option<String>,
+    /// An API key for operations secured by an apiKey scheme.
+    #[arg(long, value_name = "KEY", env = "GAUNTLET_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// Fuzz only this operation (by operationId; repeatable).
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
+    /// Fuzz only this path parameter (repeatable).
+    #[arg(long = "param", value_name = "NAME")]
+    params: Vec<String>,
+    /// Seed (random and printed when absent): the same seed and target give the same
+    /// requests and the same minimal inputs.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Examples to send [default: 1000 unless --duration is given].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_examples: Option<u64>,
+    /// Fuzz for this long (30s, 5m); with --max-examples, whichever ends first.
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_duration)]
+    duration: Option<Duration>,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// Requests per second.
+    #[arg(long, value_name = "N", value_parser = parse_rate)]
+    rate_limit: Option<f64>,
+    /// Time allowed for each whole exchange.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::duration::parse_duration)]
+    timeout: Duration,
+    /// Where to write the JUnit XML report.
+    #[arg(long, value_name = "FILE", default_value = "reports/fuzz/junit.xml")]
+    junit: PathBuf,
+    /// Send a saved failure (reports/fuzz/<id>.json) again and say whether it still fails.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+}
+
+/// `gauntlet fuzz`.
+pub fn fuzz(args: FuzzArgs) -> Result<i32> {
+    let credentials = Credentials {
+        basic: user_flag("--user", args.user.as_deref())?,
+        bearer: args.bearer,
+        api_key: args.api_key,
+    };
+    let base_url = args.base_url.as_deref().map(|u| check_base_url("--base-url", u)).transpose()?;
+    if let Some(file) = &args.replay {
+        return crate::fuzz::command::replay(file, args.spec, base_url, credentials, args.timeout);
+    }
+    let spec_path = args.spec.unwrap_or_else(|| "spec/relay-rest.yaml".into());
+    let spec = Arc::new(openapi::load(&spec_path)?);
+    let all_ops = openapi::operations(&spec)?;
+    let operations = select(&all_ops, &args.operations)?;
+    let max_examples = match (args.max_examples, args.duration) {
+        (None, None) => Some(crate::fuzz::command::DEFAULT_EXAMPLES),
+        (n, _) => n,
+    };
+    let options = crate::fuzz::command::Options {
+        spec: spec_path,
+        base_url,
+        credentials,
+        operations,
+        params: args.params,
+        seed: args.seed.unwrap_or_else(random_seed),
+        max_examples,
+        duration: args.duration,
+        concurrency: args.concurrency as usize,
+        rate_limit: args.rate_limit,
+        timeout: args.timeout,
+        junit: args.junit,
+    };
+    crate::fuzz::command::run(spec, all_ops, options)
 }
 
 /// `gauntlet run`'s settings: flags over `gauntlet.toml` over defaults.
@@ -264,6 +356,7 @@ pub fn main() -> i32 {
     };
     let outcome = match cli.command {
         Command::Run(args) => run(*args),
+        Command::Fuzz(args) => fuzz(*args),
         Command::Mock(args) => mock(args),
     };
     match outcome {

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::openapi::{ApiKeyLocation, SecurityScheme};
-use crate::plan::{AuthBreak, AuthMode};
+use crate::plan::{AuthBreak, AuthFuzz, AuthMode};
 
 /// A token no real account has.
 const WRONG_TOKEN: &str = "gauntlet-wrong-token";
@@ -101,6 +101,23 @@ impl Credentials {
                             format!("Basic {}", b64(&format!("{WRONG_ID}:{token}")))
                         }
                     }),
+                    AuthMode::Fuzzed(f) => header(match f {
+                        AuthFuzz::SchemeCase(_) => {
+                            format!("{} {}", f.scheme(), b64(&format!("{id}:{token}")))
+                        }
+                        AuthFuzz::Padding(n) => format!(
+                            "Basic {}{}",
+                            b64(&format!("{id}:{token}")),
+                            "=".repeat(n.into())
+                        ),
+                        AuthFuzz::NotBase64(k) => format!("Basic {}", not_base64(k, &id, &token)),
+                        AuthFuzz::EmptyId => format!("Basic {}", b64(&format!(":{token}"))),
+                        AuthFuzz::EmptyToken => format!("Basic {}", b64(&format!("{id}:"))),
+                        AuthFuzz::EmptyParts => format!("Basic {}", b64(":")),
+                        AuthFuzz::LongToken(n) => {
+                            format!("Basic {}", b64(&format!("{id}:{}", "x".repeat(n.into()))))
+                        }
+                    }),
                 }
             }
             SecurityScheme::Bearer => {
@@ -108,6 +125,7 @@ impl Credentials {
                 match mode {
                     AuthMode::Omit => None,
                     AuthMode::Valid => token.and_then(|t| header(format!("Bearer {t}"))),
+                    AuthMode::Fuzzed(_) => header(format!("Bearer {WRONG_TOKEN}")),
                     AuthMode::Broken(b) => header(match b {
                         AuthBreak::Empty => String::new(),
                         AuthBreak::OtherScheme => {
@@ -122,7 +140,7 @@ impl Credentials {
                     AuthMode::Omit => return None,
                     AuthMode::Valid => self.token(&self.api_key)?,
                     AuthMode::Broken(AuthBreak::Empty) => String::new(),
-                    AuthMode::Broken(_) => WRONG_TOKEN.into(),
+                    AuthMode::Broken(_) | AuthMode::Fuzzed(_) => WRONG_TOKEN.into(),
                 };
                 Some(match location {
                     ApiKeyLocation::Header => Placement::Header(name.clone(), key),
@@ -133,7 +151,20 @@ impl Credentials {
             SecurityScheme::Unsupported(_) => None,
         }
     }
+}
 
+/// A Basic payload that is not base64: `k` picks the form (one is the secret unencoded,
+/// which a report never shows: it is redacted like any secret).
+fn not_base64(k: u8, id: &str, token: &str) -> String {
+    match k % 4 {
+        0 => "!!!!".into(),
+        1 => format!("{id}:{token}"),
+        2 => "%%%%".into(),
+        _ => "a b c d".into(),
+    }
+}
+
+impl Credentials {
     /// The secrets to scrub from anything shown: tokens, `id:token`, and its base64 form.
     pub fn secrets(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -187,7 +218,32 @@ pub fn curl_form(
                 Some(Placement::Header("-u".into(), format!("{WRONG_ID}:${{GAUNTLET_USER#*:}}")))
             }
         },
+        (SecurityScheme::Basic, AuthMode::Fuzzed(f)) => {
+            let b64 = |s: &str| format!("$(printf %s \"{s}\" | base64 | tr -d '\\n')");
+            match f {
+                AuthFuzz::SchemeCase(_) => header(format!("{} {}", f.scheme(), b64(user))),
+                AuthFuzz::Padding(n) => {
+                    header(format!("Basic {}{}", b64(user), "=".repeat(n.into())))
+                }
+                AuthFuzz::NotBase64(k) => header(format!(
+                    "Basic {}",
+                    not_base64(k, "${GAUNTLET_USER%%:*}", "${GAUNTLET_USER#*:}")
+                )),
+                AuthFuzz::EmptyId => {
+                    Some(Placement::Header("-u".into(), ":${GAUNTLET_USER#*:}".into()))
+                }
+                AuthFuzz::EmptyToken => {
+                    Some(Placement::Header("-u".into(), "${GAUNTLET_USER%%:*}:".into()))
+                }
+                AuthFuzz::EmptyParts => Some(Placement::Header("-u".into(), ":".into())),
+                AuthFuzz::LongToken(n) => Some(Placement::Header(
+                    "-u".into(),
+                    format!("${{GAUNTLET_USER%%:*}}:$(head -c {n} /dev/zero | tr '\\0' x)"),
+                )),
+            }
+        }
         (SecurityScheme::Bearer, AuthMode::Valid) => header("Bearer $GAUNTLET_BEARER".into()),
+        (SecurityScheme::Bearer, AuthMode::Fuzzed(_)) => header(format!("Bearer {WRONG_TOKEN}")),
         (SecurityScheme::Bearer, AuthMode::Broken(b)) => header(match b {
             AuthBreak::Empty => String::new(),
             AuthBreak::OtherScheme => "Basic $GAUNTLET_BEARER".into(),

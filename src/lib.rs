@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod duration;
 pub mod error;
 pub mod exchange;
+pub mod fuzz;
 pub mod generate;
 pub mod mock;
 pub mod openapi;

@@ -21,7 +21,7 @@ pub struct Plan {
 }
 
 /// What a scenario is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// A valid request: it must be accepted.
     Positive,
@@ -56,7 +56,7 @@ impl Kind {
 }
 
 /// How a request carries credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthMode {
     /// The configured credentials, as the operation's security scheme wants them.
     Valid,
@@ -64,10 +64,70 @@ pub enum AuthMode {
     Omit,
     /// Credentials broken in one way.
     Broken(AuthBreak),
+    /// HTTP Basic credentials changed by the fuzzer.
+    Fuzzed(AuthFuzz),
+}
+
+/// How `gauntlet fuzz` changes HTTP Basic credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AuthFuzz {
+    /// The scheme's letters in another case (bit i flips letter i of `Basic`): still valid,
+    /// as the scheme name is case-insensitive.
+    SchemeCase(u8),
+    /// N extra `=` after the base64 payload.
+    Padding(u8),
+    /// A payload that is not base64 (one of a few forms).
+    NotBase64(u8),
+    /// `:TOKEN`.
+    EmptyId,
+    /// `ID:`.
+    EmptyToken,
+    /// `:`.
+    EmptyParts,
+    /// The right id and a token of N `x`.
+    LongToken(u16),
+}
+
+impl AuthFuzz {
+    /// Whether a server must accept it.
+    pub fn accepted(self) -> bool {
+        matches!(self, AuthFuzz::SchemeCase(_))
+    }
+
+    /// The scheme name as sent for `SchemeCase`.
+    pub fn scheme(self) -> String {
+        let AuthFuzz::SchemeCase(mask) = self else { return "Basic".into() };
+        "Basic"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if mask & (1 << i) == 0 {
+                    c
+                } else if c.is_ascii_uppercase() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect()
+    }
+
+    /// A label for reports: `scheme-case(bAsIc)`, `long-token(4096)`, ...
+    pub fn label(self) -> String {
+        match self {
+            AuthFuzz::SchemeCase(_) => format!("scheme-case({})", self.scheme()),
+            AuthFuzz::Padding(n) => format!("padding({n})"),
+            AuthFuzz::NotBase64(k) => format!("not-base64({k})"),
+            AuthFuzz::EmptyId => "empty-id".into(),
+            AuthFuzz::EmptyToken => "empty-token".into(),
+            AuthFuzz::EmptyParts => "empty-parts".into(),
+            AuthFuzz::LongToken(n) => format!("long-token({n})"),
+        }
+    }
 }
 
 /// The ways credentials are broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthBreak {
     /// The header (or key) present but empty.
     Empty,
@@ -108,7 +168,7 @@ impl AuthBreak {
 }
 
 /// A request body, serialised.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// The `Content-Type` to send.
     pub content_type: String,
@@ -117,7 +177,7 @@ pub struct Body {
 }
 
 /// One request, with its path encoded and everything but credentials in place.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestSpec {
     /// Path relative to the base URL, segments percent-encoded (`/endpoints/sip/abc`).
     pub path: String,

@@ -143,10 +143,16 @@ impl Session {
     /// Sends scenario `index` of the plan (after the rate limit allows it) and checks the
     /// response.
     pub async fn execute(&self, index: usize) -> ScenarioResult {
+        self.execute_scenario(&self.plan.scenarios[index]).await
+    }
+
+    /// Sends `scenario`, which need not be in the plan (its `operation` indexes the plan's
+    /// operations), after the rate limit allows it, and checks the response.
+    pub async fn execute_scenario(&self, scenario: &Scenario) -> ScenarioResult {
         if let Some(limiter) = &self.limiter {
             limiter.lock().await.tick().await;
         }
-        execute(self, &self.plan.scenarios[index]).await
+        execute(self, scenario).await
     }
 }
 

@@ -10,6 +10,7 @@ mod ci_recipe;
 mod contract_harness;
 mod corpus;
 mod exit_codes;
+mod fuzz;
 mod generation;
 mod hostile;
 mod hostile_specs;

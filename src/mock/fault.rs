@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::openapi::resolve_ref;
 
 /// One way of breaking the contract.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// A required property is left out of success bodies.
     MissingRequiredProperty,
@@ -41,6 +41,88 @@ pub enum Fault {
     Hang,
     /// Valid requests get the head of a response, then the connection breaks.
     Reset,
+    /// A narrow fault: only a path parameter value that trips it breaks the server (for
+    /// fuzzing: each hides where a random run seldom looks).
+    Trigger(Trigger),
+}
+
+/// What trips a narrow fault, and what it does then.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// `value-500:V`: a path parameter equal to V gets 500.
+    Value(String),
+    /// `length-500:N`: a path parameter longer than N characters gets 500.
+    LongerThan(usize),
+    /// `case-reset:upper|lower`: a path parameter with an ASCII letter of that case gets its
+    /// connection reset.
+    Case(LetterCase),
+    /// `class-500:CLASS`: a path parameter with a character of that class gets 500.
+    Class(CharClass),
+}
+
+/// ASCII letter case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterCase {
+    /// A-Z.
+    Upper,
+    /// a-z.
+    Lower,
+}
+
+/// Character classes a narrow fault can trip on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    /// Control characters (NUL, newline, DEL, C1).
+    Control,
+    /// Whitespace.
+    Whitespace,
+    /// Anything outside ASCII.
+    NonAscii,
+    /// ASCII punctuation.
+    Punctuation,
+    /// ASCII digits.
+    Digit,
+}
+
+impl CharClass {
+    fn parse(text: &str) -> Result<Self, String> {
+        Ok(match text {
+            "control" => CharClass::Control,
+            "whitespace" => CharClass::Whitespace,
+            "non-ascii" => CharClass::NonAscii,
+            "punctuation" => CharClass::Punctuation,
+            "digit" => CharClass::Digit,
+            _ => {
+                return Err(format!(
+                    "unknown class '{text}' (control, whitespace, non-ascii, punctuation, digit)"
+                ));
+            }
+        })
+    }
+
+    /// Whether `c` is in the class.
+    pub fn contains(self, c: char) -> bool {
+        match self {
+            CharClass::Control => c.is_control(),
+            CharClass::Whitespace => c.is_whitespace(),
+            CharClass::NonAscii => !c.is_ascii(),
+            CharClass::Punctuation => c.is_ascii_punctuation(),
+            CharClass::Digit => c.is_ascii_digit(),
+        }
+    }
+}
+
+impl Trigger {
+    /// Whether the (percent-decoded) path parameter `value` trips it.
+    pub fn trips(&self, value: &str) -> bool {
+        match self {
+            Trigger::Value(v) => value == v,
+            Trigger::LongerThan(n) => value.chars().count() > *n,
+            Trigger::Case(LetterCase::Upper) => value.chars().any(|c| c.is_ascii_uppercase()),
+            Trigger::Case(LetterCase::Lower) => value.chars().any(|c| c.is_ascii_lowercase()),
+            Trigger::Class(class) => value.chars().any(|c| class.contains(c)),
+        }
+    }
 }
 
 /// Each fault's name and what it does, for `--list-faults`.
@@ -61,6 +143,16 @@ pub const FAULTS: &[(&str, &str)] = &[
     ("slow", "answer valid requests late: slow (2s) or slow:DURATION"),
     ("hang", "never answer valid requests"),
     ("reset", "break the connection after the response head of valid requests"),
+    ("value-500:V", "answer 500 when a path parameter is exactly V"),
+    ("length-500:N", "answer 500 when a path parameter is longer than N characters"),
+    (
+        "case-reset:upper|lower",
+        "reset the connection when a path parameter has a letter of that case",
+    ),
+    (
+        "class-500:CLASS",
+        "answer 500 when a path parameter has a character of CLASS (control, whitespace, non-ascii, punctuation, digit)",
+    ),
 ];
 
 impl Fault {
@@ -90,6 +182,22 @@ impl Fault {
             }),
             "hang" => Fault::Hang,
             "reset" => Fault::Reset,
+            "value-500" | "length-500" | "case-reset" | "class-500" => {
+                let arg =
+                    arg.ok_or_else(|| format!("fault '{name}' needs an argument: {name}:..."))?;
+                return Ok(Fault::Trigger(match name {
+                    "value-500" => Trigger::Value(arg.to_owned()),
+                    "length-500" => Trigger::LongerThan(
+                        arg.parse().map_err(|_| format!("length-500:{arg}: not a length"))?,
+                    ),
+                    "case-reset" => Trigger::Case(match arg {
+                        "upper" => LetterCase::Upper,
+                        "lower" => LetterCase::Lower,
+                        _ => return Err(format!("case-reset:{arg}: upper or lower")),
+                    }),
+                    _ => Trigger::Class(CharClass::parse(arg)?),
+                }));
+            }
             _ => {
                 let names: Vec<&str> = FAULTS.iter().map(|(n, _)| *n).collect();
                 return Err(format!("unknown fault '{text}' (faults: {})", names.join(", ")));
@@ -102,7 +210,7 @@ impl Fault {
     }
 
     /// Whether this fault rewrites success bodies.
-    pub fn mutates_body(self) -> bool {
+    pub fn mutates_body(&self) -> bool {
         matches!(
             self,
             Fault::MissingRequiredProperty
@@ -116,7 +224,7 @@ impl Fault {
 
 /// Ways to break `body` (valid under `schema`) as `fault` says, one per top-level property
 /// that allows it; the caller keeps the first one its validator rejects.
-pub fn mutations(doc: &Value, schema: &Value, body: &Value, fault: Fault) -> Vec<Value> {
+pub fn mutations(doc: &Value, schema: &Value, body: &Value, fault: &Fault) -> Vec<Value> {
     let mut out = Vec::new();
     let Some(props) = object_schema(doc, schema) else { return out };
     let Value::Object(map) = body else { return out };

@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
-use super::fault::{Fault, mutations};
+use super::fault::{Fault, Trigger, mutations};
 use super::route::{Route, Routes};
 use crate::checks::{essence, is_json, media_matches};
 use crate::credentials::Credentials;
@@ -102,6 +102,14 @@ impl Mock {
         self.config.faults.contains(&fault)
     }
 
+    /// The narrow fault a path parameter trips, if any.
+    fn tripped(&self, path_params: &[(String, String)]) -> Option<&Trigger> {
+        self.config.faults.iter().find_map(|f| match f {
+            Fault::Trigger(t) if path_params.iter().any(|(_, v)| t.trips(v)) => Some(t),
+            _ => None,
+        })
+    }
+
     /// Answers one request.
     pub fn respond(&self, req: &MockRequest) -> MockResponse {
         let (index, path_params) = match self.routes.find(&req.method, &req.path) {
@@ -123,6 +131,16 @@ impl Mock {
         if op.requires_auth() && !self.has(Fault::AuthBypass) && !self.authorised(op, req) {
             return self.documented(op, 401, &mut rng, &path_params);
         }
+        // A narrow fault trips before validation, where real servers break on odd input.
+        match self.tripped(&path_params) {
+            Some(Trigger::Case(_)) => {
+                let mut response = self.documented(op, success_status(op), &mut rng, &path_params);
+                response.reset = true;
+                return response;
+            }
+            Some(_) => return self.documented(op, 500, &mut rng, &path_params),
+            None => {}
+        }
         let valid = self.valid_request(op, &path_params, req);
         if (!valid && !self.has(Fault::AcceptsInvalidInput))
             || (valid && self.has(Fault::RejectsValidInput))
@@ -141,8 +159,8 @@ impl Mock {
         }
         let mut response = self.documented(op, success_status(op), &mut rng, &path_params);
         for fault in &self.config.faults {
-            match *fault {
-                Fault::Slow(d) => response.delay = Some(d),
+            match fault {
+                Fault::Slow(d) => response.delay = Some(*d),
                 Fault::Reset => response.reset = true,
                 Fault::WrongContentType => set_header(&mut response, "content-type", "text/html"),
                 Fault::MalformedJson => {
@@ -203,7 +221,7 @@ impl Mock {
             {
                 let schema = self.spec.doc.pointer(&schema_ref.pointer).unwrap_or(&Value::Null);
                 let validator = self.validators.get(&schema_ref.pointer);
-                let broken = mutations(&self.spec.doc, schema, &body, *fault)
+                let broken = mutations(&self.spec.doc, schema, &body, fault)
                     .into_iter()
                     .find(|b| validator.is_none_or(|v| !v.is_valid(b)));
                 if let Some(broken) = broken {

@@ -1,0 +1,292 @@
+//! What is fuzzed for one operation, and how: a proptest strategy per path parameter (valid
+//! values from its schema, invalid ones, the dictionary, random and very long text) and one
+//! for the credentials, turned into scenarios that keep everything else valid.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use super::dictionary;
+use super::text::Text;
+use crate::credentials::Credentials;
+use crate::generate::{
+    Router, ValueGen, encode_segment, invalid_texts, primitive_text, read_param, serialize,
+};
+use crate::openapi::{Location, Operation, SecurityScheme, resolve_ref};
+use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
+use crate::schema::Validators;
+
+/// One example: a text per fuzzed parameter, and the credentials.
+pub type Example = (Vec<String>, AuthMode);
+
+type Tree = Box<dyn ValueTree<Value = Example>>;
+
+/// The fuzzing of one operation.
+pub struct OperationFuzz {
+    /// Index of the operation in the session's plan.
+    pub operation: usize,
+    /// The fuzzed path parameters, by name.
+    pub params: Vec<String>,
+    op: Operation,
+    base: Scenario,
+    doc: Arc<Value>,
+    validators: Arc<Validators>,
+    router: Arc<Router>,
+    strategy: BoxedStrategy<Example>,
+}
+
+impl OperationFuzz {
+    /// Fuzzes the path parameters of `op` named in `only` (all when empty), and its Basic
+    /// credentials when `credentials` has them; `base` is its valid base scenario. `None`
+    /// when there is nothing to fuzz.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        operation: usize,
+        op: &Operation,
+        base: Scenario,
+        only: &[String],
+        doc: Arc<Value>,
+        validators: Arc<Validators>,
+        router: Arc<Router>,
+        credentials: &Credentials,
+    ) -> Option<Self> {
+        let params: Vec<usize> = op
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == Location::Path)
+            .filter(|(_, p)| only.is_empty() || only.contains(&p.name))
+            .map(|(i, _)| i)
+            .collect();
+        let fuzz_auth =
+            op.auth.first() == Some(&SecurityScheme::Basic) && credentials.basic.is_some();
+        if params.is_empty() && !fuzz_auth {
+            return None;
+        }
+        let base_inputs = base.inputs(op);
+        let texts: Vec<Text> = params
+            .iter()
+            .map(|&i| {
+                let name = format!("path.{}", op.parameters[i].name);
+                let valid = base_inputs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+                text_strategy(&doc, op, i, valid.unwrap_or(""))
+            })
+            .collect();
+        let auth = if fuzz_auth { auth_strategy() } else { Just(AuthMode::Valid).boxed() };
+        Some(OperationFuzz {
+            operation,
+            params: params.iter().map(|&i| op.parameters[i].name.clone()).collect(),
+            op: op.clone(),
+            base,
+            doc,
+            validators,
+            router,
+            strategy: (texts, auth).boxed(),
+        })
+    }
+
+    /// The tree of example `n` for `seed`: the same every time, so a failure can be shrunk
+    /// again from scratch (for another check) and a run repeated.
+    pub fn tree(&self, seed: u64, n: u64) -> Tree {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&seed.to_le_bytes());
+        key[8..16].copy_from_slice(&n.to_le_bytes());
+        key[16..24].copy_from_slice(&fnv1a(self.op.id.as_bytes()).to_le_bytes());
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
+        let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+        match self.strategy.new_tree(&mut runner) {
+            Ok(tree) => Box::new(tree),
+            Err(_) => {
+                Box::new(Just((Vec::new(), AuthMode::Valid)).new_tree(&mut runner).expect("Just"))
+            }
+        }
+    }
+
+    /// The inputs of `example` for reports: `path.id` → value, `auth` → label.
+    pub fn inputs(&self, example: &Example) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .params
+            .iter()
+            .zip(&example.0)
+            .map(|(n, v)| (format!("path.{n}"), v.clone()))
+            .collect();
+        out.push(("auth".into(), auth_label(example.1)));
+        out
+    }
+
+    /// The scenario that sends `example`, or `None` when its path would route to another
+    /// operation (a `..` segment, say), which is not this operation's answer to judge.
+    pub fn scenario(&self, example: &Example) -> Option<Scenario> {
+        let (values, auth) = example;
+        let mut path = self.op.path.clone();
+        let mut invalid = Vec::new();
+        let base_inputs = self.base.inputs(&self.op);
+        for param in self.op.parameters.iter().filter(|p| p.location == Location::Path) {
+            let text = match self.params.iter().position(|n| *n == param.name) {
+                Some(i) => {
+                    let text = &values[i];
+                    if !self.accepts(param, text) {
+                        invalid.push(format!("path.{}", param.name));
+                    }
+                    text.clone()
+                }
+                None => base_inputs
+                    .iter()
+                    .find(|(k, _)| *k == format!("path.{}", param.name))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            };
+            path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&text));
+        }
+        if self.router.strays(&self.op.path, &path) {
+            return None;
+        }
+        let auth_broken = match auth {
+            AuthMode::Valid => false,
+            AuthMode::Fuzzed(f) => !f.accepted(),
+            _ => true,
+        };
+        if auth_broken {
+            invalid.push("auth".into());
+        }
+        let kind = if invalid.is_empty() {
+            Kind::Positive
+        } else {
+            let rule = if auth_broken { auth_label(*auth) } else { "fuzz".into() };
+            Kind::Negative { target: invalid.join(","), rule }
+        };
+        let mut request = self.base.request.clone();
+        request.path = path;
+        request.auth = *auth;
+        Some(Scenario {
+            operation: self.operation,
+            label: "fuzz".into(),
+            kind,
+            request,
+            expect: None,
+        })
+    }
+
+    /// Whether the parameter's schema accepts `text` as the server reads it.
+    fn accepts(&self, param: &crate::openapi::Parameter, text: &str) -> bool {
+        let Some(schema_ref) = &param.schema else { return true };
+        let Some(validator) = self.validators.get(&schema_ref.pointer) else { return true };
+        let Some(schema) = self.doc.pointer(&schema_ref.pointer) else { return true };
+        validator.is_valid(&read_param(&self.doc, param, schema, text))
+    }
+}
+
+/// A label for a credential mode.
+pub fn auth_label(mode: AuthMode) -> String {
+    match mode {
+        AuthMode::Valid => "valid".into(),
+        AuthMode::Omit => "missing".into(),
+        AuthMode::Broken(b) => b.label().into(),
+        AuthMode::Fuzzed(f) => f.label(),
+    }
+}
+
+/// Text for path parameter `index` of `op`.
+fn text_strategy(doc: &Arc<Value>, op: &Operation, index: usize, valid_text: &str) -> Text {
+    let param = op.parameters[index].clone();
+    let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)).cloned();
+    let resolved = schema.as_ref().and_then(|s| resolve_ref(doc, s).ok()).map(|(r, _)| r.clone());
+    let is_uuid =
+        resolved.as_ref().and_then(|r| r.get("format")).and_then(Value::as_str) == Some("uuid");
+    let valid = {
+        let doc = Arc::clone(doc);
+        let param = param.clone();
+        any::<u64>().prop_map(move |seed| {
+            let Some(schema) = &schema else { return format!("gauntlet{}", seed % 1000) };
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let value = ValueGen::new(&doc, &mut rng).valid(schema, 0).unwrap_or(Value::Null);
+            serialize(&param, &value).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
+        })
+    };
+    let invalid: Vec<String> = match resolved.as_ref().and_then(Value::as_object) {
+        Some(map) => invalid_texts(map, valid_text).into_iter().map(|c| c.text).collect(),
+        None => Vec::new(),
+    };
+    let dictionary = if is_uuid { dictionary::uuid() } else { dictionary::strings() };
+    let boundaries = if is_uuid { dictionary::uuid_boundaries() } else { dictionary::strings() };
+    let invalid = if invalid.is_empty() { dictionary.clone() } else { invalid };
+    let chars = prop_oneof![
+        4 => prop::char::range('a', 'f'),
+        2 => prop::char::range('0', '9'),
+        2 => prop::char::range('A', 'Z'),
+        2 => Just('-'),
+        1 => prop::char::range('g', 'z'),
+        1 => prop::sample::select(vec![' ', '\t', '\n', '\r', '\u{a0}']),
+        1 => prop::char::range('\0', '\u{1f}'),
+        1 => prop::sample::select("%/.:{}[]'\"<>\\;,?#&=+*@!$()~`^|".chars().collect::<Vec<_>>()),
+        1 => prop::sample::select(vec!['é', 'ß', 'ö', '€', '中', '😀', '\u{202e}', '\u{fffd}', '\u{200b}']),
+    ];
+    let random = prop::collection::vec(chars.clone(), 1..48).prop_map(|c| c.into_iter().collect());
+    let long = prop::collection::vec(chars, 64..2048).prop_map(|c| c.into_iter().collect());
+    // A valid value with one character changed: case, a neighbour, a stray.
+    let mutated = (
+        any::<u64>(),
+        any::<prop::sample::Index>(),
+        prop::sample::select(vec!['A', 'g', ' ', '\0', '%', '/', 'é', '-', '0']),
+    )
+        .prop_map({
+            let doc = Arc::clone(doc);
+            let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)).cloned();
+            move |(seed, at, c)| {
+                let base = match &schema {
+                    Some(schema) => {
+                        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                        ValueGen::new(&doc, &mut rng)
+                            .valid(schema, 0)
+                            .map(|v| primitive_text(&v))
+                            .unwrap_or_default()
+                    }
+                    None => "gauntlet".into(),
+                };
+                let mut chars: Vec<char> = base.chars().collect();
+                if chars.is_empty() {
+                    return c.to_string();
+                }
+                let i = at.index(chars.len());
+                chars[i] = if c == 'A' { chars[i].to_ascii_uppercase() } else { c };
+                chars.into_iter().collect()
+            }
+        });
+    Text::new(
+        prop_oneof![
+            3 => valid,
+            2 => prop::sample::select(invalid),
+            3 => prop::sample::select(dictionary),
+            2 => prop::sample::select(boundaries),
+            2 => mutated,
+            2 => random,
+            1 => long,
+        ]
+        .boxed(),
+    )
+}
+
+/// Credentials: mostly valid, otherwise missing or changed in one way. Shrinking moves one
+/// choice up the list at a time, so the still-valid forms come right after `Valid`.
+fn auth_strategy() -> BoxedStrategy<AuthMode> {
+    prop_oneof![
+        12 => Just(AuthMode::Valid),
+        1 => (1u8..32).prop_map(|m| AuthMode::Fuzzed(AuthFuzz::SchemeCase(m))),
+        1 => Just(AuthMode::Omit),
+        1 => (1u8..4).prop_map(|n| AuthMode::Fuzzed(AuthFuzz::Padding(n))),
+        1 => (0u8..4).prop_map(|k| AuthMode::Fuzzed(AuthFuzz::NotBase64(k))),
+        1 => prop::sample::select(vec![AuthFuzz::EmptyId, AuthFuzz::EmptyToken, AuthFuzz::EmptyParts])
+            .prop_map(AuthMode::Fuzzed),
+        1 => (65u16..8192).prop_map(|n| AuthMode::Fuzzed(AuthFuzz::LongToken(n))),
+    ]
+    .boxed()
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+}

@@ -1,0 +1,151 @@
+//! `gauntlet fuzz` against the built-in mock with narrow faults: each is found within the
+//! default budget and shrunk to its minimal input; a clean mock gives nothing; a saved
+//! failure replays; the same seed gives the same findings.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::junit_schema::xmllint;
+use crate::support::{MockProcess, Outcome, SEED_SPEC, USER, gauntlet_in};
+
+fn spec() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED_SPEC).display().to_string()
+}
+
+/// `gauntlet fuzz --seed 7` against `url` in `dir`, with `extra` flags.
+fn fuzz(dir: &Path, url: &str, extra: &[&str]) -> Outcome {
+    let spec = spec();
+    let mut args = vec!["fuzz", "--spec", &spec, "--base-url", url, "--user", USER, "--seed", "7"];
+    args.extend_from_slice(extra);
+    gauntlet_in(dir, &args, &[])
+}
+
+/// The saved failures in `dir`, by id.
+fn records(dir: &Path) -> Vec<Value> {
+    let mut out: Vec<Value> = std::fs::read_dir(dir.join("reports/fuzz"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .map(|e| serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by_key(|r| r["id"].as_str().unwrap_or("").to_owned());
+    out
+}
+
+#[test]
+fn each_narrow_fault_is_found_within_the_default_budget_and_shrunk_to_its_minimal_input() {
+    let long = "a".repeat(65);
+    for (fault, check, minimal) in [
+        (
+            "value-500:ffffffff-ffff-ffff-ffff-ffffffffffff",
+            "not_a_server_error",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        ),
+        ("length-500:64", "not_a_server_error", long.as_str()),
+        ("case-reset:upper", "transport", "A"),
+        ("class-500:whitespace", "not_a_server_error", " "),
+        ("class-500:non-ascii", "not_a_server_error", "é"),
+        ("class-500:digit", "not_a_server_error", "0"),
+    ] {
+        let mock = MockProcess::start(&["--user", USER, "--fault", fault]);
+        let dir = tempfile::tempdir().unwrap();
+        let out = fuzz(dir.path(), &mock.url, &[]);
+        assert_eq!(out.code, 1, "{fault}: {}", out.all());
+        assert!(out.stdout.contains("1 distinct failures"), "{fault}: {}", out.all());
+        let records = records(dir.path());
+        assert_eq!(records.len(), 1, "{fault}: {records:?}");
+        let r = &records[0];
+        assert_eq!(r["check"], check, "{fault}: {r}");
+        assert_eq!(r["input"]["path.id"], minimal, "{fault}: {r}");
+        assert_eq!(r["input"]["auth"], "valid", "{fault}: {r}");
+        assert!(r["found_after"].as_u64().unwrap() <= 1000, "{fault}: {r}");
+        let line = format!("minimal:  path.id={:?} auth=\"valid\"", minimal);
+        assert!(out.stdout.contains(&line), "{fault}: {line}\n{}", out.all());
+        eprintln!(
+            "{fault}: found after {} examples, shrunk in {} requests to {minimal:?}",
+            r["found_after"], r["shrink_steps"]
+        );
+    }
+}
+
+#[test]
+fn a_clean_mock_gives_nothing_and_a_passing_report() {
+    let mock = MockProcess::start(&["--user", USER]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = fuzz(dir.path(), &mock.url, &["--max-examples", "600"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("0 distinct failures"), "{}", out.all());
+    assert!(records(dir.path()).is_empty());
+    let junit_path = dir.path().join("reports/fuzz/junit.xml");
+    let junit = std::fs::read_to_string(&junit_path).unwrap();
+    // One passing case per operation and check.
+    assert_eq!(junit.matches("<testcase ").count(), 8, "{junit}");
+    assert!(junit.contains("name=\"fuzz/not_a_server_error\""), "{junit}");
+    assert!(!junit.contains("<failure"), "{junit}");
+    xmllint(&junit_path);
+}
+
+#[test]
+fn broken_credentials_are_fuzzed_and_secrets_never_shown() {
+    let mock = MockProcess::start(&["--user", USER, "--fault", "auth-bypass"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = fuzz(dir.path(), &mock.url, &["--max-examples", "300"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let records = records(dir.path());
+    let auth = records.iter().find(|r| r["check"] == "auth_enforced").expect("auth_enforced found");
+    // Shrunk to the plainest way of failing: no credentials at all.
+    assert_eq!(auth["input"]["auth"], "missing", "{auth}");
+    let token = USER.split_once(':').unwrap().1;
+    let saved: String = records.iter().map(Value::to_string).collect();
+    let junit = std::fs::read_to_string(dir.path().join("reports/fuzz/junit.xml")).unwrap();
+    for text in [&out.stdout, &out.stderr, &saved, &junit] {
+        assert!(!text.contains(token), "token leaked: {text}");
+    }
+    xmllint(&dir.path().join("reports/fuzz/junit.xml"));
+}
+
+#[test]
+fn the_same_seed_finds_the_same_minimal_inputs_and_replay_reproduces_them() {
+    let mock = MockProcess::start(&[
+        "--user",
+        USER,
+        "--fault",
+        "length-500:40",
+        "--fault",
+        "case-reset:lower",
+    ]);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = fuzz(a.path(), &mock.url, &["--max-examples", "300", "--concurrency", "4"]);
+    let second = fuzz(b.path(), &mock.url, &["--max-examples", "300", "--concurrency", "4"]);
+    assert_eq!(first.code, 1, "{}", first.all());
+    assert_eq!(second.code, 1, "{}", second.all());
+    let strip = |v: &Vec<Value>| -> Vec<(Value, Value, Value)> {
+        v.iter().map(|r| (r["id"].clone(), r["input"].clone(), r["found_after"].clone())).collect()
+    };
+    assert_eq!(records(a.path()).len(), 2, "{}", first.all());
+    assert_eq!(strip(&records(a.path())), strip(&records(b.path())));
+
+    let saved = a.path().join("reports/fuzz/retrieve-sip-endpoint-not_a_server_error-500.json");
+    let replay =
+        gauntlet_in(a.path(), &["fuzz", "--replay", saved.to_str().unwrap(), "--user", USER], &[]);
+    assert_eq!(replay.code, 1, "{}", replay.all());
+    assert!(replay.stdout.contains("STILL FAILS the same way"), "{}", replay.all());
+    assert!(replay.stdout.contains("reproduce: curl"), "{}", replay.all());
+
+    // Against a server without the fault, the same request passes.
+    let fixed = MockProcess::start(&["--user", USER]);
+    let replay = gauntlet_in(
+        a.path(),
+        &["fuzz", "--replay", saved.to_str().unwrap(), "--user", USER, "--base-url", &fixed.url],
+        &[],
+    );
+    assert_eq!(replay.code, 0, "{}", replay.all());
+    assert!(replay.stdout.contains("PASSES now"), "{}", replay.all());
+
+    let bad = gauntlet_in(a.path(), &["fuzz", "--replay", "nope.json"], &[]);
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.stderr.starts_with("error: nope.json: cannot read"), "{}", bad.all());
+}
