@@ -151,14 +151,7 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
                 .map_err(|m| fail(&format!("query.{name}"), Some(value), m))?;
             query.push((name.clone(), text));
         }
-        let mut headers = Vec::new();
-        for (name, value) in &case.headers {
-            let key = format!("headers.{name}");
-            header_name(name).map_err(|m| fail(&key, Some(value), m))?;
-            let text = interpolate(&primitive_text(&value.value))
-                .map_err(|m| fail(&key, Some(value), m))?;
-            headers.push((name.clone(), text));
-        }
+        let headers = header_values(&case.headers, "headers", &fail)?;
         let body = match &case.body {
             None => None,
             Some(v) => {
@@ -202,15 +195,8 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
                         interpolate_value(&value.value).map_err(|m| fail(&key, Some(value), m))?;
                     body.push((pointer.clone(), v));
                 }
-                let mut expected_headers = Vec::new();
-                for (name, value) in &expect.headers {
-                    let key = format!("expect.headers.{name}");
-                    header_name(name).map_err(|m| fail(&key, Some(value), m))?;
-                    let text = interpolate(&primitive_text(&value.value))
-                        .map_err(|m| fail(&key, Some(value), m))?;
-                    expected_headers.push((name.clone(), text));
-                }
-                Expectation { status, body, headers: expected_headers, max_ms: expect.max_ms }
+                let headers = header_values(&expect.headers, "expect.headers", &fail)?;
+                Expectation { status, body, headers, max_ms: expect.max_ms }
             }
         };
         let auth = match case.auth {
@@ -248,10 +234,23 @@ fn param_text(
     interpolate(&primitive_text(value))
 }
 
-fn header_name(name: &str) -> std::result::Result<(), String> {
-    reqwest::header::HeaderName::from_bytes(name.as_bytes())
-        .map(drop)
-        .map_err(|_| format!("'{name}' is not an HTTP header name"))
+/// Header names and values of `map` (under `key` in the case), names checked and values
+/// interpolated; `fail` makes the error for a key.
+fn header_values(
+    map: &Map,
+    key: &str,
+    fail: &impl Fn(&str, Option<&Spanned<Value>>, String) -> Error,
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (name, value) in map {
+        let key = format!("{key}.{name}");
+        reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| fail(&key, Some(value), format!("'{name}' is not an HTTP header name")))?;
+        let text =
+            interpolate(&primitive_text(&value.value)).map_err(|m| fail(&key, Some(value), m))?;
+        out.push((name.clone(), text));
+    }
+    Ok(out)
 }
 
 /// Replaces `${VAR}` with the environment variable's value, and `${VAR:-default}` with it or,

@@ -93,15 +93,8 @@ pub struct RunArgs {
     /// The target's base URL, path prefix included (http://host:port/api/relay/rest).
     #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
     base_url: Option<String>,
-    /// HTTP Basic credentials (SignalWire: project id and API token). Never printed.
-    #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
-    user: Option<String>,
-    /// A bearer token for operations secured by an http bearer scheme (defaults to TOKEN of --user).
-    #[arg(long, value_name = "TOKEN", env = "GAUNTLET_BEARER", hide_env_values = true)]
-    bearer: Option<String>,
-    /// An API key for operations secured by an apiKey scheme (defaults to TOKEN of --user).
-    #[arg(long, value_name = "KEY", env = "GAUNTLET_API_KEY", hide_env_values = true)]
-    api_key: Option<String>,
+    #[command(flatten)]
+    auth: CredentialArgs,
     /// Case files: a YAML file or a folder of them (default: cases/ when present).
     #[arg(long, value_name = "PATH")]
     cases: Vec<PathBuf>,
@@ -152,6 +145,20 @@ pub struct RunArgs {
     partition: Option<crate::partition::Partition>,
 }
 
+/// The credential flags of `run` and `fuzz`.
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// HTTP Basic credentials (SignalWire: project id and API token). Never printed.
+    #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
+    user: Option<String>,
+    /// A bearer token for operations secured by an http bearer scheme (defaults to TOKEN of --user).
+    #[arg(long, value_name = "TOKEN", env = "GAUNTLET_BEARER", hide_env_values = true)]
+    bearer: Option<String>,
+    /// An API key for operations secured by an apiKey scheme (defaults to TOKEN of --user).
+    #[arg(long, value_name = "KEY", env = "GAUNTLET_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+}
+
 /// Flags of `gauntlet fuzz`.
 #[derive(Debug, Args)]
 pub struct FuzzArgs {
@@ -162,15 +169,8 @@ pub struct FuzzArgs {
     /// The target's base URL (default: the built-in mock; with --replay, the saved target).
     #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
     base_url: Option<String>,
-    /// HTTP Basic credentials. Never printed.
-    #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
-    user: Option<String>,
-    /// A bearer token for operations secured by an http bearer scheme.
-    #[arg(long, value_name = "TOKEN", env = "GAUNTLET_BEARER", hide_env_values = true)]
-    bearer: Option<String>,
-    /// An API key for operations secured by an apiKey scheme.
-    #[arg(long, value_name = "KEY", env = "GAUNTLET_API_KEY", hide_env_values = true)]
-    api_key: Option<String>,
+    #[command(flatten)]
+    auth: CredentialArgs,
     /// Fuzz only this operation (by operationId; repeatable).
     #[arg(long = "operation", value_name = "ID")]
     operations: Vec<String>,
@@ -207,9 +207,9 @@ pub struct FuzzArgs {
 /// `gauntlet fuzz`.
 pub fn fuzz(args: FuzzArgs) -> Result<i32> {
     let credentials = Credentials {
-        basic: user_flag("--user", args.user.as_deref())?,
-        bearer: args.bearer,
-        api_key: args.api_key,
+        basic: user_flag("--user", args.auth.user.as_deref())?,
+        bearer: args.auth.bearer,
+        api_key: args.auth.api_key,
     };
     let base_url = args.base_url.as_deref().map(|u| check_base_url("--base-url", u)).transpose()?;
     if let Some(file) = &args.replay {
@@ -272,15 +272,15 @@ impl Settings {
         };
         let key = |k: &str| format!("{file}: {k}");
         let configured = config.check_settings();
-        let user = match (&args.user, &config.user) {
+        let user = match (&args.auth.user, &config.user) {
             (Some(u), _) => user_flag("--user", Some(u))?,
             (None, Some(u)) => user_flag(&key("user"), Some(u))?,
             (None, None) => None,
         };
         let credentials = Credentials {
             basic: user,
-            bearer: args.bearer.or(config.bearer),
-            api_key: args.api_key.or(config.api_key),
+            bearer: args.auth.bearer.or(config.bearer),
+            api_key: args.auth.api_key.or(config.api_key),
         };
         let base_url = match (args.base_url, config.base_url) {
             (Some(u), _) => Some(("--base-url".to_owned(), u)),

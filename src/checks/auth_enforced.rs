@@ -13,15 +13,12 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     if !ctx.scenario.kind.is_auth_negative() {
         return None;
     }
-    let status = ctx.response.status;
-    if let Some(accepted) = ctx.settings.statuses(NAME) {
-        return (!accepted.contains(&status) && status < 500).then(|| Failure {
-            check: NAME,
-            title: format!("credentials {rule} answered {status}"),
-            expected: format!("one of {} (configured)", super::status_list(accepted)),
-            details: Vec::new(),
-        });
+    if let Some(verdict) =
+        super::configured(ctx, NAME, |s| format!("credentials {rule} answered {s}"))
+    {
+        return verdict;
     }
+    let status = ctx.response.status;
     let forbidden_ok = ctx.operation.documents_status(403);
     if status == 401 || (status == 403 && forbidden_ok) || status >= 500 {
         return None;

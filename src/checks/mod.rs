@@ -136,6 +136,23 @@ pub fn documented_statuses(op: &Operation) -> String {
     if list.is_empty() { "none".into() } else { list.join(", ") }
 }
 
+/// The verdict of check `name` when its accepted statuses are configured (`None` when they are
+/// not): it fails on any other status below 500 (a 5xx is `not_a_server_error`'s).
+fn configured(
+    ctx: &Context<'_>,
+    name: &'static str,
+    title: impl FnOnce(u16) -> String,
+) -> Option<Option<Failure>> {
+    let accepted = ctx.settings.statuses(name)?;
+    let status = ctx.response.status;
+    Some((!accepted.contains(&status) && status < 500).then(|| Failure {
+        check: name,
+        title: title(status),
+        expected: format!("one of {} (configured)", status_list(accepted)),
+        details: Vec::new(),
+    }))
+}
+
 /// Statuses for messages: `400 or 422`.
 pub fn status_list(statuses: &[u16]) -> String {
     statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(" or ")

@@ -17,13 +17,10 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     if status >= 500 {
         return None;
     }
-    if let Some(accepted) = ctx.settings.statuses(NAME) {
-        return (!accepted.contains(&status)).then(|| Failure {
-            check: NAME,
-            title: format!("invalid {target} ({rule}) answered {status}"),
-            expected: format!("one of {} (configured)", super::status_list(accepted)),
-            details: Vec::new(),
-        });
+    if let Some(verdict) =
+        super::configured(ctx, NAME, |s| format!("invalid {target} ({rule}) answered {s}"))
+    {
+        return verdict;
     }
     let documented =
         ctx.operation.response_for(status).is_some() || ctx.operation.responses.is_empty();

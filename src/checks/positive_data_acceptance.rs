@@ -18,15 +18,10 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     if ctx.operation.requires_auth() && !ctx.has_credentials {
         return None;
     }
-    let status = ctx.response.status;
-    if let Some(accepted) = ctx.settings.statuses(NAME) {
-        return (!accepted.contains(&status) && status < 500).then(|| Failure {
-            check: NAME,
-            title: format!("valid request answered {status}"),
-            expected: format!("one of {} (configured)", super::status_list(accepted)),
-            details: Vec::new(),
-        });
+    if let Some(verdict) = super::configured(ctx, NAME, |s| format!("valid request answered {s}")) {
+        return verdict;
     }
+    let status = ctx.response.status;
     REJECTIONS.contains(&status).then(|| Failure {
         check: NAME,
         title: format!("valid request rejected with {status}"),

@@ -68,15 +68,7 @@ pub fn gauntlet_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run gauntlet");
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        junit: std::fs::read_to_string(&junit_path).ok(),
-        junit_path,
-        _dir: tmp,
-    }
+    outcome(cmd, junit_path, tmp)
 }
 
 /// Writes `text` to a new file named `name` in a fresh temp dir (kept alive by the guard).
@@ -187,7 +179,12 @@ pub fn contract(args: &[&str], env: &[(&str, &str)]) -> Outcome {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run the contract binary");
+    outcome(cmd, junit_path, tmp)
+}
+
+/// Runs `cmd` and reads what it printed and the report at `junit_path` (in `tmp`).
+fn outcome(mut cmd: Command, junit_path: PathBuf, tmp: tempfile::TempDir) -> Outcome {
+    let out = cmd.output().expect("run a gauntlet binary");
     Outcome {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
