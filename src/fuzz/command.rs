@@ -62,19 +62,20 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))
 }
 
+/// A session for `plan` against `base_url`, paced by concurrency, rate limit and timeout.
 fn session(
     plan: Plan,
     validators: Validators,
     base_url: &str,
     credentials: &Credentials,
-    o: (usize, Option<f64>, Duration),
+    (concurrency, rate_limit, timeout): (usize, Option<f64>, Duration),
 ) -> Result<Session> {
     let config = RunConfig {
         base_url: base_url.to_owned(),
         credentials: credentials.clone(),
-        concurrency: o.0,
-        rate_limit: o.1,
-        timeout: o.2,
+        concurrency,
+        rate_limit,
+        timeout,
         max_body: 10 * 1024 * 1024,
         checks: Settings::default(),
         ca_certs: Vec::new(),

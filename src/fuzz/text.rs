@@ -34,10 +34,10 @@ impl Strategy for Text {
 enum Phase {
     /// Deleting runs of `size` characters, from `pos`.
     Delete,
-    /// Replacing the run of `size` characters at `pos`: first each by the plainest of its
-    /// class, then each by `a`.
+    /// Replacing the run of `size` characters at `pos` by each character's plain option
+    /// number `stage` (see [`plain`]).
     Plain {
-        second: bool,
+        stage: usize,
     },
     Done,
 }
@@ -83,7 +83,7 @@ impl TextTree {
             match self.phase {
                 Phase::Delete => {
                     if self.size == 0 {
-                        self.phase = Phase::Plain { second: false };
+                        self.phase = Phase::Plain { stage: 0 };
                         self.size = self.best.len();
                         self.pos = 0;
                         continue;
@@ -101,7 +101,7 @@ impl TextTree {
                     self.current = candidate;
                     return true;
                 }
-                Phase::Plain { second } => {
+                Phase::Plain { stage } => {
                     if self.size == 0 {
                         self.phase = Phase::Done;
                         continue;
@@ -112,13 +112,14 @@ impl TextTree {
                         continue;
                     }
                     let (at, end) = (self.pos, (self.pos + self.size).min(self.best.len()));
-                    if second {
+                    let next = (stage + 1) % STAGES;
+                    if next == 0 {
                         self.pos += self.size;
                     }
-                    self.phase = Phase::Plain { second: !second };
+                    self.phase = Phase::Plain { stage: next };
                     let mut candidate = self.best.clone();
                     for c in &mut candidate[at..end] {
-                        *c = if second { 'a' } else { plainest(*c) };
+                        *c = plain(*c, stage);
                     }
                     if candidate == self.best {
                         continue;
@@ -133,18 +134,27 @@ impl TextTree {
     }
 }
 
-/// The plainest character of `c`'s class: `A`, `a`, `0`, a space, NUL, `é`; punctuation
-/// stays itself (each mark means something different to a parser).
-fn plainest(c: char) -> char {
-    match c {
-        'A'..='Z' => 'A',
-        'a'..='z' => 'a',
-        '0'..='9' => '0',
-        c if c.is_whitespace() => ' ',
-        c if c.is_control() => '\0',
-        c if !c.is_ascii() => 'é',
-        c => c,
-    }
+/// How many plain options a character has.
+const STAGES: usize = 3;
+
+/// Plain option `stage` of `c`: the plainest character of each class it belongs to, in the
+/// order whitespace (a space), control (NUL), non-ASCII (`é`), upper case (`A`), lower case
+/// (`a`), digit (`0`), then `a` for the rest. Punctuation stays itself until `a` (each mark
+/// means something different to a parser). A character in two classes (a tab, a no-break
+/// space) thus gets to keep either.
+fn plain(c: char, stage: usize) -> char {
+    let classes = [
+        (c.is_whitespace(), ' '),
+        (c.is_control(), '\0'),
+        (!c.is_ascii(), 'é'),
+        (c.is_ascii_uppercase(), 'A'),
+        (c.is_ascii_lowercase(), 'a'),
+        (c.is_ascii_digit(), '0'),
+    ];
+    let mut options = classes.iter().filter(|(is, _)| *is).map(|(_, p)| *p);
+    let first = options.next().unwrap_or(c);
+    let second = options.next().unwrap_or(first);
+    [first, second, 'a'][stage.min(STAGES - 1)]
 }
 
 impl ValueTree for TextTree {
@@ -211,6 +221,9 @@ mod tests {
             "A"
         );
         assert_eq!(shrink("abc\u{7}def", |s| s.chars().any(char::is_control)).0, "\0");
+        assert_eq!(shrink("ab\ncd", |s| s.chars().any(char::is_control)).0, "\0");
+        assert_eq!(shrink("ab\u{a0}cd", |s| !s.is_ascii()).0, "é");
+        assert_eq!(shrink("ab\u{a0}cd", |s| s.chars().any(char::is_whitespace)).0, " ");
         assert_eq!(shrink("00000000-0000", |s| s == "00000000-0000").0, "00000000-0000");
         assert_eq!(shrink("a%2Fb", |s| s.contains('%')).0, "%");
     }
