@@ -86,6 +86,19 @@ fn a_clean_mock_gives_nothing_and_a_passing_report() {
     assert!(junit.contains("name=\"fuzz/not_a_server_error\""), "{junit}");
     assert!(!junit.contains("<failure"), "{junit}");
     xmllint(&junit_path);
+
+    // A time budget instead of a count; a parameter the operation lacks is a flag error.
+    let timed = fuzz(dir.path(), &mock.url, &["--duration", "300ms"]);
+    assert_eq!(timed.code, 0, "{}", timed.all());
+    assert!(timed.stdout.contains("· 300ms · seed 7"), "{}", timed.all());
+    let bad = fuzz(dir.path(), &mock.url, &["--param", "nope"]);
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert_eq!(
+        bad.stderr.trim(),
+        "error: --param: no selected operation has a path parameter 'nope'",
+        "{}",
+        bad.all()
+    );
 }
 
 #[test]

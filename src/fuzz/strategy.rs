@@ -130,7 +130,8 @@ impl OperationFuzz {
             let text = match self.params.iter().position(|n| *n == param.name) {
                 Some(i) => {
                     let text = &values[i];
-                    if !self.accepts(param, text) {
+                    // An empty segment is a missing path parameter, whatever the schema says.
+                    if text.is_empty() || !self.accepts(param, text) {
                         invalid.push(format!("path.{}", param.name));
                     }
                     text.clone()
