@@ -3,7 +3,9 @@
 //! each result kept for the JUnit report.
 //!
 //! Trials run on libtest's threads; each blocks on a shared tokio runtime, which also runs
-//! the built-in mock when no `GAUNTLET_BASE_URL` is set.
+//! the built-in mock when no `GAUNTLET_BASE_URL` is set. Variables: `GAUNTLET_BASE_URL`,
+//! `GAUNTLET_USER`, `GAUNTLET_BEARER`, `GAUNTLET_API_KEY`, `GAUNTLET_SPEC`, `GAUNTLET_SEED`,
+//! `GAUNTLET_MAX_EXAMPLES`, `GAUNTLET_BASELINE` (and `GAUNTLET_JUNIT`, read by the harness).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -18,19 +20,6 @@ use crate::plan::Plan;
 use crate::report::{RunInfo, failure_text, write_junit};
 use crate::runner::{RunConfig, RunResult, ScenarioResult, Session, finished_only};
 use crate::target::{Target, check_base_url, random_seed};
-
-/// The variables the harness reads, with what they mean (for `--help`-like listings).
-pub const VARIABLES: &[(&str, &str)] = &[
-    ("GAUNTLET_BASE_URL", "target base URL (default: the built-in mock, started in-process)"),
-    ("GAUNTLET_USER", "HTTP Basic credentials ID:TOKEN"),
-    ("GAUNTLET_BEARER", "bearer token for http bearer schemes"),
-    ("GAUNTLET_API_KEY", "key for apiKey schemes"),
-    ("GAUNTLET_SPEC", "the OpenAPI document (default: spec/relay-rest.yaml)"),
-    ("GAUNTLET_SEED", "seed for generation (default: random, printed)"),
-    ("GAUNTLET_MAX_EXAMPLES", "most generated scenarios per operation (default: 100)"),
-    ("GAUNTLET_JUNIT", "also write the JUnit report of the trials that ran to this file"),
-    ("GAUNTLET_BASELINE", "known failures: their trials are ignored (run them with --ignored)"),
-];
 
 /// A plan ready to be sent one scenario at a time.
 pub struct Contract {

@@ -3,7 +3,7 @@
 //! against the live target, one request at a time, to the smallest input that still fails
 //! the same check the same way.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
@@ -130,7 +130,7 @@ pub async fn fuzz(
     if targets.is_empty() {
         return outcome;
     }
-    let mut found: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut found: BTreeSet<Key> = BTreeSet::new();
     let mut n: u64 = 0;
     let in_budget = |n: u64, started: Instant| {
         config.max_examples.is_none_or(|m| n < m)
@@ -153,7 +153,7 @@ pub async fn fuzz(
         outcome.requests += batch.len() as u64;
         for ((number, target, example, scenario), result) in batch.into_iter().zip(results) {
             for key in keys(scenario.operation, &result) {
-                if found.contains_key(&key) || cancelled() {
+                if found.contains(&key) || cancelled() {
                     continue;
                 }
                 let fuzz = &targets[target];
@@ -168,7 +168,7 @@ pub async fn fuzz(
                 )
                 .await;
                 outcome.requests += steps as u64;
-                found.insert(key.clone(), outcome.findings.len());
+                found.insert(key.clone());
                 outcome.findings.push(Finding {
                     key,
                     target,
