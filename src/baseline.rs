@@ -13,6 +13,8 @@
 //! still shown, not failing. An entry whose scenario ran and no longer fails its check is
 //! reported as fixed; an expired entry matches nothing, so its failure fails the run again.
 
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -49,11 +51,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn matches(&self, operation: &str, check: &str, scenario: &str) -> bool {
-        self.operation == operation && self.check == check && self.scenario == scenario
-    }
-
-    fn expired(&self, today: &str) -> bool {
+    /// Whether it no longer holds on `today` (`YYYY-MM-DD`): from its `expires` day on.
+    pub fn expired(&self, today: &str) -> bool {
         self.expires.as_deref().is_some_and(|d| d <= today)
     }
 }
@@ -117,111 +116,131 @@ impl Baseline {
         checks_run: impl Fn(&str) -> bool,
     ) -> Outcome {
         let mut outcome = Outcome::default();
+        let index = self.index();
+        // Per entry: whether its scenario ran, and whether its failure showed (known or not).
         let mut seen = vec![false; self.entries.len()];
+        let mut failing = vec![false; self.entries.len()];
         for (scenario, result) in plan.scenarios.iter().zip(&mut run.results) {
-            let op = &plan.operations[scenario.operation].id;
-            let find = |check: &str| {
-                self.entries.iter().position(|e| e.matches(op, check, &scenario.label))
-            };
-            for (i, entry) in self.entries.iter().enumerate() {
-                if entry.operation == *op && entry.scenario == scenario.label {
-                    seen[i] = true;
+            let op = plan.operations[scenario.operation].id.as_str();
+            let Some(candidates) = index.get(&(op, scenario.label.as_str())) else { continue };
+            let find =
+                |check: &str| candidates.iter().copied().find(|&i| self.entries[i].check == check);
+            for &i in candidates {
+                seen[i] = true;
+            }
+            // Known before (a second pass, after --update-baseline) still fail.
+            for k in &result.known {
+                if let Some(i) = find(&k.check) {
+                    failing[i] = true;
                 }
             }
             let mut kept = Vec::new();
             for failure in std::mem::take(&mut result.failures) {
-                match find(failure.check) {
-                    Some(i) if !self.entries[i].expired(today) => {
-                        result.known.push(Known {
-                            check: failure.check.to_owned(),
-                            title: failure.title,
-                            reason: self.entries[i].reason.clone(),
-                        });
-                    }
-                    Some(i) => {
-                        outcome.expired.push(self.entries[i].clone());
-                        kept.push(failure);
-                    }
-                    None => kept.push(failure),
+                let Some(i) = find(failure.check) else {
+                    kept.push(failure);
+                    continue;
+                };
+                failing[i] = true;
+                let entry = &self.entries[i];
+                if entry.expired(today) {
+                    outcome.expired.push(entry.clone());
+                    kept.push(failure);
+                } else {
+                    let check = failure.check.to_owned();
+                    result.known.push(Known {
+                        check,
+                        title: failure.title,
+                        reason: entry.reason.clone(),
+                    });
                 }
             }
             result.failures = kept;
-            if let Some(error) = &result.error {
-                match find(TRANSPORT) {
-                    Some(i) if !self.entries[i].expired(today) => {
-                        result.known.push(Known {
-                            check: TRANSPORT.into(),
-                            title: error.message.clone(),
-                            reason: self.entries[i].reason.clone(),
-                        });
-                        result.error = None;
-                    }
-                    Some(i) => outcome.expired.push(self.entries[i].clone()),
-                    None => {}
+            if let (Some(error), Some(i)) = (&result.error, find(TRANSPORT)) {
+                failing[i] = true;
+                let entry = &self.entries[i];
+                if entry.expired(today) {
+                    outcome.expired.push(entry.clone());
+                } else {
+                    let title = error.message.clone();
+                    result.known.push(Known {
+                        check: TRANSPORT.into(),
+                        title,
+                        reason: entry.reason.clone(),
+                    });
+                    result.error = None;
                 }
             }
         }
         // An entry is fixed when its scenario ran, its check ran, and it did not fail.
         for (i, entry) in self.entries.iter().enumerate() {
-            if !seen[i] || !(entry.check == TRANSPORT || checks_run(&entry.check)) {
-                continue;
-            }
-            let still = plan.scenarios.iter().zip(&run.results).any(|(s, r)| {
-                plan.operations[s.operation].id == entry.operation
-                    && s.label == entry.scenario
-                    && r.known.iter().any(|k| k.check == entry.check)
-            });
-            let came_back = outcome.expired.contains(entry);
-            if !still && !came_back {
+            if seen[i] && !failing[i] && (entry.check == TRANSPORT || checks_run(&entry.check)) {
                 outcome.fixed.push(entry.clone());
             }
         }
         outcome
     }
 
-    /// Writes the failures of `run` as a baseline to `path`. Reasons and expiry dates of
-    /// entries that still fail are kept from `self`; entries for scenarios that did not run
-    /// (another partition, another operation) are kept as they were.
-    pub fn update(&self, path: &Path, plan: &Plan, run: &RunResult) -> Result<usize> {
+    /// The entries of each (operation, scenario).
+    fn index(&self) -> HashMap<(&str, &str), Vec<usize>> {
+        let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            index.entry((e.operation.as_str(), e.scenario.as_str())).or_default().push(i);
+        }
+        index
+    }
+
+    /// Writes the failures of `run` as a baseline to `path`, and returns it. Reasons and
+    /// expiry dates of entries that still fail are kept from `self`; entries for scenarios
+    /// that did not run (another partition, another operation) are kept as they were.
+    pub fn update(&self, path: &Path, plan: &Plan, run: &RunResult) -> Result<Baseline> {
         let mut entries: Vec<Entry> = Vec::new();
-        let ran = |e: &Entry| {
-            plan.scenarios
+        let ran: HashSet<(&str, &str)> = plan
+            .scenarios
+            .iter()
+            .map(|s| (plan.operations[s.operation].id.as_str(), s.label.as_str()))
+            .collect();
+        entries.extend(
+            self.entries
                 .iter()
-                .any(|s| plan.operations[s.operation].id == e.operation && s.label == e.scenario)
-        };
-        entries.extend(self.entries.iter().filter(|e| !ran(e)).cloned());
+                .filter(|e| !ran.contains(&(e.operation.as_str(), e.scenario.as_str())))
+                .cloned(),
+        );
         let recorded =
             format!("recorded by --update-baseline on {}: say why it is accepted", today());
+        let index = self.index();
+        let mut listed: HashSet<(String, String, String)> = HashSet::new();
         for (scenario, result) in plan.scenarios.iter().zip(&run.results) {
             let op = &plan.operations[scenario.operation].id;
+            let previous = index.get(&(op.as_str(), scenario.label.as_str()));
             let mut checks: Vec<&str> = result.failures.iter().map(|f| f.check).collect();
             checks.extend(result.known.iter().map(|k| k.check.as_str()));
             if result.error.is_some() {
                 checks.push(TRANSPORT);
             }
             for check in checks {
-                let previous = self.entries.iter().find(|e| e.matches(op, check, &scenario.label));
-                let entry = previous.cloned().unwrap_or_else(|| Entry {
+                if !listed.insert((op.clone(), check.to_owned(), scenario.label.clone())) {
+                    continue;
+                }
+                let kept = previous
+                    .and_then(|p| p.iter().map(|&i| &self.entries[i]).find(|e| e.check == check));
+                let entry = kept.cloned().unwrap_or_else(|| Entry {
                     operation: op.clone(),
                     check: check.to_owned(),
                     scenario: scenario.label.clone(),
                     reason: recorded.clone(),
                     expires: None,
                 });
-                if !entries.contains(&entry) {
-                    entries.push(entry);
-                }
+                entries.push(entry);
             }
         }
-        let count = entries.len();
-        let text = toml::to_string(&File { known: entries })
+        let out = File { known: entries };
+        let text = toml::to_string(&out)
             .map_err(|e| Error::Other(format!("{}: cannot write baseline: {e}", path.display())))?;
         let header = "# Known failures for `gauntlet run --baseline`: they are shown but do not fail the run.\n# Give each a reason; `expires = \"YYYY-MM-DD\"` makes it fail again from that day.\n\n";
-        let err = |source| Error::Report { path: path.to_owned(), source };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(err)?;
-        }
-        std::fs::write(path, format!("{header}{text}")).map_err(err)?;
-        Ok(count)
+        let mut file = crate::report::create(path)?;
+        (file.write_all(header.as_bytes()).and_then(|()| file.write_all(text.as_bytes())))
+            .and_then(|()| file.flush())
+            .map_err(|source| Error::Report { path: path.to_owned(), source })?;
+        Ok(Baseline { path: path.to_owned(), entries: out.known })
     }
 }

@@ -4,7 +4,7 @@
 //! Nothing here is used by the engine; [`main`] returns the process exit code.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -402,7 +402,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
         return dry_run(&plan, &url, has_credentials, &validators);
     }
-    let mut junit = open_report(&s.junit)?;
+    let mut junit = report::create(&s.junit)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -489,11 +489,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
             None if path.is_file() => Baseline::load(path)?,
             None => Baseline::default(),
         };
-        let count = previous.update(path, &plan, &result)?;
+        let updated = previous.update(path, &plan, &result)?;
         // The run's verdict is the new file's: what failed is now known (an expired entry
         // keeps its date, so its failure still counts until someone extends it).
-        let updated = Baseline::load(path)?;
         outcome = Some(updated.apply(&plan, &mut result, &today, checks_run));
+        let count = updated.entries.len();
         console
             .note(&format!("{}: baseline written with {count} known failures", path.display()))
             .map_err(io)?;
@@ -582,11 +582,7 @@ fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
 
 /// `--user ID:TOKEN`, parsed; a value without `:` is a flag error that does not echo it.
 fn user_flag(flag: &str, user: Option<&str>) -> Result<Option<(String, String)>> {
-    user.map(|u| {
-        Credentials::parse_user(u)
-            .ok_or_else(|| Error::flag(flag, "expected ID:TOKEN (the value is not shown)"))
-    })
-    .transpose()
+    user.map(|u| Credentials::user_setting(flag, u)).transpose()
 }
 
 fn notes(plan: &Plan, validators: &Validators) -> Vec<String> {
@@ -631,13 +627,4 @@ fn dry_run(
         .map_err(io)?;
     }
     Ok(EXIT_OK)
-}
-
-/// Creates the report's folder and file up front, so an unwritable path fails before sending.
-fn open_report(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    let err = |source| Error::Report { path: path.to_owned(), source };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(err)?;
-    }
-    std::fs::File::create(path).map(std::io::BufWriter::new).map_err(err)
 }

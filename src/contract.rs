@@ -54,11 +54,7 @@ impl Contract {
         let seed = number::<u64>("GAUNTLET_SEED")?.unwrap_or_else(random_seed);
         let max_examples = number::<usize>("GAUNTLET_MAX_EXAMPLES")?.unwrap_or(100).max(1);
         let basic = var("GAUNTLET_USER")
-            .map(|u| {
-                Credentials::parse_user(&u).ok_or_else(|| {
-                    Error::flag("GAUNTLET_USER", "expected ID:TOKEN (the value is not shown)")
-                })
-            })
+            .map(|u| Credentials::user_setting("GAUNTLET_USER", &u))
             .transpose()?;
         let mut credentials =
             Credentials { basic, bearer: var("GAUNTLET_BEARER"), api_key: var("GAUNTLET_API_KEY") };
@@ -129,11 +125,10 @@ impl Contract {
         let scenario = &plan.scenarios[index];
         let op = &plan.operations[scenario.operation].id;
         let today = crate::baseline::today();
-        baseline.entries.iter().any(|e| {
-            e.operation == *op
-                && e.scenario == scenario.label
-                && e.expires.as_deref().is_none_or(|d| d > today.as_str())
-        })
+        baseline
+            .entries
+            .iter()
+            .any(|e| e.operation == *op && e.scenario == scenario.label && !e.expired(&today))
     }
 
     /// One line saying what is tested against what, with the seed to repeat it.
@@ -188,11 +183,7 @@ impl Contract {
             has_credentials: self.has_credentials,
             started: self.started,
         };
-        let err = |source| Error::Report { path: path.to_owned(), source };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(err)?;
-        }
-        let file = std::fs::File::create(path).map_err(err)?;
-        write_junit(std::io::BufWriter::new(file), &plan, &run, &info).map_err(err)
+        write_junit(crate::report::create(path)?, &plan, &run, &info)
+            .map_err(|source| Error::Report { path: path.to_owned(), source })
     }
 }

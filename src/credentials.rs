@@ -53,6 +53,13 @@ impl Credentials {
         Some((id.to_owned(), token.to_owned()))
     }
 
+    /// Parses `ID:TOKEN` given by `source` (a flag, a variable, a settings key); the error
+    /// names the source and never the value.
+    pub fn user_setting(source: &str, user: &str) -> crate::Result<(String, String)> {
+        Credentials::parse_user(user)
+            .ok_or_else(|| crate::Error::flag(source, "expected ID:TOKEN (the value is not shown)"))
+    }
+
     /// Whether the run has any credential at all.
     pub fn any(&self) -> bool {
         self.basic.is_some() || self.bearer.is_some() || self.api_key.is_some()

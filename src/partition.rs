@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 
-use crate::plan::Plan;
+use crate::plan::{Plan, fnv1a};
 
 /// How scenarios are dealt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Partition {
         let n = u64::from(self.total);
         let slot = match self.scheme {
             Scheme::Count => position as u64 % n,
-            Scheme::Hash => fnv1a(operation.as_bytes(), label.as_bytes()) % n,
+            Scheme::Hash => fnv1a(&[operation.as_bytes(), &[0], label.as_bytes()]) % n,
         };
         slot == u64::from(self.index - 1)
     }
@@ -83,16 +83,6 @@ impl Partition {
         });
         plan
     }
-}
-
-/// FNV-1a, 64 bits: stable across platforms and releases (unlike `DefaultHasher`).
-fn fnv1a(a: &[u8], b: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in a.iter().chain(&[0]).chain(b) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A session for `plan` against `base_url`, paced by concurrency, rate limit and timeout.
 fn session(
     plan: Plan,
-    validators: Validators,
+    validators: Arc<Validators>,
     base_url: &str,
     credentials: &Credentials,
     (concurrency, rate_limit, timeout): (usize, Option<f64>, Duration),
@@ -81,15 +81,18 @@ fn session(
         ca_certs: Vec::new(),
         insecure: false,
     };
-    Session::new(Arc::new(plan), Arc::new(validators), config)
+    Session::new(Arc::new(plan), validators, config)
 }
 
 /// Runs `gauntlet fuzz`; returns the exit code.
 pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options) -> Result<i32> {
     let started = SystemTime::now();
     let operations: Vec<Operation> = o.operations.iter().map(|&i| all_ops[i].clone()).collect();
-    let validators =
-        Validators::compile(&spec_doc.doc, operations.iter().flat_map(Operation::schema_pointers));
+    // Compiled once: the strategies (to judge inputs) and the session (to check answers).
+    let validators = Arc::new(Validators::compile(
+        &spec_doc.doc,
+        operations.iter().flat_map(Operation::schema_pointers),
+    ));
     let router = Arc::new(Router::new(all_ops.iter().map(|op| op.path.clone())));
     if let Some(unknown) = o.params.iter().find(|p| {
         !operations.iter().any(|op| {
@@ -109,7 +112,6 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
         &mut o.credentials,
         o.seed,
     ))?;
-    let doc = Arc::new(spec_doc.doc.clone());
     let mut targets = Vec::new();
     let mut notes = Vec::new();
     let mut bases = Vec::new();
@@ -128,8 +130,8 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
                 op,
                 base,
                 &o.params,
-                Arc::clone(&doc),
-                Arc::new(Validators::compile(&spec_doc.doc, op.schema_pointers())),
+                Arc::clone(&spec_doc),
+                Arc::clone(&validators),
                 Arc::clone(&router),
                 &o.credentials,
             ) {
@@ -211,8 +213,7 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
         started,
     };
     let (junit_plan, junit_run) = junit_view(plan, &bases, &outcome);
-    let file = open(&o.junit)?;
-    write_junit(std::io::BufWriter::new(file), &junit_plan, &junit_run, &info)
+    write_junit(crate::report::create(&o.junit)?, &junit_plan, &junit_run, &info)
         .map_err(|source| Error::Report { path: o.junit.clone(), source })?;
     let secs = outcome.elapsed.as_secs_f64().max(1e-9);
     let verdict = if outcome.findings.is_empty() { "PASS" } else { "FAIL" };
@@ -236,14 +237,6 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
     Ok(if outcome.findings.is_empty() { EXIT_OK } else { EXIT_VIOLATION })
 }
 
-fn open(path: &Path) -> Result<std::fs::File> {
-    let err = |source| Error::Report { path: path.to_owned(), source };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(err)?;
-    }
-    std::fs::File::create(path).map_err(err)
-}
-
 /// Each finding: what, where it was found, the minimal input, and the failure as
 /// `gauntlet run` shows it.
 fn show(
@@ -254,19 +247,20 @@ fn show(
     base_url: &str,
     has_credentials: bool,
 ) -> std::io::Result<()> {
-    for (finding, path) in outcome.findings.iter().zip(saved) {
+    // The findings' scenarios as a plan, to write each as `gauntlet run` would.
+    let found = Plan {
+        operations: plan.operations.clone(),
+        scenarios: outcome.findings.iter().map(|f| f.scenario.clone()).collect(),
+        seed: plan.seed,
+        notes: Vec::new(),
+    };
+    for (index, (finding, path)) in outcome.findings.iter().zip(saved).enumerate() {
         writeln!(out)?;
-        let one = Plan {
-            operations: plan.operations.clone(),
-            scenarios: vec![finding.scenario.clone()],
-            seed: plan.seed,
-            notes: Vec::new(),
-        };
         let title = failure_title(&finding.result, &finding.key);
         write_failure(
             out,
-            &one,
-            0,
+            &found,
+            index,
             &finding.result,
             &Shown { check: &finding.key.check, title: &title, more: 0 },
             base_url,
@@ -421,7 +415,7 @@ pub fn replay(
         &mut credentials,
         record.seed,
     ))?;
-    let validators = Validators::compile(&spec_doc.doc, op.schema_pointers());
+    let validators = Arc::new(Validators::compile(&spec_doc.doc, op.schema_pointers()));
     let scenario = Scenario {
         operation: 0,
         label: format!("replay/{}", record.id),

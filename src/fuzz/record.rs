@@ -3,6 +3,7 @@
 //! it, so `gauntlet fuzz --replay FILE` can send it again.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -130,11 +131,12 @@ impl Record {
     /// Writes it as `<dir>/<id>.json`; returns the path.
     pub fn write(&self, dir: &Path) -> Result<PathBuf> {
         let path = dir.join(format!("{}.json", self.id));
-        let err = |source| Error::Report { path: path.clone(), source };
-        std::fs::create_dir_all(dir).map_err(err)?;
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-        std::fs::write(&path, text + "\n").map_err(err)?;
+        let mut file = crate::report::create(&path)?;
+        serde_json::to_writer_pretty(&mut file, self)
+            .map_err(std::io::Error::from)
+            .and_then(|()| file.write_all(b"\n"))
+            .and_then(|()| file.flush())
+            .map_err(|source| Error::Report { path: path.clone(), source })?;
         Ok(path)
     }
 

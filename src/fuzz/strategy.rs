@@ -14,11 +14,9 @@ use serde_json::Value;
 use super::dictionary;
 use super::text::Text;
 use crate::credentials::Credentials;
-use crate::generate::{
-    Router, ValueGen, encode_segment, invalid_texts, primitive_text, read_param, serialize,
-};
-use crate::openapi::{Location, Operation, SecurityScheme, resolve_ref};
-use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
+use crate::generate::{Router, ValueGen, encode_segment, invalid_texts, read_param, serialize};
+use crate::openapi::{Location, Operation, SecurityScheme, Spec, resolve_ref};
+use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario, fnv1a};
 use crate::schema::Validators;
 
 /// One example: a text per fuzzed parameter, and the credentials.
@@ -34,7 +32,9 @@ pub struct OperationFuzz {
     pub params: Vec<String>,
     op: Operation,
     base: Scenario,
-    doc: Arc<Value>,
+    /// The base scenario's inputs (`path.id` → text), read once.
+    base_inputs: Vec<(String, String)>,
+    spec: Arc<Spec>,
     validators: Arc<Validators>,
     router: Arc<Router>,
     strategy: BoxedStrategy<Example>,
@@ -50,7 +50,7 @@ impl OperationFuzz {
         op: &Operation,
         base: Scenario,
         only: &[String],
-        doc: Arc<Value>,
+        spec: Arc<Spec>,
         validators: Arc<Validators>,
         router: Arc<Router>,
         credentials: &Credentials,
@@ -74,7 +74,7 @@ impl OperationFuzz {
             .map(|&i| {
                 let name = format!("path.{}", op.parameters[i].name);
                 let valid = base_inputs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
-                text_strategy(&doc, op, i, valid.unwrap_or(""))
+                text_strategy(&spec, op, i, valid.unwrap_or(""))
             })
             .collect();
         let auth = if fuzz_auth { auth_strategy() } else { Just(AuthMode::Valid).boxed() };
@@ -83,7 +83,8 @@ impl OperationFuzz {
             params: params.iter().map(|&i| op.parameters[i].name.clone()).collect(),
             op: op.clone(),
             base,
-            doc,
+            base_inputs,
+            spec,
             validators,
             router,
             strategy: (texts, auth).boxed(),
@@ -96,7 +97,7 @@ impl OperationFuzz {
         let mut key = [0u8; 32];
         key[..8].copy_from_slice(&seed.to_le_bytes());
         key[8..16].copy_from_slice(&n.to_le_bytes());
-        key[16..24].copy_from_slice(&fnv1a(self.op.id.as_bytes()).to_le_bytes());
+        key[16..24].copy_from_slice(&fnv1a(&[self.op.id.as_bytes()]).to_le_bytes());
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
         let mut runner = TestRunner::new_with_rng(Config::default(), rng);
         match self.strategy.new_tree(&mut runner) {
@@ -125,7 +126,6 @@ impl OperationFuzz {
         let (values, auth) = example;
         let mut path = self.op.path.clone();
         let mut invalid = Vec::new();
-        let base_inputs = self.base.inputs(&self.op);
         for param in self.op.parameters.iter().filter(|p| p.location == Location::Path) {
             let text = match self.params.iter().position(|n| *n == param.name) {
                 Some(i) => {
@@ -136,7 +136,8 @@ impl OperationFuzz {
                     }
                     text.clone()
                 }
-                None => base_inputs
+                None => self
+                    .base_inputs
                     .iter()
                     .find(|(k, _)| *k == format!("path.{}", param.name))
                     .map(|(_, v)| v.clone())
@@ -177,8 +178,9 @@ impl OperationFuzz {
     fn accepts(&self, param: &crate::openapi::Parameter, text: &str) -> bool {
         let Some(schema_ref) = &param.schema else { return true };
         let Some(validator) = self.validators.get(&schema_ref.pointer) else { return true };
-        let Some(schema) = self.doc.pointer(&schema_ref.pointer) else { return true };
-        validator.is_valid(&read_param(&self.doc, param, schema, text))
+        let doc = &self.spec.doc;
+        let Some(schema) = doc.pointer(&schema_ref.pointer) else { return true };
+        validator.is_valid(&read_param(doc, param, schema, text))
     }
 }
 
@@ -193,21 +195,17 @@ pub fn auth_label(mode: AuthMode) -> String {
 }
 
 /// Text for path parameter `index` of `op`.
-fn text_strategy(doc: &Arc<Value>, op: &Operation, index: usize, valid_text: &str) -> Text {
+fn text_strategy(spec: &Arc<Spec>, op: &Operation, index: usize, valid_text: &str) -> Text {
+    let doc = &spec.doc;
     let param = op.parameters[index].clone();
     let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)).cloned();
     let resolved = schema.as_ref().and_then(|s| resolve_ref(doc, s).ok()).map(|(r, _)| r.clone());
     let is_uuid =
         resolved.as_ref().and_then(|r| r.get("format")).and_then(Value::as_str) == Some("uuid");
+    let source = Arc::new(ValidText { spec: Arc::clone(spec), schema, param });
     let valid = {
-        let doc = Arc::clone(doc);
-        let param = param.clone();
-        any::<u64>().prop_map(move |seed| {
-            let Some(schema) = &schema else { return format!("gauntlet{}", seed % 1000) };
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let value = ValueGen::new(&doc, &mut rng).valid(schema, 0).unwrap_or(Value::Null);
-            serialize(&param, &value).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
-        })
+        let source = Arc::clone(&source);
+        any::<u64>().prop_map(move |seed| source.draw(seed))
     };
     let invalid: Vec<String> = match resolved.as_ref().and_then(Value::as_object) {
         Some(map) => invalid_texts(map, valid_text).into_iter().map(|c| c.text).collect(),
@@ -227,20 +225,8 @@ fn text_strategy(doc: &Arc<Value>, op: &Operation, index: usize, valid_text: &st
         prop::sample::select(vec!['A', 'g', ' ', '\0', '%', '/', 'é', '-', '0']),
     )
         .prop_map({
-            let doc = Arc::clone(doc);
-            let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)).cloned();
             move |(seed, at, c)| {
-                let base = match &schema {
-                    Some(schema) => {
-                        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                        ValueGen::new(&doc, &mut rng)
-                            .valid(schema, 0)
-                            .map(|v| primitive_text(&v))
-                            .unwrap_or_default()
-                    }
-                    None => "gauntlet".into(),
-                };
-                let mut chars: Vec<char> = base.chars().collect();
+                let mut chars: Vec<char> = source.draw(seed).chars().collect();
                 if chars.is_empty() {
                     return c.to_string();
                 }
@@ -261,6 +247,23 @@ fn text_strategy(doc: &Arc<Value>, op: &Operation, index: usize, valid_text: &st
         ]
         .boxed(),
     )
+}
+
+/// Valid text for one parameter, drawn from a seed.
+struct ValidText {
+    spec: Arc<Spec>,
+    schema: Option<Value>,
+    param: crate::openapi::Parameter,
+}
+
+impl ValidText {
+    /// A value valid under the schema, serialised as the parameter's style says.
+    fn draw(&self, seed: u64) -> String {
+        let Some(schema) = &self.schema else { return format!("gauntlet{}", seed % 1000) };
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let value = ValueGen::new(&self.spec.doc, &mut rng).valid(schema, 0).unwrap_or(Value::Null);
+        serialize(&self.param, &value).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
+    }
 }
 
 /// Characters for random text, weighted by repetition: mostly what uuids are made of, then
@@ -288,8 +291,4 @@ fn auth_strategy() -> BoxedStrategy<AuthMode> {
         1 => (65u16..8192).prop_map(|n| AuthMode::Fuzzed(AuthFuzz::LongToken(n))),
     ]
     .boxed()
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
 }

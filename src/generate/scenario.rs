@@ -13,7 +13,7 @@ use super::params::{coerce, encode_segment, read_param, serialize};
 use super::route::Router;
 use super::value::ValueGen;
 use crate::openapi::{Location, Operation, Parameter, SecurityScheme, resolve_ref};
-use crate::plan::{AuthBreak, AuthMode, Body, Kind, RequestSpec, Scenario};
+use crate::plan::{AuthBreak, AuthMode, Body, Kind, RequestSpec, Scenario, fnv1a};
 use crate::schema::Validators;
 
 /// How many times a value is drawn before the generator gives up on a schema.
@@ -58,7 +58,7 @@ impl<'a> Generator<'a> {
         op: &Operation,
         seed: u64,
     ) -> (Vec<Scenario>, Vec<String>) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(op.id.as_bytes()));
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(&[op.id.as_bytes()]));
         let mut notes = Vec::new();
         let mut base = Vec::with_capacity(op.parameters.len());
         for param in &op.parameters {
@@ -428,9 +428,4 @@ fn dedupe_labels(scenarios: &mut [Scenario]) {
             s.label = format!("{}#{n}", s.label);
         }
     }
-}
-
-/// FNV-1a, to give each operation its own stream from one seed.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
 }
