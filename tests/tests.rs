@@ -17,4 +17,5 @@ mod hostile_specs;
 mod junit_schema;
 mod mock;
 mod secrets;
+mod snapshots;
 mod tls;
