@@ -6,19 +6,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::baseline::Baseline;
 use crate::credentials::Credentials;
-use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, Error, Result};
-use crate::openapi::{self, Operation};
-use crate::plan::Plan;
-use crate::report::{self, Console, RunInfo};
-use crate::runner::{self, RunConfig};
-use crate::schema::Validators;
-use crate::target::{Target, check_base_url, random_seed};
+use crate::engine::RunOptions;
+use crate::error::{EXIT_OK, EXIT_USAGE, Error, Result};
+use crate::openapi;
+use crate::target::check_base_url;
 
 const EXIT_CODES: &str = "Exit codes:
   0    every check passed
@@ -54,10 +50,10 @@ enum Command {
 #[derive(Debug, Args)]
 pub struct MockArgs {
     /// The OpenAPI 3.0/3.1 document (YAML or JSON).
-    #[arg(long, value_name = "FILE", default_value = "spec/relay-rest.yaml")]
+    #[arg(long, value_name = "FILE", default_value = crate::engine::DEFAULT_SPEC)]
     spec: PathBuf,
     /// Port to listen on (0 for any free one).
-    #[arg(long, value_name = "N", default_value_t = 4010)]
+    #[arg(long, value_name = "N", default_value_t = crate::engine::DEFAULT_MOCK_PORT)]
     port: u16,
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
@@ -114,7 +110,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = parse_rate)]
     rate_limit: Option<f64>,
     /// Time allowed for each whole exchange: 2s, 500ms, 1.5 (seconds) [default: 10s].
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::support::duration::parse_duration)]
     timeout: Option<Duration>,
     /// Largest response body read, in bytes; a larger one fails its scenario [default: 10485760].
     #[arg(long, value_name = "BYTES")]
@@ -142,7 +138,7 @@ pub struct RunArgs {
     update_baseline: Option<PathBuf>,
     /// Run share K of N of the plan (count:K/N round-robin, the default, or hash:K/N).
     #[arg(long, value_name = "K/N")]
-    partition: Option<crate::partition::Partition>,
+    partition: Option<crate::plan::partition::Partition>,
 }
 
 /// The credential flags of `run` and `fuzz`.
@@ -185,147 +181,103 @@ pub struct FuzzArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_examples: Option<u64>,
     /// Fuzz for this long (30s, 5m); with --max-examples, whichever ends first.
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::support::duration::parse_duration)]
     duration: Option<Duration>,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
-    concurrency: u16,
+    /// Requests in flight at once [default: 8].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
     /// Requests per second.
     #[arg(long, value_name = "N", value_parser = parse_rate)]
     rate_limit: Option<f64>,
-    /// Time allowed for each whole exchange.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::duration::parse_duration)]
-    timeout: Duration,
+    /// Time allowed for each whole exchange [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::support::duration::parse_duration)]
+    timeout: Option<Duration>,
     /// Where to write the JUnit XML report.
-    #[arg(long, value_name = "FILE", default_value = "reports/fuzz/junit.xml")]
+    #[arg(long, value_name = "FILE", default_value = crate::fuzz::command::DEFAULT_JUNIT)]
     junit: PathBuf,
     /// Send a saved failure (reports/fuzz/<id>.json) again and say whether it still fails.
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
 }
 
-/// `gauntlet fuzz`.
+/// `gauntlet fuzz`: the flags as engine options plus the fuzzer's own.
 pub fn fuzz(args: FuzzArgs) -> Result<i32> {
-    let credentials = Credentials {
-        basic: user_flag("--user", args.auth.user.as_deref())?,
-        bearer: args.auth.bearer,
-        api_key: args.auth.api_key,
-    };
-    let base_url = args.base_url.as_deref().map(|u| check_base_url("--base-url", u)).transpose()?;
+    let mut run = RunOptions::default();
+    args.auth.apply(&mut run.credentials)?;
+    run.base_url = args.base_url.as_deref().map(|u| check_base_url("--base-url", u)).transpose()?;
+    run.timeout = args.timeout.unwrap_or(run.timeout);
     if let Some(file) = &args.replay {
-        return crate::fuzz::command::replay(file, args.spec, base_url, credentials, args.timeout);
+        return crate::fuzz::command::replay(file, args.spec, run);
     }
-    let spec_path = args.spec.unwrap_or_else(|| "spec/relay-rest.yaml".into());
-    let spec = Arc::new(openapi::load(&spec_path)?);
-    let all_ops = openapi::operations(&spec)?;
-    let operations = select(&all_ops, &args.operations)?;
+    run.spec = args.spec.unwrap_or(run.spec);
+    run.operations = args.operations;
+    run.seed = args.seed;
+    run.concurrency = args.concurrency.map_or(run.concurrency, usize::from);
+    run.rate_limit = args.rate_limit;
+    run.junit = Some(args.junit);
     let max_examples = match (args.max_examples, args.duration) {
         (None, None) => Some(crate::fuzz::command::DEFAULT_EXAMPLES),
         (n, _) => n,
     };
     let options = crate::fuzz::command::Options {
-        spec: spec_path,
-        base_url,
-        credentials,
-        operations,
+        run,
         params: args.params,
-        seed: args.seed.unwrap_or_else(random_seed),
         max_examples,
         duration: args.duration,
-        concurrency: args.concurrency as usize,
-        rate_limit: args.rate_limit,
-        timeout: args.timeout,
-        junit: args.junit,
     };
-    crate::fuzz::command::run(spec, all_ops, options)
+    crate::fuzz::command::run(options)
 }
 
-/// `gauntlet run`'s settings: flags over `gauntlet.toml` over defaults.
-struct Settings {
-    spec: PathBuf,
-    base_url: Option<(String, String)>,
-    credentials: Credentials,
-    cases: Vec<PathBuf>,
-    junit: PathBuf,
-    seed: Option<u64>,
-    max_examples: u32,
-    concurrency: u16,
-    rate_limit: Option<f64>,
-    timeout: Duration,
-    max_body: usize,
-    operations: Vec<String>,
-    checks: crate::checks::Settings,
-    dry_run: bool,
-    cacert: Vec<PathBuf>,
-    insecure: bool,
-    baseline: Option<PathBuf>,
-    update_baseline: Option<PathBuf>,
-    partition: Option<crate::partition::Partition>,
-}
-
-impl Settings {
-    /// Merges the flags with the settings file (when there is one) and the defaults.
-    fn merge(args: RunArgs) -> Result<Settings> {
-        let (file, config) = match crate::config::Config::find(args.config.as_deref())? {
-            Some((path, config)) => (path.display().to_string(), config),
-            None => (String::new(), crate::config::Config::default()),
-        };
-        let key = |k: &str| format!("{file}: {k}");
-        let configured = config.check_settings();
-        let user = match (&args.auth.user, &config.user) {
-            (Some(u), _) => user_flag("--user", Some(u))?,
-            (None, Some(u)) => user_flag(&key("user"), Some(u))?,
-            (None, None) => None,
-        };
-        let credentials = Credentials {
-            basic: user,
-            bearer: args.auth.bearer.or(config.bearer),
-            api_key: args.auth.api_key.or(config.api_key),
-        };
-        let base_url = match (args.base_url, config.base_url) {
-            (Some(u), _) => Some(("--base-url".to_owned(), u)),
-            (None, Some(u)) => Some((key("base_url"), u)),
-            (None, None) => None,
-        };
-        let timeout = match (args.timeout, &config.timeout) {
-            (Some(t), _) => t,
-            (None, Some(t)) => {
-                crate::duration::parse_duration(t).map_err(|m| Error::flag(&key("timeout"), m))?
+impl RunArgs {
+    /// The flags over `gauntlet.toml` (when there is one) over the defaults.
+    fn options(self) -> Result<RunOptions> {
+        let mut o = RunOptions::default();
+        if let Some((path, config)) = crate::config::Config::find(self.config.as_deref())? {
+            config.apply(&path.display().to_string(), &mut o)?;
+        }
+        self.auth.apply(&mut o.credentials)?;
+        if let Some(u) = &self.base_url {
+            o.base_url = Some(check_base_url("--base-url", u)?);
+        }
+        if !self.checks.is_empty() {
+            o.checks.enabled = Some(self.checks);
+        }
+        let list = |slot: &mut Vec<PathBuf>, flag: Vec<PathBuf>| {
+            if !flag.is_empty() {
+                *slot = flag;
             }
-            (None, None) => Duration::from_secs(10),
         };
-        let checks = if args.checks.is_empty() {
-            configured
-        } else {
-            crate::checks::Settings { enabled: Some(args.checks), statuses: configured.statuses }
-        };
-        let or_list =
-            |flag: Vec<PathBuf>, file: Vec<PathBuf>| if flag.is_empty() { file } else { flag };
-        Ok(Settings {
-            spec: args.spec.or(config.spec).unwrap_or_else(|| "spec/relay-rest.yaml".into()),
-            base_url,
-            credentials,
-            cases: or_list(args.cases, config.cases),
-            junit: args.junit.or(config.junit).unwrap_or_else(|| "reports/junit.xml".into()),
-            seed: args.seed.or(config.seed),
-            max_examples: args.max_examples.or(config.max_examples).unwrap_or(100),
-            concurrency: args.concurrency.or(config.concurrency).unwrap_or(8),
-            rate_limit: args.rate_limit.or(config.rate_limit),
-            timeout,
-            max_body: args.max_body.or(config.max_body).unwrap_or(10 * 1024 * 1024),
-            operations: if args.operations.is_empty() {
-                config.operations
-            } else {
-                args.operations
-            },
-            checks,
-            dry_run: args.dry_run,
-            cacert: or_list(args.cacert, config.cacert),
-            insecure: args.insecure || config.insecure == Some(true),
-            baseline: args.baseline.or(config.baseline),
-            update_baseline: args.update_baseline,
-            partition: args.partition,
-        })
+        list(&mut o.cases, self.cases);
+        list(&mut o.cacert, self.cacert);
+        if !self.operations.is_empty() {
+            o.operations = self.operations;
+        }
+        o.spec = self.spec.unwrap_or(o.spec);
+        o.junit = self.junit.or(o.junit);
+        o.seed = self.seed.or(o.seed);
+        o.max_examples = self.max_examples.map_or(o.max_examples, |n| n as usize);
+        o.concurrency = self.concurrency.map_or(o.concurrency, usize::from);
+        o.rate_limit = self.rate_limit.or(o.rate_limit);
+        o.timeout = self.timeout.unwrap_or(o.timeout);
+        o.max_body = self.max_body.unwrap_or(o.max_body);
+        o.insecure |= self.insecure;
+        o.baseline = self.baseline.or(o.baseline);
+        o.update_baseline = self.update_baseline;
+        o.partition = self.partition;
+        o.dry_run = self.dry_run;
+        Ok(o)
+    }
+}
+
+impl CredentialArgs {
+    /// Lays the credential flags (or their variables) over `credentials`.
+    fn apply(self, credentials: &mut Credentials) -> Result<()> {
+        if let Some(u) = user_flag("--user", self.user.as_deref())? {
+            credentials.basic = Some(u);
+        }
+        credentials.bearer = self.bearer.or(credentials.bearer.take());
+        credentials.api_key = self.api_key.or(credentials.api_key.take());
+        Ok(())
     }
 }
 
@@ -373,151 +325,10 @@ pub fn main() -> i32 {
     }
 }
 
-/// `gauntlet run`: load, plan, send, check, report. Returns the exit code.
+/// `gauntlet run`: the flags and `gauntlet.toml` as options for the engine, which loads,
+/// plans, sends, checks and reports. Returns the exit code.
 pub fn run(args: RunArgs) -> Result<i32> {
-    let started = SystemTime::now();
-    let s = Settings::merge(args)?;
-    let spec = Arc::new(openapi::load(&s.spec)?);
-    let all_ops = openapi::operations(&spec)?;
-    let selected = select(&all_ops, &s.operations)?;
-    let mut credentials = s.credentials.clone();
-    let seed = s.seed.unwrap_or_else(random_seed);
-    let given_url = s.base_url.as_ref().map(|(flag, u)| check_base_url(flag, u)).transpose()?;
-    // Read before anything is sent: a bad baseline stops the run.
-    // (A baseline that --update-baseline is about to create need not exist yet.)
-    let baseline = match &s.baseline {
-        Some(path) if !path.exists() && s.update_baseline.as_ref() == Some(path) => None,
-        Some(path) => Some(Baseline::load(path)?),
-        None => None,
-    };
-    let (plan, validators) =
-        crate::plan::build(&spec, &all_ops, &selected, seed, s.max_examples as usize, &s.cases)?;
-    let planned = plan.scenarios.len();
-    let plan = match s.partition {
-        Some(p) => p.apply(plan),
-        None => plan,
-    };
-    if s.dry_run {
-        let has_credentials = credentials.any();
-        let url = given_url.unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
-        return dry_run(&plan, &url, has_credentials, &validators);
-    }
-    let mut junit = report::create(&s.junit)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
-    // Without a target, the built-in mock of the same spec is the target, with fresh credentials.
-    let target = runtime.block_on(Target::resolve(
-        given_url,
-        Arc::clone(&spec),
-        all_ops.clone(),
-        &mut credentials,
-        seed,
-    ))?;
-    let base_url = target.base_url.clone();
-    let has_credentials = credentials.any();
-    let mut console = Console::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
-    let share = match s.partition {
-        Some(p) => format!(" (partition {p} of {planned})"),
-        None => String::new(),
-    };
-    console
-        .header(&format!(
-            "testing {} against {} · {} operations, {} scenarios{share}, seed {seed}",
-            target.description,
-            s.spec.display(),
-            plan.operations.len(),
-            plan.scenarios.len()
-        ))
-        .map_err(io)?;
-    for note in notes(&plan, &validators) {
-        console.note(&note).map_err(io)?;
-    }
-    if let Some(op) = plan
-        .operations
-        .iter()
-        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|a| credentials.covers(a)))
-    {
-        console
-            .note(&format!(
-                "no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped",
-                op.id
-            ))
-            .map_err(io)?;
-    }
-    let config = RunConfig {
-        base_url: base_url.clone(),
-        credentials: credentials.clone(),
-        concurrency: s.concurrency as usize,
-        rate_limit: s.rate_limit,
-        timeout: s.timeout,
-        max_body: s.max_body,
-        checks: s.checks.clone(),
-        ca_certs: s
-            .cacert
-            .iter()
-            .map(|p| std::fs::read(p).map_err(|source| Error::Read { path: p.clone(), source }))
-            .collect::<Result<_>>()?,
-        insecure: s.insecure,
-    };
-    if s.insecure {
-        console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
-    }
-    let plan = Arc::new(plan);
-    let cancel = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let result = runtime.block_on(runner::run(
-        Arc::clone(&plan),
-        Arc::new(validators),
-        config,
-        cancel,
-        |p| console.progress(p),
-    ))?;
-    // Interrupted: report what finished, nothing else.
-    let (plan, mut result) =
-        if result.interrupted { runner::finished_only(&plan, result) } else { (plan, result) };
-    let today = crate::baseline::today();
-    let checks_run = |c: &str| s.checks.enabled(c);
-    let mut outcome = baseline.as_ref().map(|b| b.apply(&plan, &mut result, &today, checks_run));
-    if let Some(path) = &s.update_baseline {
-        // Reasons are kept from the file being replaced, or from --baseline.
-        let previous = match baseline {
-            Some(b) => b,
-            None if path.is_file() => Baseline::load(path)?,
-            None => Baseline::default(),
-        };
-        let updated = previous.update(path, &plan, &result)?;
-        // The run's verdict is the new file's: what failed is now known (an expired entry
-        // keeps its date, so its failure still counts until someone extends it).
-        outcome = Some(updated.apply(&plan, &mut result, &today, checks_run));
-        let count = updated.entries.len();
-        console
-            .note(&format!("{}: baseline written with {count} known failures", path.display()))
-            .map_err(io)?;
-    }
-    let info = RunInfo {
-        spec: s.spec.display().to_string(),
-        title: spec.title.clone(),
-        base_url: base_url.clone(),
-        has_credentials,
-        started,
-    };
-    report::write_junit(&mut junit, &plan, &result, &info)
-        .map_err(|source| Error::Report { path: s.junit.clone(), source })?;
-    let junit_name = s.junit.display().to_string();
-    console.report(&plan, &result, &base_url, has_credentials, Some(&junit_name)).map_err(io)?;
-    if let Some(outcome) = &outcome {
-        console.baseline(outcome).map_err(io)?;
-    }
-    if result.interrupted {
-        console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
-        return Ok(EXIT_INTERRUPTED);
-    }
-    let violated = result.results.iter().any(|r| !r.passed());
-    Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
+    crate::engine::run(args.options()?)
 }
 
 /// `gauntlet mock`: serve until Ctrl-C.
@@ -557,74 +368,7 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// The operations named by `--operation` (all when none are).
-fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
-    if wanted.is_empty() {
-        return Ok((0..all.len()).collect());
-    }
-    wanted
-        .iter()
-        .map(|id| {
-            all.iter().position(|o| &o.id == id).ok_or_else(|| {
-                let known: Vec<&str> = all.iter().take(10).map(|o| o.id.as_str()).collect();
-                Error::flag(
-                    "--operation",
-                    format!(
-                        "unknown operation '{id}' (known: {}{})",
-                        known.join(", "),
-                        if all.len() > 10 { ", ..." } else { "" }
-                    ),
-                )
-            })
-        })
-        .collect()
-}
-
 /// `--user ID:TOKEN`, parsed; a value without `:` is a flag error that does not echo it.
 fn user_flag(flag: &str, user: Option<&str>) -> Result<Option<(String, String)>> {
     user.map(|u| Credentials::user_setting(flag, u)).transpose()
-}
-
-fn notes(plan: &Plan, validators: &Validators) -> Vec<String> {
-    let mut out = plan.notes.clone();
-    out.extend(validators.warnings.iter().map(|(p, m)| {
-        format!(
-            "schema {p} not compiled, its checks are skipped: {}",
-            crate::schema::truncate(m, 200)
-        )
-    }));
-    out
-}
-
-fn dry_run(
-    plan: &Plan,
-    base_url: &str,
-    has_credentials: bool,
-    validators: &Validators,
-) -> Result<i32> {
-    let mut out = anstream::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
-    writeln!(
-        out,
-        "gauntlet dry run: {} operations, {} scenarios, seed {} (nothing is sent)",
-        plan.operations.len(),
-        plan.scenarios.len(),
-        plan.seed
-    )
-    .map_err(io)?;
-    for note in notes(plan, validators) {
-        writeln!(out, "note: {note}").map_err(io)?;
-    }
-    for scenario in &plan.scenarios {
-        let op = &plan.operations[scenario.operation];
-        writeln!(
-            out,
-            "{} {}\n  {}",
-            op.id,
-            scenario.label,
-            report::curl_line(base_url, op, scenario, has_credentials)
-        )
-        .map_err(io)?;
-    }
-    Ok(EXIT_OK)
 }

@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::cases::interpolate;
+use crate::credentials::Credentials;
+use crate::engine::RunOptions;
 use crate::error::{Error, Result};
 
 /// The file looked for in the working directory when `--config` is not given.
@@ -188,7 +190,7 @@ impl Config {
             }
         }
         if let Some(t) = &self.timeout {
-            crate::duration::parse_duration(t).map_err(|m| format!("timeout: {m}"))?;
+            crate::support::duration::parse_duration(t).map_err(|m| format!("timeout: {m}"))?;
         }
         if self.rate_limit.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
             return Err("rate_limit: must be a positive number of requests per second".into());
@@ -196,6 +198,49 @@ impl Config {
         if self.concurrency == Some(0) || self.max_examples == Some(0) {
             return Err("concurrency and max_examples must be at least 1".into());
         }
+        Ok(())
+    }
+
+    /// Lays this file's settings over `options` (a setting the file leaves out keeps its
+    /// value); `file` names it in errors.
+    pub fn apply(self, file: &str, options: &mut RunOptions) -> Result<()> {
+        let key = |k: &str| format!("{file}: {k}");
+        options.checks = self.check_settings();
+        if let Some(u) = &self.user {
+            options.credentials.basic = Some(Credentials::user_setting(&key("user"), u)?);
+        }
+        if self.bearer.is_some() {
+            options.credentials.bearer = self.bearer;
+        }
+        if self.api_key.is_some() {
+            options.credentials.api_key = self.api_key;
+        }
+        if let Some(u) = &self.base_url {
+            options.base_url = Some(crate::target::check_base_url(&key("base_url"), u)?);
+        }
+        if let Some(t) = &self.timeout {
+            options.timeout = crate::support::duration::parse_duration(t)
+                .map_err(|m| Error::flag(&key("timeout"), m))?;
+        }
+        let set = |slot: &mut Vec<PathBuf>, list: Vec<PathBuf>| {
+            if !list.is_empty() {
+                *slot = list;
+            }
+        };
+        set(&mut options.cases, self.cases);
+        set(&mut options.cacert, self.cacert);
+        if !self.operations.is_empty() {
+            options.operations = self.operations;
+        }
+        options.spec = self.spec.unwrap_or(std::mem::take(&mut options.spec));
+        options.junit = self.junit.or(options.junit.take());
+        options.seed = self.seed.or(options.seed);
+        options.max_examples = self.max_examples.map_or(options.max_examples, |n| n as usize);
+        options.concurrency = self.concurrency.map_or(options.concurrency, usize::from);
+        options.rate_limit = self.rate_limit.or(options.rate_limit);
+        options.max_body = self.max_body.unwrap_or(options.max_body);
+        options.insecure |= self.insecure == Some(true);
+        options.baseline = self.baseline.or(options.baseline.take());
         Ok(())
     }
 

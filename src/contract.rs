@@ -1,25 +1,26 @@
-//! The engine of the `cargo test` harness (`tests/contract.rs`): the plan `gauntlet run`
-//! would send, configured from `GAUNTLET_*` variables, sent one scenario per trial, with
-//! each result kept for the JUnit report.
+//! The `cargo test` harness's adapter (`tests/contract.rs`): the plan `gauntlet run` would
+//! send, with every setting `gauntlet run` has, sent one scenario per trial, with each result
+//! kept for the JUnit report.
 //!
-//! Trials run on libtest's threads; each blocks on a shared tokio runtime, which also runs
-//! the built-in mock when no `GAUNTLET_BASE_URL` is set. Variables: `GAUNTLET_BASE_URL`,
-//! `GAUNTLET_USER`, `GAUNTLET_BEARER`, `GAUNTLET_API_KEY`, `GAUNTLET_SPEC`, `GAUNTLET_SEED`,
-//! `GAUNTLET_MAX_EXAMPLES`, `GAUNTLET_BASELINE` (and `GAUNTLET_JUNIT`, read by the harness).
+//! Settings come from `gauntlet.toml` (or the file `GAUNTLET_CONFIG` names) and then from
+//! variables: `GAUNTLET_BASE_URL`, `GAUNTLET_USER`, `GAUNTLET_BEARER`, `GAUNTLET_API_KEY`,
+//! `GAUNTLET_SPEC`, `GAUNTLET_SEED`, `GAUNTLET_MAX_EXAMPLES`, `GAUNTLET_BASELINE`,
+//! `GAUNTLET_PARTITION` (and `GAUNTLET_JUNIT`, read by the harness). Trials run on libtest's
+//! threads; each blocks on a shared tokio runtime, which also runs the built-in mock when no
+//! base URL is set.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use crate::baseline::Baseline;
-use crate::checks::Settings;
 use crate::credentials::Credentials;
+use crate::engine::{self, RunOptions};
 use crate::error::{Error, Result};
-use crate::openapi;
 use crate::plan::Plan;
 use crate::report::{RunInfo, failure_text, write_junit};
-use crate::runner::{RunConfig, RunResult, ScenarioResult, Session, finished_only};
-use crate::target::{Target, check_base_url, random_seed};
+use crate::runner::{RunResult, ScenarioResult, Session, finished_only};
+use crate::target::{Target, check_base_url};
 
 /// A plan ready to be sent one scenario at a time.
 pub struct Contract {
@@ -39,62 +40,66 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-fn number<T: std::str::FromStr>(name: &str) -> Result<Option<T>> {
+fn parsed<T: std::str::FromStr>(name: &str, what: &str) -> Result<Option<T>> {
     var(name)
-        .map(|v| v.parse().map_err(|_| Error::flag(name, format!("'{v}' is not a number"))))
+        .map(|v| v.parse().map_err(|_| Error::flag(name, format!("'{v}' is not {what}"))))
         .transpose()
 }
 
+/// The harness's options: `gauntlet.toml` (or `GAUNTLET_CONFIG`), then `GAUNTLET_*`
+/// variables over it, over the defaults. No JUnit file is written but `GAUNTLET_JUNIT`'s.
+pub fn options_from_env() -> Result<RunOptions> {
+    let mut o = RunOptions::default();
+    let explicit = var("GAUNTLET_CONFIG").map(PathBuf::from);
+    if let Some((path, config)) = crate::config::Config::find(explicit.as_deref())? {
+        config.apply(&path.display().to_string(), &mut o)?;
+    }
+    if let Some(u) = var("GAUNTLET_USER") {
+        o.credentials.basic = Some(Credentials::user_setting("GAUNTLET_USER", &u)?);
+    }
+    o.credentials.bearer = var("GAUNTLET_BEARER").or(o.credentials.bearer.take());
+    o.credentials.api_key = var("GAUNTLET_API_KEY").or(o.credentials.api_key.take());
+    if let Some(u) = var("GAUNTLET_BASE_URL") {
+        o.base_url = Some(check_base_url("GAUNTLET_BASE_URL", &u)?);
+    }
+    o.spec = var("GAUNTLET_SPEC").map_or(o.spec, PathBuf::from);
+    o.seed = parsed("GAUNTLET_SEED", "a number")?.or(o.seed);
+    o.max_examples =
+        parsed::<usize>("GAUNTLET_MAX_EXAMPLES", "a number")?.map_or(o.max_examples, |n| n.max(1));
+    o.baseline = var("GAUNTLET_BASELINE").map(PathBuf::from).or(o.baseline);
+    o.partition = parsed("GAUNTLET_PARTITION", "K/N (2/3, hash:2/3)")?.or(o.partition);
+    o.junit = None;
+    Ok(o)
+}
+
 impl Contract {
-    /// Loads the spec, builds the plan (with `cases/` when present) and resolves the target,
-    /// all from the environment.
+    /// Builds the plan (with `cases/` when present) and resolves the target, all from the
+    /// settings file and the environment ([`options_from_env`]).
     pub fn from_env() -> Result<Contract> {
-        let spec_path =
-            PathBuf::from(var("GAUNTLET_SPEC").unwrap_or("spec/relay-rest.yaml".into()));
-        let seed = number::<u64>("GAUNTLET_SEED")?.unwrap_or_else(random_seed);
-        let max_examples = number::<usize>("GAUNTLET_MAX_EXAMPLES")?.unwrap_or(100).max(1);
-        let basic = var("GAUNTLET_USER")
-            .map(|u| Credentials::user_setting("GAUNTLET_USER", &u))
-            .transpose()?;
-        let mut credentials =
-            Credentials { basic, bearer: var("GAUNTLET_BEARER"), api_key: var("GAUNTLET_API_KEY") };
-        let given = var("GAUNTLET_BASE_URL")
-            .map(|u| check_base_url("GAUNTLET_BASE_URL", &u))
-            .transpose()?;
-        let spec = Arc::new(openapi::load(&spec_path)?);
-        let operations = openapi::operations(&spec)?;
-        let all: Vec<usize> = (0..operations.len()).collect();
-        let (plan, validators) =
-            crate::plan::build(&spec, &operations, &all, seed, max_examples, &[])?;
+        let options = options_from_env()?;
+        let prepared = engine::prepare(&options)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
-        let title = spec.title.clone();
-        let target =
-            runtime.block_on(Target::resolve(given, spec, operations, &mut credentials, seed))?;
+        let mut credentials = options.credentials.clone();
+        let target = runtime.block_on(engine::target(&options, &prepared, &mut credentials))?;
         let has_credentials = credentials.any();
-        let config = RunConfig {
-            base_url: target.base_url.clone(),
-            credentials,
-            concurrency: 1,
-            rate_limit: None,
-            timeout: Duration::from_secs(10),
-            max_body: 10 * 1024 * 1024,
-            checks: Settings::default(),
-            ca_certs: Vec::new(),
-            insecure: false,
+        let config = engine::run_config(&options, &target.base_url, credentials)?;
+        let baseline = options.baseline.as_deref().map(Baseline::load).transpose()?;
+        let title = prepared.spec.title.clone();
+        let total = prepared.plan.scenarios.len();
+        let session = {
+            // The rate limiter's timer belongs to the runtime.
+            let _guard = runtime.enter();
+            Session::new(Arc::new(prepared.plan), Arc::new(prepared.validators), config)?
         };
-        let baseline =
-            var("GAUNTLET_BASELINE").map(|p| Baseline::load(Path::new(&p))).transpose()?;
-        let total = plan.scenarios.len();
-        let session = Session::new(Arc::new(plan), Arc::new(validators), config)?;
         Ok(Contract {
             runtime,
             session,
             target,
-            spec: spec_path,
+            spec: options.spec,
             title,
             has_credentials,
             started: SystemTime::now(),

@@ -10,14 +10,14 @@ use std::time::{Duration, Instant, SystemTime};
 use super::engine::{FuzzConfig, FuzzOutcome, FuzzProgress, Key, fuzz, keys};
 use super::record::Record;
 use super::strategy::OperationFuzz;
-use crate::checks::Settings;
 use crate::credentials::Credentials;
+use crate::engine::RunOptions;
 use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
 use crate::generate::{Generator, Router};
 use crate::openapi::{self, Operation};
 use crate::plan::{Plan, Scenario};
 use crate::report::{RunInfo, Shown, write_failure, write_junit};
-use crate::runner::{RunConfig, RunResult, ScenarioResult, Session};
+use crate::runner::{RunResult, ScenarioResult, Session};
 use crate::schema::Validators;
 use crate::target::Target;
 
@@ -25,69 +25,43 @@ use crate::target::Target;
 pub const DEFAULT_EXAMPLES: u64 = 1000;
 /// Where failures are saved.
 pub const REPORT_DIR: &str = "reports/fuzz";
+/// Where the JUnit report goes unless `--junit` says.
+pub const DEFAULT_JUNIT: &str = "reports/fuzz/junit.xml";
 
 /// Everything `gauntlet fuzz` was asked.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The spec.
-    pub spec: PathBuf,
-    /// The target, already checked (the built-in mock when `None`).
-    pub base_url: Option<String>,
-    /// The secrets.
-    pub credentials: Credentials,
-    /// Operation indexes into the spec's operations.
-    pub operations: Vec<usize>,
+    /// What every run is told: spec, target, credentials, operations, seed, pacing, JUnit.
+    pub run: RunOptions,
     /// Path parameters to fuzz (all when empty).
     pub params: Vec<String>,
-    /// The seed.
-    pub seed: u64,
     /// Examples to send.
     pub max_examples: Option<u64>,
     /// Time to fuzz.
     pub duration: Option<Duration>,
-    /// Requests in flight.
-    pub concurrency: usize,
-    /// Requests per second.
-    pub rate_limit: Option<f64>,
-    /// Per exchange.
-    pub timeout: Duration,
-    /// The JUnit report.
-    pub junit: PathBuf,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))
-}
-
-/// A session for `plan` against `base_url`, paced by concurrency, rate limit and timeout.
+/// A session for `plan`, sent as `options` say.
 fn session(
     plan: Plan,
     validators: Arc<Validators>,
+    options: &RunOptions,
     base_url: &str,
     credentials: &Credentials,
-    (concurrency, rate_limit, timeout): (usize, Option<f64>, Duration),
 ) -> Result<Session> {
-    let config = RunConfig {
-        base_url: base_url.to_owned(),
-        credentials: credentials.clone(),
-        concurrency,
-        rate_limit,
-        timeout,
-        max_body: 10 * 1024 * 1024,
-        checks: Settings::default(),
-        ca_certs: Vec::new(),
-        insecure: false,
-    };
+    let config = crate::engine::run_config(options, base_url, credentials.clone())?;
     Session::new(Arc::new(plan), validators, config)
 }
 
 /// Runs `gauntlet fuzz`; returns the exit code.
-pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options) -> Result<i32> {
+pub fn run(o: Options) -> Result<i32> {
     let started = SystemTime::now();
-    let operations: Vec<Operation> = o.operations.iter().map(|&i| all_ops[i].clone()).collect();
+    let spec_doc = Arc::new(openapi::load(&o.run.spec)?);
+    let all_ops = openapi::operations(&spec_doc)?;
+    let selected = crate::engine::select(&all_ops, &o.run.operations)?;
+    let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
+    let seed = o.run.seed.unwrap_or_else(crate::target::random_seed);
+    let mut credentials = o.run.credentials.clone();
     // Compiled once: the strategies (to judge inputs) and the session (to check answers).
     let validators = Arc::new(Validators::compile(
         &spec_doc.doc,
@@ -104,13 +78,13 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
             format!("no selected operation has a path parameter '{unknown}'"),
         ));
     }
-    let rt = runtime()?;
+    let rt = crate::engine::runtime()?;
     let target = rt.block_on(Target::resolve(
-        o.base_url.clone(),
+        o.run.base_url.clone(),
         Arc::clone(&spec_doc),
         all_ops.clone(),
-        &mut o.credentials,
-        o.seed,
+        &mut credentials,
+        seed,
     ))?;
     let mut targets = Vec::new();
     let mut notes = Vec::new();
@@ -119,7 +93,7 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
         let generator =
             Generator::new(&spec_doc.doc, &validators, all_ops.iter().map(|op| op.path.clone()), 1);
         for (index, op) in operations.iter().enumerate() {
-            let (scenarios, op_notes) = generator.operation(index, op, o.seed);
+            let (scenarios, op_notes) = generator.operation(index, op, seed);
             notes.extend(op_notes);
             let Some(base) = scenarios.into_iter().find(|s| s.label == "positive/base") else {
                 continue;
@@ -133,7 +107,7 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
                 Arc::clone(&spec_doc),
                 Arc::clone(&validators),
                 Arc::clone(&router),
-                &o.credentials,
+                &credentials,
             ) {
                 Some(t) => targets.push(t),
                 None => {
@@ -142,15 +116,9 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
             }
         }
     }
-    let plan = Plan { operations, scenarios: Vec::new(), seed: o.seed, notes: Vec::new() };
-    let session = session(
-        plan,
-        validators,
-        &target.base_url,
-        &o.credentials,
-        (o.concurrency, o.rate_limit, o.timeout),
-    )?;
-    let has_credentials = o.credentials.any();
+    let plan = Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new() };
+    let session = session(plan, validators, &o.run, &target.base_url, &credentials)?;
+    let has_credentials = credentials.any();
     let mut out = anstream::stdout();
     let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
     let budget = match (o.max_examples, o.duration) {
@@ -163,9 +131,9 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
         out,
         "gauntlet fuzzing {} against {} · {} operations · {budget} · seed {}",
         target.description,
-        o.spec.display(),
+        o.run.spec.display(),
         targets.len(),
-        o.seed
+        seed
     )
     .map_err(io)?;
     for note in &notes {
@@ -173,10 +141,10 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
     }
     out.flush().map_err(io)?;
     let config = FuzzConfig {
-        seed: o.seed,
+        seed,
         max_examples: o.max_examples,
         duration: o.duration,
-        concurrency: o.concurrency,
+        concurrency: o.run.concurrency,
         shrink_requests: 500,
         shrink_time: Duration::from_secs(30),
     };
@@ -195,12 +163,12 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
     display.finish();
     // Save, show, report.
     let plan = session.plan();
-    let spec_name = o.spec.display().to_string();
+    let spec_name = o.run.spec.display().to_string();
     let builtin = target.mock.is_some();
     let mut saved = Vec::new();
     for finding in &outcome.findings {
         let mut record =
-            Record::new(finding, plan, o.seed, &spec_name, &target.base_url, has_credentials);
+            Record::new(finding, plan, seed, &spec_name, &target.base_url, has_credentials);
         record.builtin_mock = builtin;
         saved.push(record.write(Path::new(REPORT_DIR))?);
     }
@@ -213,8 +181,9 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
         started,
     };
     let (junit_plan, junit_run) = junit_view(plan, &bases, &outcome);
-    write_junit(crate::report::create(&o.junit)?, &junit_plan, &junit_run, &info)
-        .map_err(|source| Error::Report { path: o.junit.clone(), source })?;
+    let junit = o.run.junit.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_JUNIT));
+    write_junit(crate::report::create(&junit)?, &junit_plan, &junit_run, &info)
+        .map_err(|source| Error::Report { path: junit.clone(), source })?;
     let secs = outcome.elapsed.as_secs_f64().max(1e-9);
     let verdict = if outcome.findings.is_empty() { "PASS" } else { "FAIL" };
     writeln!(
@@ -226,8 +195,8 @@ pub fn run(spec_doc: Arc<openapi::Spec>, all_ops: Vec<Operation>, mut o: Options
         secs,
         outcome.requests as f64 / secs,
         outcome.findings.len(),
-        o.seed,
-        o.junit.display()
+        seed,
+        junit.display()
     )
     .map_err(io)?;
     if outcome.interrupted {
@@ -385,13 +354,10 @@ impl Progress {
 
 /// `gauntlet fuzz --replay FILE`: sends the saved request again; exit 1 when it still fails
 /// the same way (or another way), 0 when it passes now.
-pub fn replay(
-    file: &Path,
-    spec: Option<PathBuf>,
-    base_url: Option<String>,
-    mut credentials: Credentials,
-    timeout: Duration,
-) -> Result<i32> {
+pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Result<i32> {
+    options.concurrency = 1;
+    options.rate_limit = None;
+    let mut credentials = options.credentials.clone();
     let record = Record::read(file)?;
     let spec_path = spec.unwrap_or_else(|| PathBuf::from(&record.spec));
     let spec_doc = Arc::new(openapi::load(&spec_path)?);
@@ -402,12 +368,12 @@ pub fn replay(
             message: format!("operation '{}' is not in {}", record.operation, spec_path.display()),
         });
     };
-    let given = match base_url {
+    let given = match options.base_url.clone() {
         Some(u) => Some(u),
         None if record.builtin_mock => None,
         None => Some(record.base_url.clone()),
     };
-    let rt = runtime()?;
+    let rt = crate::engine::runtime()?;
     let target = rt.block_on(Target::resolve(
         given,
         Arc::clone(&spec_doc),
@@ -429,7 +395,7 @@ pub fn replay(
         seed: record.seed,
         notes: Vec::new(),
     };
-    let session = session(plan, validators, &target.base_url, &credentials, (1, None, timeout))?;
+    let session = session(plan, validators, &options, &target.base_url, &credentials)?;
     let result = rt.block_on(session.execute_scenario(&scenario));
     if let Some(e) =
         result.error.as_ref().filter(|e| e.kind == crate::exchange::TransportKind::Connect)

@@ -16,8 +16,9 @@ use super::text::Text;
 use crate::credentials::Credentials;
 use crate::generate::{Router, ValueGen, encode_segment, invalid_texts, read_param, serialize};
 use crate::openapi::{Location, Operation, SecurityScheme, Spec, resolve_ref};
-use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario, fnv1a};
+use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
 use crate::schema::Validators;
+use crate::support::fnv1a;
 
 /// One example: a text per fuzzed parameter, and the credentials.
 pub type Example = (Vec<String>, AuthMode);

@@ -13,8 +13,9 @@ use super::params::{coerce, encode_segment, read_param, serialize};
 use super::route::Router;
 use super::value::ValueGen;
 use crate::openapi::{Location, Operation, Parameter, SecurityScheme, resolve_ref};
-use crate::plan::{AuthBreak, AuthMode, Body, Kind, RequestSpec, Scenario, fnv1a};
+use crate::plan::{AuthBreak, AuthMode, Body, Kind, RequestSpec, Scenario};
 use crate::schema::Validators;
+use crate::support::fnv1a;
 
 /// How many times a value is drawn before the generator gives up on a schema.
 const ATTEMPTS: usize = 24;

@@ -177,7 +177,7 @@ impl Fault {
             "accepts-invalid-input" => Fault::AcceptsInvalidInput,
             "rejects-valid-input" => Fault::RejectsValidInput,
             "slow" => Fault::Slow(match arg {
-                Some(a) => crate::duration::parse_duration(a)?,
+                Some(a) => crate::support::duration::parse_duration(a)?,
                 None => Duration::from_secs(2),
             }),
             "hang" => Fault::Hang,

@@ -6,7 +6,8 @@
 
 use std::str::FromStr;
 
-use crate::plan::{Plan, fnv1a};
+use super::Plan;
+use crate::support::fnv1a;
 
 /// How scenarios are dealt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

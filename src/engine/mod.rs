@@ -1,0 +1,17 @@
+//! The one run flow that every front end shares. `gauntlet run`, `gauntlet.toml`, the
+//! `cargo test` harness and `gauntlet fuzz` each fill in [`RunOptions`]; [`prepare`] turns
+//! them into a plan with its compiled schemas, and [`run`] sends it to the target, judges
+//! it against the baseline and writes the reports.
+//!
+//! Where does a run happen? Here: [`run`].
+
+mod options;
+mod prepare;
+mod run;
+
+pub use options::{
+    DEFAULT_CONCURRENCY, DEFAULT_JUNIT, DEFAULT_MAX_BODY, DEFAULT_MAX_EXAMPLES, DEFAULT_MOCK_PORT,
+    DEFAULT_SPEC, DEFAULT_TIMEOUT, RunOptions,
+};
+pub use prepare::{Prepared, build, prepare, select};
+pub use run::{run, run_config, runtime, target};

@@ -1,0 +1,94 @@
+//! [`RunOptions`]: everything a run can be told, with each default written once. Front ends
+//! (`gauntlet run`, `gauntlet.toml`, the `cargo test` harness, `gauntlet fuzz`) fill one in;
+//! the engine never sees where a value came from.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::checks;
+use crate::credentials::Credentials;
+use crate::plan::partition::Partition;
+
+/// The spec read when none is named.
+pub const DEFAULT_SPEC: &str = "spec/relay-rest.yaml";
+/// Where the JUnit report goes when no path is named.
+pub const DEFAULT_JUNIT: &str = "reports/junit.xml";
+/// Generated scenarios per operation.
+pub const DEFAULT_MAX_EXAMPLES: usize = 100;
+/// Requests in flight at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+/// Time allowed for one whole exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest response body read, in bytes.
+pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+/// The port `gauntlet mock` listens on, and the base URL a dry run shows.
+pub const DEFAULT_MOCK_PORT: u16 = 4010;
+
+/// How one run is made: what to read, what to send it to, how, and where to report.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The OpenAPI document.
+    pub spec: PathBuf,
+    /// The target, already checked (`target::check_base_url`); the built-in mock when `None`.
+    pub base_url: Option<String>,
+    /// The secrets.
+    pub credentials: Credentials,
+    /// Case files or folders; `cases/` when present if empty.
+    pub cases: Vec<PathBuf>,
+    /// The JUnit report (`None`: write none).
+    pub junit: Option<PathBuf>,
+    /// The generation seed (random and printed when `None`).
+    pub seed: Option<u64>,
+    /// Most generated scenarios per operation.
+    pub max_examples: usize,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests per second across the run, if limited.
+    pub rate_limit: Option<f64>,
+    /// Time allowed for each whole exchange.
+    pub timeout: Duration,
+    /// Largest response body read, in bytes.
+    pub max_body: usize,
+    /// Operations to test, by operationId (all when empty).
+    pub operations: Vec<String>,
+    /// Which checks run and the statuses they accept.
+    pub checks: checks::Settings,
+    /// Extra CA certificates (PEM files) to trust.
+    pub cacert: Vec<PathBuf>,
+    /// Accept any TLS certificate.
+    pub insecure: bool,
+    /// Known failures.
+    pub baseline: Option<PathBuf>,
+    /// Write this run's failures as the baseline here.
+    pub update_baseline: Option<PathBuf>,
+    /// Run only this share of the plan.
+    pub partition: Option<Partition>,
+    /// Print the plan and send nothing.
+    pub dry_run: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            spec: PathBuf::from(DEFAULT_SPEC),
+            base_url: None,
+            credentials: Credentials::default(),
+            cases: Vec::new(),
+            junit: Some(PathBuf::from(DEFAULT_JUNIT)),
+            seed: None,
+            max_examples: DEFAULT_MAX_EXAMPLES,
+            concurrency: DEFAULT_CONCURRENCY,
+            rate_limit: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
+            operations: Vec::new(),
+            checks: checks::Settings::default(),
+            cacert: Vec::new(),
+            insecure: false,
+            baseline: None,
+            update_baseline: None,
+            partition: None,
+            dry_run: false,
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! From options to something to send: the spec loaded, the operations chosen, the schemas
+//! compiled, the plan generated (case files included) and cut to its partition.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::RunOptions;
+use crate::error::{Error, Result};
+use crate::openapi::{self, Operation, Spec};
+use crate::plan::{Plan, Scenario};
+use crate::schema::Validators;
+
+/// A run ready to be sent.
+pub struct Prepared {
+    /// The document.
+    pub spec: Arc<Spec>,
+    /// Every operation of the document (routing and the mock need them all).
+    pub all_operations: Vec<Operation>,
+    /// What will be sent (the partition's share, when one is asked).
+    pub plan: Plan,
+    /// The compiled schemas of the planned operations.
+    pub validators: Validators,
+    /// Scenarios in the whole plan, before partitioning.
+    pub planned: usize,
+    /// The seed the plan was generated with.
+    pub seed: u64,
+}
+
+impl Prepared {
+    /// The notes to show before a run: what could not be planned, schemas not compiled.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = self.plan.notes.clone();
+        out.extend(self.validators.warnings.iter().map(|(p, m)| {
+            format!(
+                "schema {p} not compiled, its checks are skipped: {}",
+                crate::schema::truncate(m, 200)
+            )
+        }));
+        out
+    }
+}
+
+/// Loads the spec, selects the operations, builds the plan and applies the partition.
+pub fn prepare(options: &RunOptions) -> Result<Prepared> {
+    let spec = Arc::new(openapi::load(&options.spec)?);
+    let all_operations = openapi::operations(&spec)?;
+    let selected = select(&all_operations, &options.operations)?;
+    let seed = options.seed.unwrap_or_else(crate::target::random_seed);
+    let (plan, validators) =
+        build(&spec, &all_operations, &selected, seed, options.max_examples, &options.cases)?;
+    let planned = plan.scenarios.len();
+    let plan = match options.partition {
+        Some(p) => p.apply(plan),
+        None => plan,
+    };
+    Ok(Prepared { spec, all_operations, plan, validators, planned, seed })
+}
+
+/// The operations named by `--operation` (all when none are).
+pub fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
+    if wanted.is_empty() {
+        return Ok((0..all.len()).collect());
+    }
+    wanted
+        .iter()
+        .map(|id| {
+            all.iter().position(|o| &o.id == id).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().take(10).map(|o| o.id.as_str()).collect();
+                Error::flag(
+                    "--operation",
+                    format!(
+                        "unknown operation '{id}' (known: {}{})",
+                        known.join(", "),
+                        if all.len() > 10 { ", ..." } else { "" }
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Compiles the schemas the selected operations use and generates their scenarios, then adds
+/// the case files.
+pub fn build(
+    spec: &Spec,
+    all_ops: &[Operation],
+    selected: &[usize],
+    seed: u64,
+    max_examples: usize,
+    case_paths: &[PathBuf],
+) -> Result<(Plan, Validators)> {
+    let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
+    let validators =
+        Validators::compile(&spec.doc, operations.iter().flat_map(Operation::schema_pointers));
+    let generator = crate::generate::Generator::new(
+        &spec.doc,
+        &validators,
+        all_ops.iter().map(|o| o.path.clone()),
+        max_examples,
+    );
+    let mut notes = Vec::new();
+    let mut per_op: Vec<Vec<Scenario>> = Vec::new();
+    for (index, op) in operations.iter().enumerate() {
+        let (generated, op_notes) = generator.operation(index, op, seed);
+        per_op.push(generated);
+        notes.extend(op_notes);
+    }
+    let (case_files, strict) = if case_paths.is_empty() {
+        let default = Path::new("cases");
+        (if default.is_dir() { crate::cases::files(default)? } else { Vec::new() }, false)
+    } else {
+        let mut files = Vec::new();
+        for p in case_paths {
+            if !p.exists() {
+                return Err(Error::flag(
+                    "--cases",
+                    format!("{}: no such file or folder", p.display()),
+                ));
+            }
+            files.extend(crate::cases::files(p)?);
+        }
+        (files, true)
+    };
+    for file in case_files {
+        let loaded = match crate::cases::load(&file, all_ops) {
+            Ok(loaded) => loaded,
+            Err(Error::Case { message, .. })
+                if !strict && message.starts_with(crate::cases::UNKNOWN_OPERATION) =>
+            {
+                notes.push(format!(
+                    "{}: skipped, its operation is not in this spec",
+                    file.display()
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        for mut case in loaded {
+            if let Some(index) = selected.iter().position(|&i| i == case.operation) {
+                case.operation = index;
+                per_op[index].push(case);
+            }
+        }
+    }
+    let scenarios = per_op.into_iter().flatten().collect();
+    Ok((Plan { operations, scenarios, seed, notes }, validators))
+}

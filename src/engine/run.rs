@@ -1,0 +1,217 @@
+//! The run flow every front end shares: options → plan → target → runner → verdict →
+//! reports → exit code.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::{Prepared, RunOptions, prepare};
+use crate::baseline::Baseline;
+use crate::credentials::Credentials;
+use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
+use crate::report::{self, Console, RunInfo};
+use crate::runner::{self, RunConfig};
+use crate::target::Target;
+
+/// The base URL a dry run shows when no target is given.
+fn dry_run_url() -> String {
+    format!("http://127.0.0.1:{}", super::DEFAULT_MOCK_PORT)
+}
+
+/// A one-thread tokio runtime: the work is I/O-bound, and on a small machine the other core
+/// is left to the target.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))
+}
+
+/// The target of `options`: its base URL, or the built-in mock of the prepared spec, which
+/// then requires `credentials` (made up when none were given). Within a tokio runtime.
+pub async fn target(
+    options: &RunOptions,
+    prepared: &Prepared,
+    credentials: &mut Credentials,
+) -> Result<Target> {
+    Target::resolve(
+        options.base_url.clone(),
+        Arc::clone(&prepared.spec),
+        prepared.all_operations.clone(),
+        credentials,
+        prepared.seed,
+    )
+    .await
+}
+
+/// How the runner sends to `base_url`: the options' pacing, limits, checks and TLS settings
+/// (CA files read here, so a missing one is an error before anything is sent).
+pub fn run_config(
+    options: &RunOptions,
+    base_url: &str,
+    credentials: Credentials,
+) -> Result<RunConfig> {
+    let ca_certs = options
+        .cacert
+        .iter()
+        .map(|p| std::fs::read(p).map_err(|source| Error::Read { path: p.clone(), source }))
+        .collect::<Result<_>>()?;
+    Ok(RunConfig {
+        base_url: base_url.to_owned(),
+        credentials,
+        concurrency: options.concurrency,
+        rate_limit: options.rate_limit,
+        timeout: options.timeout,
+        max_body: options.max_body,
+        checks: options.checks.clone(),
+        ca_certs,
+        insecure: options.insecure,
+    })
+}
+
+/// Makes the run `options` describe, reporting on standard output; returns the exit code.
+pub fn run(options: RunOptions) -> Result<i32> {
+    let started = SystemTime::now();
+    // Read before anything is sent: a bad baseline stops the run.
+    // (A baseline that --update-baseline is about to create need not exist yet.)
+    let prepared = prepare(&options)?;
+    let baseline = match &options.baseline {
+        Some(path) if !path.exists() && options.update_baseline.as_ref() == Some(path) => None,
+        Some(path) => Some(Baseline::load(path)?),
+        None => None,
+    };
+    let seed = prepared.seed;
+    if options.dry_run {
+        let url = options.base_url.clone().unwrap_or_else(dry_run_url);
+        return dry_run(&prepared, &url, options.credentials.any());
+    }
+    let junit = options.junit.as_ref().map(|p| report::create(p)).transpose()?;
+    let runtime = runtime()?;
+    let mut credentials = options.credentials.clone();
+    let target = runtime.block_on(target(&options, &prepared, &mut credentials))?;
+    let base_url = target.base_url.clone();
+    let has_credentials = credentials.any();
+    let mut console = Console::stdout();
+    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let plan = &prepared.plan;
+    let share = match options.partition {
+        Some(p) => format!(" (partition {p} of {})", prepared.planned),
+        None => String::new(),
+    };
+    console
+        .header(&format!(
+            "testing {} against {} · {} operations, {} scenarios{share}, seed {seed}",
+            target.description,
+            options.spec.display(),
+            plan.operations.len(),
+            plan.scenarios.len()
+        ))
+        .map_err(io)?;
+    for note in prepared.notes() {
+        console.note(&note).map_err(io)?;
+    }
+    if let Some(op) = plan
+        .operations
+        .iter()
+        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|a| credentials.covers(a)))
+    {
+        console
+            .note(&format!(
+                "no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped",
+                op.id
+            ))
+            .map_err(io)?;
+    }
+    let config = run_config(&options, &base_url, credentials)?;
+    if options.insecure {
+        console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
+    }
+    let Prepared { spec, plan, validators, .. } = prepared;
+    let plan = Arc::new(plan);
+    let cancel = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let result = runtime.block_on(runner::run(
+        Arc::clone(&plan),
+        Arc::new(validators),
+        config,
+        cancel,
+        |p| console.progress(p),
+    ))?;
+    // Interrupted: report what finished, nothing else.
+    let (plan, mut result) =
+        if result.interrupted { runner::finished_only(&plan, result) } else { (plan, result) };
+    let today = crate::baseline::today();
+    let checks_run = |c: &str| options.checks.enabled(c);
+    let mut outcome = baseline.as_ref().map(|b| b.apply(&plan, &mut result, &today, checks_run));
+    if let Some(path) = &options.update_baseline {
+        // Reasons are kept from the file being replaced, or from --baseline.
+        let previous = match baseline {
+            Some(b) => b,
+            None if path.is_file() => Baseline::load(path)?,
+            None => Baseline::default(),
+        };
+        let updated = previous.update(path, &plan, &result)?;
+        // The run's verdict is the new file's: what failed is now known (an expired entry
+        // keeps its date, so its failure still counts until someone extends it).
+        outcome = Some(updated.apply(&plan, &mut result, &today, checks_run));
+        let count = updated.entries.len();
+        console
+            .note(&format!("{}: baseline written with {count} known failures", path.display()))
+            .map_err(io)?;
+    }
+    let info = RunInfo {
+        spec: options.spec.display().to_string(),
+        title: spec.title.clone(),
+        base_url: base_url.clone(),
+        has_credentials,
+        started,
+    };
+    if let (Some(w), Some(path)) = (junit, &options.junit) {
+        report::write_junit(w, &plan, &result, &info)
+            .map_err(|source| Error::Report { path: path.clone(), source })?;
+    }
+    let junit_name = options.junit.as_ref().map(|p| p.display().to_string());
+    console
+        .report(&plan, &result, &base_url, has_credentials, junit_name.as_deref())
+        .map_err(io)?;
+    if let Some(outcome) = &outcome {
+        console.baseline(outcome).map_err(io)?;
+    }
+    if result.interrupted {
+        console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
+        return Ok(EXIT_INTERRUPTED);
+    }
+    let violated = result.results.iter().any(|r| !r.passed());
+    Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
+}
+
+/// Prints the planned requests, credentials redacted, and sends nothing.
+fn dry_run(prepared: &Prepared, base_url: &str, has_credentials: bool) -> Result<i32> {
+    use std::io::Write;
+    let plan = &prepared.plan;
+    let mut out = anstream::stdout();
+    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    writeln!(
+        out,
+        "gauntlet dry run: {} operations, {} scenarios, seed {} (nothing is sent)",
+        plan.operations.len(),
+        plan.scenarios.len(),
+        plan.seed
+    )
+    .map_err(io)?;
+    for note in prepared.notes() {
+        writeln!(out, "note: {note}").map_err(io)?;
+    }
+    for scenario in &plan.scenarios {
+        let op = &plan.operations[scenario.operation];
+        writeln!(
+            out,
+            "{} {}\n  {}",
+            op.id,
+            scenario.label,
+            report::curl_line(base_url, op, scenario, has_credentials)
+        )
+        .map_err(io)?;
+    }
+    Ok(EXIT_OK)
+}

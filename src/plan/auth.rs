@@ -1,0 +1,113 @@
+//! How a request carries credentials: described, never held ([`AuthMode`]).
+
+/// How a request carries credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AuthMode {
+    /// The configured credentials, as the operation's security scheme wants them.
+    Valid,
+    /// No credentials at all.
+    Omit,
+    /// Credentials broken in one way.
+    Broken(AuthBreak),
+    /// HTTP Basic credentials changed by the fuzzer.
+    Fuzzed(AuthFuzz),
+}
+
+/// How `gauntlet fuzz` changes HTTP Basic credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AuthFuzz {
+    /// The scheme's letters in another case (bit i flips letter i of `Basic`): still valid,
+    /// as the scheme name is case-insensitive.
+    SchemeCase(u8),
+    /// N extra `=` after the base64 payload.
+    Padding(u8),
+    /// A payload that is not base64 (one of a few forms).
+    NotBase64(u8),
+    /// `:TOKEN`.
+    EmptyId,
+    /// `ID:`.
+    EmptyToken,
+    /// `:`.
+    EmptyParts,
+    /// The right id and a token of N `x`.
+    LongToken(u16),
+}
+
+impl AuthFuzz {
+    /// Whether a server must accept it.
+    pub fn accepted(self) -> bool {
+        matches!(self, AuthFuzz::SchemeCase(_))
+    }
+
+    /// The scheme name as sent for `SchemeCase`.
+    pub fn scheme(self) -> String {
+        let AuthFuzz::SchemeCase(mask) = self else { return "Basic".into() };
+        "Basic"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if mask & (1 << i) == 0 {
+                    c
+                } else if c.is_ascii_uppercase() {
+                    c.to_ascii_lowercase()
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect()
+    }
+
+    /// A label for reports: `scheme-case(bAsIc)`, `long-token(4096)`, ...
+    pub fn label(self) -> String {
+        match self {
+            AuthFuzz::SchemeCase(_) => format!("scheme-case({})", self.scheme()),
+            AuthFuzz::Padding(n) => format!("padding({n})"),
+            AuthFuzz::NotBase64(k) => format!("not-base64({k})"),
+            AuthFuzz::EmptyId => "empty-id".into(),
+            AuthFuzz::EmptyToken => "empty-token".into(),
+            AuthFuzz::EmptyParts => "empty-parts".into(),
+            AuthFuzz::LongToken(n) => format!("long-token({n})"),
+        }
+    }
+}
+
+/// The ways credentials are broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AuthBreak {
+    /// The header (or key) present but empty.
+    Empty,
+    /// The right secret under another scheme (`Bearer` for Basic, `Basic` for Bearer).
+    OtherScheme,
+    /// A Basic payload that is not base64.
+    NotBase64,
+    /// A Basic payload without the `:` between id and token.
+    NoColon,
+    /// The right id with a wrong token (or a wrong bearer token / API key).
+    WrongToken,
+    /// A wrong id with the right token.
+    WrongId,
+}
+
+impl AuthBreak {
+    /// Every way of breaking HTTP Basic credentials.
+    pub const BASIC: &[AuthBreak] = &[
+        AuthBreak::Empty,
+        AuthBreak::OtherScheme,
+        AuthBreak::NotBase64,
+        AuthBreak::NoColon,
+        AuthBreak::WrongToken,
+        AuthBreak::WrongId,
+    ];
+
+    /// The label part, e.g. `wrong-token`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthBreak::Empty => "empty",
+            AuthBreak::OtherScheme => "other-scheme",
+            AuthBreak::NotBase64 => "not-base64",
+            AuthBreak::NoColon => "no-colon",
+            AuthBreak::WrongToken => "wrong-token",
+            AuthBreak::WrongId => "wrong-id",
+        }
+    }
+}

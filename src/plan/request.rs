@@ -1,0 +1,42 @@
+//! One request as planned ([`RequestSpec`]) and what a case expects of its answer.
+
+use super::AuthMode;
+
+/// A request body, serialised.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Body {
+    /// The `Content-Type` to send.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One request, with its path encoded and everything but credentials in place.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RequestSpec {
+    /// Path relative to the base URL, segments percent-encoded (`/endpoints/sip/abc`).
+    pub path: String,
+    /// Query pairs, not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// Headers (names as written).
+    pub headers: Vec<(String, String)>,
+    /// Cookies.
+    pub cookies: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<Body>,
+    /// How credentials are sent.
+    pub auth: AuthMode,
+}
+
+/// What a case expects of the response, beyond the common checks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expectation {
+    /// Acceptable statuses (any, when empty).
+    pub status: Vec<u16>,
+    /// Values the JSON body must hold, by JSON pointer (`/id`).
+    pub body: Vec<(String, serde_json::Value)>,
+    /// Header values the response must carry (names case-insensitive).
+    pub headers: Vec<(String, String)>,
+    /// The longest the exchange may take, in milliseconds.
+    pub max_ms: Option<u64>,
+}

@@ -1,0 +1,6 @@
+//! Leaf helpers with no domain types: one stable hash, durations as users write them.
+
+pub mod duration;
+pub mod hash;
+
+pub use hash::fnv1a;
