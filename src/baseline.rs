@@ -9,9 +9,10 @@
 //! expires = "2027-03-31"   # optional: from this day on it fails again
 //! ```
 //!
-//! A failure matched by (operation, check, scenario) is moved to the result's known list:
-//! still shown, not failing. An entry whose scenario ran and no longer fails its check is
-//! reported as fixed; an expired entry matches nothing, so its failure fails the run again.
+//! This module reads and writes the file; [`crate::verdict`] lays it over a run's results. A
+//! failure matched by (operation, check, scenario) is known: still shown, not failing. An
+//! entry whose scenario ran and no longer fails its check is reported as fixed; an expired
+//! entry matches nothing, so its failure fails the run again.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
-use crate::runner::{Known, RunResult};
+use crate::runner::RunResult;
 
 /// The name under which a request with no answer is listed.
 pub const TRANSPORT: &str = "transport";
@@ -66,15 +67,6 @@ pub struct Baseline {
     pub entries: Vec<Entry>,
 }
 
-/// What applying a baseline found.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// Entries whose scenario ran and passed their check.
-    pub fixed: Vec<Entry>,
-    /// Expired entries whose failure came back (it fails the run again).
-    pub expired: Vec<Entry>,
-}
-
 /// Today's date as `YYYY-MM-DD` (UTC).
 pub fn today() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_owned()
@@ -105,83 +97,8 @@ impl Baseline {
         Ok(Baseline { path: path.to_owned(), entries: file.known })
     }
 
-    /// Moves the failures this baseline knows into each result's `known` list and says what
-    /// was fixed and what expired. `checks_run` tells whether a check ran at all (a disabled
-    /// check fixes nothing).
-    pub fn apply(
-        &self,
-        plan: &Plan,
-        run: &mut RunResult,
-        today: &str,
-        checks_run: impl Fn(&str) -> bool,
-    ) -> Outcome {
-        let mut outcome = Outcome::default();
-        let index = self.index();
-        // Per entry: whether its scenario ran, and whether its failure showed (known or not).
-        let mut seen = vec![false; self.entries.len()];
-        let mut failing = vec![false; self.entries.len()];
-        for (scenario, result) in plan.scenarios.iter().zip(&mut run.results) {
-            let op = plan.operations[scenario.operation].id.as_str();
-            let Some(candidates) = index.get(&(op, scenario.label.as_str())) else { continue };
-            let find =
-                |check: &str| candidates.iter().copied().find(|&i| self.entries[i].check == check);
-            for &i in candidates {
-                seen[i] = true;
-            }
-            // Known before (a second pass, after --update-baseline) still fail.
-            for k in &result.known {
-                if let Some(i) = find(&k.check) {
-                    failing[i] = true;
-                }
-            }
-            let mut kept = Vec::new();
-            for failure in std::mem::take(&mut result.failures) {
-                let Some(i) = find(failure.check) else {
-                    kept.push(failure);
-                    continue;
-                };
-                failing[i] = true;
-                let entry = &self.entries[i];
-                if entry.expired(today) {
-                    outcome.expired.push(entry.clone());
-                    kept.push(failure);
-                } else {
-                    let check = failure.check.to_owned();
-                    result.known.push(Known {
-                        check,
-                        title: failure.title,
-                        reason: entry.reason.clone(),
-                    });
-                }
-            }
-            result.failures = kept;
-            if let (Some(error), Some(i)) = (&result.error, find(TRANSPORT)) {
-                failing[i] = true;
-                let entry = &self.entries[i];
-                if entry.expired(today) {
-                    outcome.expired.push(entry.clone());
-                } else {
-                    let title = error.message.clone();
-                    result.known.push(Known {
-                        check: TRANSPORT.into(),
-                        title,
-                        reason: entry.reason.clone(),
-                    });
-                    result.error = None;
-                }
-            }
-        }
-        // An entry is fixed when its scenario ran, its check ran, and it did not fail.
-        for (i, entry) in self.entries.iter().enumerate() {
-            if seen[i] && !failing[i] && (entry.check == TRANSPORT || checks_run(&entry.check)) {
-                outcome.fixed.push(entry.clone());
-            }
-        }
-        outcome
-    }
-
     /// The entries of each (operation, scenario).
-    fn index(&self) -> HashMap<(&str, &str), Vec<usize>> {
+    pub fn index(&self) -> HashMap<(&str, &str), Vec<usize>> {
         let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, e) in self.entries.iter().enumerate() {
             index.entry((e.operation.as_str(), e.scenario.as_str())).or_default().push(i);
@@ -194,10 +111,10 @@ impl Baseline {
     /// that did not run (another partition, another operation) are kept as they were.
     pub fn update(&self, path: &Path, plan: &Plan, run: &RunResult) -> Result<Baseline> {
         let mut entries: Vec<Entry> = Vec::new();
-        let ran: HashSet<(&str, &str)> = plan
-            .scenarios
-            .iter()
-            .map(|s| (plan.operations[s.operation].id.as_str(), s.label.as_str()))
+        let ran: HashSet<(&str, &str)> = run
+            .finished()
+            .map(|(i, _)| &plan.scenarios[i])
+            .map(|s| (plan.operations[s.operation()].id.as_str(), s.label.as_str()))
             .collect();
         entries.extend(
             self.entries
@@ -209,12 +126,12 @@ impl Baseline {
             format!("recorded by --update-baseline on {}: say why it is accepted", today());
         let index = self.index();
         let mut listed: HashSet<(String, String, String)> = HashSet::new();
-        for (scenario, result) in plan.scenarios.iter().zip(&run.results) {
-            let op = &plan.operations[scenario.operation].id;
+        for (i, result) in run.finished() {
+            let scenario = &plan.scenarios[i];
+            let op = &plan.operations[scenario.operation()].id;
             let previous = index.get(&(op.as_str(), scenario.label.as_str()));
-            let mut checks: Vec<&str> = result.failures.iter().map(|f| f.check).collect();
-            checks.extend(result.known.iter().map(|k| k.check.as_str()));
-            if result.error.is_some() {
+            let mut checks: Vec<&str> = result.failures().map(|f| f.check).collect();
+            if result.error().is_some() {
                 checks.push(TRANSPORT);
             }
             for check in checks {

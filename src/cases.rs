@@ -203,20 +203,12 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             Some(AuthSetting::None) => AuthMode::Omit,
             _ => AuthMode::Valid,
         };
-        out.push(Scenario {
-            operation: index,
-            label: format!("case/{}", case.name),
-            kind: Kind::Case { file: path.display().to_string() },
-            request: RequestSpec {
-                path: path_text,
-                query,
-                headers,
-                cookies: Vec::new(),
-                body,
-                auth,
-            },
-            expect: Some(expect),
-        });
+        let request =
+            RequestSpec { path: path_text, query, headers, cookies: Vec::new(), body, auth };
+        let kind = Kind::Case { file: path.display().to_string() };
+        let mut scenario = Scenario::single(index, format!("case/{}", case.name), kind, request);
+        scenario.first_mut().expect = Some(expect);
+        out.push(scenario);
     }
     Ok(out)
 }

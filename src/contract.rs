@@ -18,8 +18,8 @@ use crate::credentials::Credentials;
 use crate::engine::{self, RunOptions};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
-use crate::report::{RunInfo, failure_text, write_junit};
-use crate::runner::{RunResult, ScenarioResult, Session, finished_only};
+use crate::report::{Case, RunInfo, RunReport, failure_text, write_junit};
+use crate::runner::{RunResult, ScenarioResult, Session};
 use crate::target::{Target, check_base_url};
 
 /// A plan ready to be sent one scenario at a time.
@@ -119,7 +119,7 @@ impl Contract {
     pub fn trial_name(&self, index: usize) -> String {
         let plan = self.plan();
         let scenario = &plan.scenarios[index];
-        format!("{}::{}", plan.operations[scenario.operation].id, scenario.label)
+        format!("{}::{}", plan.operations[scenario.operation()].id, scenario.label)
     }
 
     /// Whether scenario `index` has an unexpired entry in `GAUNTLET_BASELINE` (its trial is
@@ -128,7 +128,7 @@ impl Contract {
         let Some(baseline) = &self.baseline else { return false };
         let plan = self.plan();
         let scenario = &plan.scenarios[index];
-        let op = &plan.operations[scenario.operation].id;
+        let op = &plan.operations[scenario.operation()].id;
         let today = crate::baseline::today();
         baseline
             .entries
@@ -149,6 +149,16 @@ impl Contract {
         )
     }
 
+    fn info(&self) -> RunInfo {
+        RunInfo {
+            spec: self.spec.display().to_string(),
+            title: self.title.clone(),
+            base_url: self.target.base_url.clone(),
+            has_credentials: self.has_credentials,
+            started: self.started,
+        }
+    }
+
     /// Sends scenario `index` and checks it; a failure comes back as the text `gauntlet run`
     /// shows for it, `curl` line included.
     pub fn check(&self, index: usize) -> std::result::Result<(), String> {
@@ -156,13 +166,11 @@ impl Contract {
         let outcome = if result.passed() {
             Ok(())
         } else {
-            Err(failure_text(
-                self.plan(),
-                index,
-                &result,
-                &self.target.base_url,
-                self.has_credentials,
-            ))
+            let plan = self.plan();
+            let info = self.info();
+            let case = Case::new(&plan.operations, &plan.scenarios[index], &result, &[], &info);
+            let report = RunReport::from_cases(&plan.operations, vec![case], info, plan.seed);
+            Err(failure_text(&report, &report.cases[0]))
         };
         if let Ok(mut results) = self.results.lock() {
             results[index] = Some(result);
@@ -173,22 +181,9 @@ impl Contract {
     /// Writes the JUnit report of the trials that ran.
     pub fn write_junit(&self, path: &Path) -> Result<()> {
         let results = self.results.lock().map(|r| r.clone()).unwrap_or_default();
-        let finished: Vec<bool> = results.iter().map(Option::is_some).collect();
-        let run = RunResult {
-            results: results.into_iter().map(Option::unwrap_or_default).collect(),
-            elapsed: self.clock.elapsed(),
-            finished,
-            interrupted: false,
-        };
-        let (plan, run) = finished_only(self.plan(), run);
-        let info = RunInfo {
-            spec: self.spec.display().to_string(),
-            title: self.title.clone(),
-            base_url: self.target.base_url.clone(),
-            has_credentials: self.has_credentials,
-            started: self.started,
-        };
-        write_junit(crate::report::create(path)?, &plan, &run, &info)
+        let run = RunResult { results, elapsed: self.clock.elapsed(), interrupted: false };
+        let report = RunReport::build(self.plan(), &run, None, self.info());
+        write_junit(crate::report::create(path)?, &report)
             .map_err(|source| Error::Report { path: path.to_owned(), source })
     }
 }

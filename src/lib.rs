@@ -17,9 +17,9 @@ pub mod contract;
 pub mod credentials;
 pub mod engine;
 pub mod error;
-pub mod exchange;
 pub mod fuzz;
 pub mod generate;
+pub mod http;
 pub mod mock;
 pub mod openapi;
 pub mod plan;
@@ -28,5 +28,6 @@ pub mod runner;
 pub mod schema;
 pub mod support;
 pub mod target;
+pub mod verdict;
 
 pub use error::{Error, Result};

@@ -43,15 +43,25 @@ fn seed_against_the_built_in_mock() {
 
 #[test]
 fn seed_against_a_mock_breaking_formats_with_a_baseline() {
-    let mock = MockProcess::start(&["--user", "proj:tok", "--seed", "42", "--fault", "format-violation"]);
+    let mock =
+        MockProcess::start(&["--user", "proj:tok", "--seed", "42", "--fault", "format-violation"]);
     let (_dir, baseline) = temp_file(
         "baseline.toml",
         "[[known]]\noperation = \"retrieve-sip-endpoint\"\ncheck = \"response_schema_conformance\"\nscenario = \"positive/base\"\nreason = \"API-1: known\"\n\n[[known]]\noperation = \"retrieve-sip-endpoint\"\ncheck = \"negative_data_rejection\"\nscenario = \"negative/path.id/nil-uuid\"\nreason = \"API-2: fixed by now\"\n",
     );
     let baseline = baseline.to_string_lossy().into_owned();
     let out = gauntlet(&[
-        "run", "--base-url", &mock.url, "--user", "proj:tok", "--seed", "42", "--max-examples",
-        "20", "--baseline", &baseline,
+        "run",
+        "--base-url",
+        &mock.url,
+        "--user",
+        "proj:tok",
+        "--seed",
+        "42",
+        "--max-examples",
+        "20",
+        "--baseline",
+        &baseline,
     ]);
     assert_eq!(out.code, 1, "{}", out.all());
     snapshot("seed_format_violation_baseline", &console_and_junit(&out));
@@ -73,7 +83,16 @@ fn petstore_against_the_built_in_mock() {
 
 #[test]
 fn seed_dry_run() {
-    let out = gauntlet(&["run", "--dry-run", "--seed", "42", "--max-examples", "10", "--user", "proj:tok"]);
+    let out = gauntlet(&[
+        "run",
+        "--dry-run",
+        "--seed",
+        "42",
+        "--max-examples",
+        "10",
+        "--user",
+        "proj:tok",
+    ]);
     assert_eq!(out.code, 0, "{}", out.all());
     snapshot("seed_dry_run", &format!("exit {}\n{}{}", out.code, out.stdout, out.stderr));
 }

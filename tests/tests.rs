@@ -18,4 +18,5 @@ mod junit_schema;
 mod mock;
 mod secrets;
 mod snapshots;
+mod steps;
 mod tls;

@@ -8,7 +8,7 @@ pub const NAME: &str = "case_expectation";
 
 /// Fails when any of a case's expectations is not met; every unmet one is listed.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
-    let expect = ctx.scenario.expect.as_ref()?;
+    let expect = ctx.step.expect.as_ref()?;
     let response = ctx.response;
     let mut unmet: Vec<String> = Vec::new();
     let mut wanted: Vec<String> = Vec::new();

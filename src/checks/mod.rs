@@ -1,4 +1,4 @@
-//! The checks: pure functions of (operation, scenario, response) that pass, skip or fail.
+//! The checks: pure functions of (operation, scenario, step, response) that pass or fail.
 //!
 //! Each check lives in its own file and has a stable name that appears in every report; the
 //! names follow Schemathesis's where one exists. To add a check, add a file and list it in
@@ -15,17 +15,19 @@ mod status_code_conformance;
 
 use serde_json::Value;
 
-use crate::exchange::Response;
+use crate::http::Response;
 use crate::openapi::Operation;
-use crate::plan::Scenario;
+use crate::plan::{Scenario, Step};
 use crate::schema::Validators;
 
 /// What a check sees.
 pub struct Context<'a> {
-    /// The operation the scenario targets.
+    /// The operation the step targets.
     pub operation: &'a Operation,
-    /// The scenario sent.
+    /// The scenario the step belongs to (what it is for).
     pub scenario: &'a Scenario,
+    /// The step whose answer is judged.
+    pub step: &'a Step,
     /// The response received.
     pub response: &'a Response,
     /// Compiled schemas of the document.

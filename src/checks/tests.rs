@@ -24,20 +24,15 @@ fn seed() -> Seed {
 }
 
 fn scenario(kind: Kind) -> Scenario {
-    Scenario {
-        operation: 0,
-        label: "x".into(),
-        kind,
-        request: RequestSpec {
-            path: "/endpoints/sip/x".into(),
-            query: vec![],
-            headers: vec![],
-            cookies: vec![],
-            body: None,
-            auth: AuthMode::Valid,
-        },
-        expect: None,
-    }
+    let request = RequestSpec {
+        path: "/endpoints/sip/x".into(),
+        query: vec![],
+        headers: vec![],
+        cookies: vec![],
+        body: None,
+        auth: AuthMode::Valid,
+    };
+    Scenario::single(0, "x".into(), kind, request)
 }
 
 fn failures(
@@ -58,6 +53,7 @@ fn failures(
     let ctx = Context {
         operation: &seed.op,
         scenario: &scenario,
+        step: scenario.first(),
         response: &response,
         validators: &seed.validators,
         has_credentials: true,
@@ -122,6 +118,7 @@ fn schema_failures_name_pointer_keyword_and_branches() {
     let ctx = Context {
         operation: &s.op,
         scenario: &scenario,
+        step: scenario.first(),
         response: &response,
         validators: &s.validators,
         has_credentials: true,
@@ -150,6 +147,7 @@ fn configured_statuses_replace_a_checks_default_and_max_ms_bounds_a_case() {
         let ctx = Context {
             operation: &s.op,
             scenario,
+            step: scenario.first(),
             response: &response,
             validators: &s.validators,
             has_credentials: true,
@@ -168,7 +166,8 @@ fn configured_statuses_replace_a_checks_default_and_max_ms_bounds_a_case() {
         vec![("negative_data_rejection", "invalid path.id (too-short) answered 404".to_owned())]
     );
     let mut case = self::scenario(Kind::Case { file: "c.yaml".into() });
-    case.expect = Some(crate::plan::Expectation { max_ms: Some(100), ..Default::default() });
+    case.first_mut().expect =
+        Some(crate::plan::Expectation { max_ms: Some(100), ..Default::default() });
     assert_eq!(judge(&case, 404, &Settings::default(), 99), vec![]);
     assert_eq!(
         judge(&case, 404, &Settings::default(), 250),

@@ -136,8 +136,8 @@ pub fn build(
             Err(e) => return Err(e),
         };
         for mut case in loaded {
-            if let Some(index) = selected.iter().position(|&i| i == case.operation) {
-                case.operation = index;
+            if let Some(index) = selected.iter().position(|&i| i == case.operation()) {
+                case.first_mut().operation = index;
                 per_op[index].push(case);
             }
         }

@@ -8,9 +8,10 @@ use super::{Prepared, RunOptions, prepare};
 use crate::baseline::Baseline;
 use crate::credentials::Credentials;
 use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
-use crate::report::{self, Console, RunInfo};
+use crate::report::{self, Console, RunInfo, RunReport};
 use crate::runner::{self, RunConfig};
 use crate::target::Target;
+use crate::verdict::Verdict;
 
 /// The base URL a dry run shows when no target is given.
 fn dry_run_url() -> String {
@@ -137,28 +138,30 @@ pub fn run(options: RunOptions) -> Result<i32> {
         cancel,
         |p| console.progress(p),
     ))?;
-    // Interrupted: report what finished, nothing else.
-    let (plan, mut result) =
-        if result.interrupted { runner::finished_only(&plan, result) } else { (plan, result) };
+    // The verdict is the baseline's overlay; with --update-baseline, the new file's: what
+    // failed is now known (an expired entry keeps its date, so its failure still counts until
+    // someone extends it).
     let today = crate::baseline::today();
     let checks_run = |c: &str| options.checks.enabled(c);
-    let mut outcome = baseline.as_ref().map(|b| b.apply(&plan, &mut result, &today, checks_run));
-    if let Some(path) = &options.update_baseline {
-        // Reasons are kept from the file being replaced, or from --baseline.
-        let previous = match baseline {
-            Some(b) => b,
-            None if path.is_file() => Baseline::load(path)?,
-            None => Baseline::default(),
-        };
-        let updated = previous.update(path, &plan, &result)?;
-        // The run's verdict is the new file's: what failed is now known (an expired entry
-        // keeps its date, so its failure still counts until someone extends it).
-        outcome = Some(updated.apply(&plan, &mut result, &today, checks_run));
-        let count = updated.entries.len();
-        console
-            .note(&format!("{}: baseline written with {count} known failures", path.display()))
-            .map_err(io)?;
-    }
+    let baseline = match &options.update_baseline {
+        Some(path) => {
+            // Reasons are kept from the file being replaced, or from --baseline.
+            let previous = match baseline {
+                Some(b) => b,
+                None if path.is_file() => Baseline::load(path)?,
+                None => Baseline::default(),
+            };
+            let updated = previous.update(path, &plan, &result)?;
+            let count = updated.entries.len();
+            console
+                .note(&format!("{}: baseline written with {count} known failures", path.display()))
+                .map_err(io)?;
+            Some(updated)
+        }
+        None => baseline,
+    };
+    let verdict =
+        baseline.as_ref().map(|b| Verdict::overlay(b, &plan, &result, &today, checks_run));
     let info = RunInfo {
         spec: options.spec.display().to_string(),
         title: spec.title.clone(),
@@ -166,23 +169,18 @@ pub fn run(options: RunOptions) -> Result<i32> {
         has_credentials,
         started,
     };
+    let report = RunReport::build(&plan, &result, verdict.as_ref(), info);
     if let (Some(w), Some(path)) = (junit, &options.junit) {
-        report::write_junit(w, &plan, &result, &info)
+        report::write_junit(w, &report)
             .map_err(|source| Error::Report { path: path.clone(), source })?;
     }
     let junit_name = options.junit.as_ref().map(|p| p.display().to_string());
-    console
-        .report(&plan, &result, &base_url, has_credentials, junit_name.as_deref())
-        .map_err(io)?;
-    if let Some(outcome) = &outcome {
-        console.baseline(outcome).map_err(io)?;
-    }
-    if result.interrupted {
+    console.report(&report, junit_name.as_deref()).map_err(io)?;
+    if report.interrupted {
         console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
         return Ok(EXIT_INTERRUPTED);
     }
-    let violated = result.results.iter().any(|r| !r.passed());
-    Ok(if violated { EXIT_VIOLATION } else { EXIT_OK })
+    Ok(if report.violated() { EXIT_VIOLATION } else { EXIT_OK })
 }
 
 /// Prints the planned requests, credentials redacted, and sends nothing.
@@ -203,15 +201,13 @@ fn dry_run(prepared: &Prepared, base_url: &str, has_credentials: bool) -> Result
         writeln!(out, "note: {note}").map_err(io)?;
     }
     for scenario in &plan.scenarios {
-        let op = &plan.operations[scenario.operation];
-        writeln!(
-            out,
-            "{} {}\n  {}",
-            op.id,
-            scenario.label,
-            report::curl_line(base_url, op, scenario, has_credentials)
-        )
-        .map_err(io)?;
+        let op = &plan.operations[scenario.operation()];
+        writeln!(out, "{} {}", op.id, scenario.label).map_err(io)?;
+        for step in &scenario.steps {
+            let op = &plan.operations[step.operation];
+            writeln!(out, "  {}", report::curl_line(base_url, op, step, has_credentials))
+                .map_err(io)?;
+        }
     }
     Ok(EXIT_OK)
 }

@@ -16,8 +16,8 @@ use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
 use crate::generate::{Generator, Router};
 use crate::openapi::{self, Operation};
 use crate::plan::{Plan, Scenario};
-use crate::report::{RunInfo, Shown, write_failure, write_junit};
-use crate::runner::{RunResult, ScenarioResult, Session};
+use crate::report::{Case, RunInfo, RunReport, Shown, write_failure, write_junit};
+use crate::runner::{ScenarioResult, Session, StepResult};
 use crate::schema::Validators;
 use crate::target::Target;
 
@@ -172,7 +172,6 @@ pub fn run(o: Options) -> Result<i32> {
         record.builtin_mock = builtin;
         saved.push(record.write(Path::new(REPORT_DIR))?);
     }
-    show(&mut out, plan, &outcome, &saved, &target.base_url, has_credentials).map_err(io)?;
     let info = RunInfo {
         spec: spec_name,
         title: spec_doc.title.clone(),
@@ -180,9 +179,10 @@ pub fn run(o: Options) -> Result<i32> {
         has_credentials,
         started,
     };
-    let (junit_plan, junit_run) = junit_view(plan, &bases, &outcome);
+    show(&mut out, plan, &outcome, &saved, &info).map_err(io)?;
+    let report = junit_report(plan, &bases, &outcome, info);
     let junit = o.run.junit.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_JUNIT));
-    write_junit(crate::report::create(&junit)?, &junit_plan, &junit_run, &info)
+    write_junit(crate::report::create(&junit)?, &report)
         .map_err(|source| Error::Report { path: junit.clone(), source })?;
     let secs = outcome.elapsed.as_secs_f64().max(1e-9);
     let verdict = if outcome.findings.is_empty() { "PASS" } else { "FAIL" };
@@ -213,27 +213,22 @@ fn show(
     plan: &Plan,
     outcome: &FuzzOutcome,
     saved: &[PathBuf],
-    base_url: &str,
-    has_credentials: bool,
+    info: &RunInfo,
 ) -> std::io::Result<()> {
-    // The findings' scenarios as a plan, to write each as `gauntlet run` would.
-    let found = Plan {
-        operations: plan.operations.clone(),
-        scenarios: outcome.findings.iter().map(|f| f.scenario.clone()).collect(),
-        seed: plan.seed,
-        notes: Vec::new(),
-    };
-    for (index, (finding, path)) in outcome.findings.iter().zip(saved).enumerate() {
+    let cases = outcome
+        .findings
+        .iter()
+        .map(|f| Case::new(&plan.operations, &f.scenario, &f.result, &[], info))
+        .collect();
+    let found = RunReport::from_cases(&plan.operations, cases, info.clone(), plan.seed);
+    for ((finding, path), case) in outcome.findings.iter().zip(saved).zip(&found.cases) {
         writeln!(out)?;
         let title = failure_title(&finding.result, &finding.key);
         write_failure(
             out,
             &found,
-            index,
-            &finding.result,
+            case,
             &Shown { check: &finding.key.check, title: &title, more: 0 },
-            base_url,
-            has_credentials,
         )?;
         writeln!(
             out,
@@ -259,50 +254,52 @@ fn inputs(pairs: &[(String, String)]) -> String {
 
 fn failure_title(result: &ScenarioResult, key: &Key) -> String {
     result
-        .failures
-        .iter()
+        .failures()
         .find(|f| f.check == key.check)
         .map(|f| f.title.clone())
-        .or_else(|| result.error.as_ref().map(|e| e.message.clone()))
+        .or_else(|| result.error().map(|e| e.message.clone()))
         .unwrap_or_default()
 }
 
-/// The JUnit view: one test case per distinct failure, and a passing one per operation and
-/// check that nothing failed.
-fn junit_view(plan: &Plan, bases: &[Scenario], outcome: &FuzzOutcome) -> (Plan, RunResult) {
-    let mut scenarios = Vec::new();
-    let mut results = Vec::new();
-    for (index, _) in plan.operations.iter().enumerate() {
+/// The JUnit report: one test case per distinct failure, and a passing one per operation
+/// and check that nothing failed.
+fn junit_report(
+    plan: &Plan,
+    bases: &[Scenario],
+    outcome: &FuzzOutcome,
+    info: RunInfo,
+) -> RunReport {
+    let ops = &plan.operations;
+    let mut cases = Vec::new();
+    for (index, _) in ops.iter().enumerate() {
         for finding in outcome.findings.iter().filter(|f| f.key.operation == index) {
             let mut scenario = finding.scenario.clone();
             let tail = finding.key.status.map_or(finding.key.kind.clone(), |s| s.to_string());
             scenario.label = format!("fuzz/{}/{tail}", finding.key.check);
             let mut result = finding.result.clone();
-            result.failures.retain(|f| f.check == finding.key.check);
-            if finding.key.check != crate::baseline::TRANSPORT {
-                result.error = None;
+            for step in &mut result.steps {
+                step.failures.retain(|f| f.check == finding.key.check);
+                if finding.key.check != crate::baseline::TRANSPORT {
+                    step.error = None;
+                }
             }
-            scenarios.push(scenario);
-            results.push(result);
+            cases.push(Case::new(ops, &scenario, &result, &[], &info));
         }
-        let Some(base) = bases.iter().find(|b| b.operation == index) else { continue };
+        let Some(base) = bases.iter().find(|b| b.operation() == index) else { continue };
         for (check, _) in crate::checks::ALL {
             if outcome.findings.iter().any(|f| f.key.operation == index && f.key.check == *check) {
                 continue;
             }
             let mut scenario = base.clone();
             scenario.label = format!("fuzz/{check}");
-            scenarios.push(scenario);
-            results.push(ScenarioResult::default());
+            let passed = ScenarioResult { steps: vec![StepResult::default()] };
+            cases.push(Case::new(ops, &scenario, &passed, &[], &info));
         }
     }
-    let finished = vec![true; results.len()];
-    let plan =
-        Plan { operations: plan.operations.clone(), scenarios, seed: plan.seed, notes: Vec::new() };
-    (
-        plan,
-        RunResult { results, elapsed: outcome.elapsed, finished, interrupted: outcome.interrupted },
-    )
+    let mut report = RunReport::from_cases(ops, cases, info, plan.seed);
+    report.elapsed = outcome.elapsed;
+    report.interrupted = outcome.interrupted;
+    report
 }
 
 /// A progress bar on a terminal (examples, requests/s, failures); a plain line every five
@@ -382,13 +379,8 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         record.seed,
     ))?;
     let validators = Arc::new(Validators::compile(&spec_doc.doc, op.schema_pointers()));
-    let scenario = Scenario {
-        operation: 0,
-        label: format!("replay/{}", record.id),
-        kind: record.scenario_kind.clone(),
-        request: record.request.clone(),
-        expect: None,
-    };
+    let label = format!("replay/{}", record.id);
+    let scenario = Scenario::single(0, label, record.scenario_kind.clone(), record.request.clone());
     let plan = Plan {
         operations: vec![op],
         scenarios: vec![scenario.clone()],
@@ -397,9 +389,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
     };
     let session = session(plan, validators, &options, &target.base_url, &credentials)?;
     let result = rt.block_on(session.execute_scenario(&scenario));
-    if let Some(e) =
-        result.error.as_ref().filter(|e| e.kind == crate::exchange::TransportKind::Connect)
-    {
+    if let Some(e) = result.error().filter(|e| e.kind == crate::http::TransportKind::Connect) {
         return Err(Error::Unreachable {
             base_url: target.base_url.clone(),
             message: e.message.clone(),
@@ -425,39 +415,32 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
     .map_err(io)?;
     writeln!(out, "  input: {}", inputs(&record.input.clone().into_iter().collect::<Vec<_>>()))
         .map_err(io)?;
-    let has_credentials = credentials.any();
+    let info = RunInfo {
+        spec: spec_path.display().to_string(),
+        title: spec_doc.title.clone(),
+        base_url: target.base_url.clone(),
+        has_credentials: credentials.any(),
+        started: SystemTime::now(),
+    };
+    let plan = session.plan();
+    let case = Case::new(&plan.operations, &scenario, &result, &[], &info);
+    let report = RunReport::from_cases(&plan.operations, vec![case], info, record.seed);
     if got.contains(&wanted) {
         let title = failure_title(&result, &wanted);
-        write_failure(
-            &mut out,
-            session.plan(),
-            0,
-            &result,
-            &Shown { check: &wanted.check, title: &title, more: 0 },
-            &target.base_url,
-            has_credentials,
-        )
-        .map_err(io)?;
+        let shown = Shown { check: &wanted.check, title: &title, more: 0 };
+        write_failure(&mut out, &report, &report.cases[0], &shown).map_err(io)?;
         writeln!(out, "STILL FAILS the same way").map_err(io)?;
         return Ok(EXIT_VIOLATION);
     }
     if let Some(other) = got.first() {
         let title = failure_title(&result, other);
-        write_failure(
-            &mut out,
-            session.plan(),
-            0,
-            &result,
-            &Shown { check: &other.check, title: &title, more: 0 },
-            &target.base_url,
-            has_credentials,
-        )
-        .map_err(io)?;
+        let shown = Shown { check: &other.check, title: &title, more: 0 };
+        write_failure(&mut out, &report, &report.cases[0], &shown).map_err(io)?;
         writeln!(out, "FAILS differently now ({} instead of {})", other.check, wanted.check)
             .map_err(io)?;
         return Ok(EXIT_VIOLATION);
     }
-    let status = result.status.map_or("no status".into(), |s| s.to_string());
+    let status = result.status().map_or("no status".into(), |s| s.to_string());
     writeln!(out, "PASSES now (status {status}): the failure is fixed").map_err(io)?;
     Ok(EXIT_OK)
 }

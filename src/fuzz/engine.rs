@@ -79,16 +79,15 @@ pub struct Key {
 /// The keys of a result's failures.
 pub fn keys(operation: usize, result: &ScenarioResult) -> Vec<Key> {
     let mut out: Vec<Key> = result
-        .failures
-        .iter()
+        .failures()
         .map(|f| Key {
             operation,
             check: f.check.to_owned(),
-            status: result.status,
+            status: result.status(),
             kind: f.check.to_owned(),
         })
         .collect();
-    if let Some(e) = &result.error {
+    if let Some(e) = result.error() {
         out.push(Key {
             operation,
             check: crate::baseline::TRANSPORT.into(),
@@ -152,7 +151,7 @@ pub async fn fuzz(
         outcome.examples += batch.len() as u64;
         outcome.requests += batch.len() as u64;
         for ((number, target, example, scenario), result) in batch.into_iter().zip(results) {
-            for key in keys(scenario.operation, &result) {
+            for key in keys(scenario.operation(), &result) {
                 if found.contains(&key) || cancelled() {
                     continue;
                 }
@@ -218,7 +217,7 @@ async fn shrink(
             Some(scenario) => {
                 steps += 1;
                 let result = session.execute_scenario(&scenario).await;
-                keys(scenario.operation, &result).contains(key).then_some((scenario, result))
+                keys(scenario.operation(), &result).contains(key).then_some((scenario, result))
             }
         };
         let more = match failing {

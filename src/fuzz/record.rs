@@ -84,7 +84,7 @@ impl Record {
         base_url: &str,
         has_credentials: bool,
     ) -> Record {
-        let op = &plan.operations[finding.scenario.operation];
+        let op = &plan.operations[finding.scenario.operation()];
         let key = &finding.key;
         let tail = key.status.map_or(key.kind.clone(), |s| s.to_string());
         let id: String = format!("{}-{}-{tail}", op.id, key.check)
@@ -93,8 +93,8 @@ impl Record {
             .collect();
         let result = &finding.result;
         let mut failures: Vec<String> =
-            result.failures.iter().map(|f| format!("{}: {}", f.check, f.title)).collect();
-        failures.extend(result.error.as_ref().map(|e| format!("transport: {}", e.message)));
+            result.failures().map(|f| format!("{}: {}", f.check, f.title)).collect();
+        failures.extend(result.error().map(|e| format!("transport: {}", e.message)));
         let title = failures
             .iter()
             .find(|f| f.starts_with(&format!("{}:", key.check)))
@@ -117,12 +117,12 @@ impl Record {
             input: finding.minimal.iter().cloned().collect(),
             original_input: finding.original.iter().cloned().collect(),
             scenario_kind: finding.scenario.kind.clone(),
-            request: finding.scenario.request.clone(),
-            curl: crate::report::curl_line(base_url, op, &finding.scenario, has_credentials),
+            request: finding.scenario.first().request.clone(),
+            curl: crate::report::curl_line(base_url, op, finding.scenario.first(), has_credentials),
             response: ResponseSummary {
-                status: result.status,
-                error: result.error.as_ref().map(|e| e.message.clone()),
-                excerpt: result.excerpt.clone(),
+                status: result.status(),
+                error: result.error().map(|e| e.message.clone()),
+                excerpt: result.steps.iter().find_map(|s| s.excerpt.clone()),
                 failures,
             },
         }

@@ -69,7 +69,7 @@ impl OperationFuzz {
         if params.is_empty() && !fuzz_auth {
             return None;
         }
-        let base_inputs = base.inputs(op);
+        let base_inputs = base.first().inputs(op);
         let texts: Vec<Text> = params
             .iter()
             .map(|&i| {
@@ -163,16 +163,10 @@ impl OperationFuzz {
             let rule = if auth_broken { auth_label(*auth) } else { "fuzz".into() };
             Kind::Negative { target: invalid.join(","), rule }
         };
-        let mut request = self.base.request.clone();
+        let mut request = self.base.first().request.clone();
         request.path = path;
         request.auth = *auth;
-        Some(Scenario {
-            operation: self.operation,
-            label: "fuzz".into(),
-            kind,
-            request,
-            expect: None,
-        })
+        Some(Scenario::single(self.operation, "fuzz".into(), kind, request))
     }
 
     /// Whether the parameter's schema accepts `text` as the server reads it.

@@ -87,7 +87,7 @@ impl<'a> Generator<'a> {
         }
         let mut out = Vec::new();
         let push = |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec| {
-            out.push(Scenario { operation: index, label, kind, request, expect: None });
+            out.push(Scenario::single(index, label, kind, request));
         };
         let base_request = self.render(op, &base, body.clone(), AuthMode::Valid);
         push(&mut out, "positive/base".into(), Kind::Positive, base_request.clone());
@@ -144,7 +144,7 @@ impl<'a> Generator<'a> {
         out.truncate(self.max_examples.max(1));
         // Random positives fill the budget; identical requests are not sent twice (only their
         // hashes are kept, so a large budget costs eight bytes a request here).
-        let mut seen: HashSet<u64> = out.iter().map(|s| request_key(&s.request)).collect();
+        let mut seen: HashSet<u64> = out.iter().map(|s| request_key(&s.first().request)).collect();
         let mut misses = 0;
         let mut n = 0;
         while out.len() < self.max_examples && misses < ATTEMPTS {

@@ -1,8 +1,8 @@
 //! The plan: every scenario gauntlet will send, in a fixed order, free of secrets. Types
 //! only: the engine builds plans (`engine::prepare`), the generator and case files fill them.
 //!
-//! A [`Scenario`] describes one request (path already encoded, query and headers as text) and
-//! what it is for. Credentials are described by [`AuthMode`], never held: the runner renders
+//! A [`Scenario`] is a list of [`Step`]s, each one request (path already encoded, query and
+//! headers as text), and what it is for. Credentials are described by [`AuthMode`], never held: the runner renders
 //! them at send time, and the reports render a redacted form.
 
 mod auth;
@@ -62,22 +62,74 @@ impl Kind {
     }
 }
 
-/// One request of the plan and what it is for.
+/// What the plan holds for one test: a list of steps sent in order, and what it is for.
+/// Every generated scenario and case has one step today; a chain (create → read → delete)
+/// is a scenario with several.
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    /// Index of its operation in [`Plan::operations`].
-    pub operation: usize,
-    /// Stable label within the operation, e.g. `negative/path.id/nil-uuid`.
+    /// Stable label within its operation, e.g. `negative/path.id/nil-uuid`.
     pub label: String,
     /// Positive, negative (what was broken) or a case.
     pub kind: Kind,
+    /// The requests, in the order they are sent; never empty.
+    pub steps: Vec<Step>,
+}
+
+/// One request of a scenario.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Index of its operation in [`Plan::operations`].
+    pub operation: usize,
     /// The request.
     pub request: RequestSpec,
     /// A case's expectation.
     pub expect: Option<Expectation>,
+    /// Values this step's answer provides to the steps after it.
+    pub captures: Vec<Capture>,
+}
+
+/// A value read from a step's answer, by name, for the steps after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// The name later steps use.
+    pub name: String,
+    /// Where it is read from.
+    pub from: CaptureFrom,
+}
+
+/// Where a captured value is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureFrom {
+    /// A JSON pointer into the body (`/id`).
+    Body(String),
+    /// A response header, by name (`Location`).
+    Header(String),
 }
 
 impl Scenario {
+    /// A scenario of one request, as every generated scenario and case is today.
+    pub fn single(operation: usize, label: String, kind: Kind, request: RequestSpec) -> Self {
+        let step = Step { operation, request, expect: None, captures: Vec::new() };
+        Scenario { label, kind, steps: vec![step] }
+    }
+
+    /// The operation it is reported under: its first step's.
+    pub fn operation(&self) -> usize {
+        self.steps[0].operation
+    }
+
+    /// Its first step.
+    pub fn first(&self) -> &Step {
+        &self.steps[0]
+    }
+
+    /// Its first step, to change.
+    pub fn first_mut(&mut self) -> &mut Step {
+        &mut self.steps[0]
+    }
+}
+
+impl Step {
     /// The values sent, for reports: `("path.id", "...")`, `("query.limit", "10")`, ...
     /// (derived from the request, so the plan does not hold them twice).
     pub fn inputs(&self, op: &Operation) -> Vec<(String, String)> {

@@ -80,7 +80,7 @@ impl Partition {
         let mut position = 0;
         plan.scenarios.retain(|s| {
             position += 1;
-            self.keeps(position - 1, &operations[s.operation].id, &s.label)
+            self.keeps(position - 1, &operations[s.operation()].id, &s.label)
         });
         plan
     }

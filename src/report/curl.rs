@@ -2,22 +2,18 @@
 
 use crate::credentials::{Placement, curl_form};
 use crate::openapi::Operation;
-use crate::plan::{AuthMode, Scenario};
+use crate::plan::{AuthMode, Step};
 
 /// Quotes `s` for a POSIX shell (single quotes).
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The `curl` line for `scenario` against `base_url`. Credentials appear as `$GAUNTLET_USER`
-/// (or `$GAUNTLET_BEARER`, `$GAUNTLET_API_KEY`) when the run has them, never as values.
-pub fn curl_line(
-    base_url: &str,
-    op: &Operation,
-    scenario: &Scenario,
-    has_credentials: bool,
-) -> String {
-    let spec = &scenario.request;
+/// The `curl` line for one step's request against `base_url`. Credentials appear as
+/// `$GAUNTLET_USER` (or `$GAUNTLET_BEARER`, `$GAUNTLET_API_KEY`) when the run has them, never
+/// as values.
+pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: bool) -> String {
+    let spec = &step.request;
     let mut url = match reqwest::Url::parse(&format!("{base_url}{}", spec.path)) {
         Ok(u) => u,
         Err(_) => {
@@ -86,7 +82,7 @@ fn header(name: &str, value: &str) -> String {
 mod tests {
     use super::*;
     use crate::openapi::SecurityScheme;
-    use crate::plan::{AuthBreak, Kind, RequestSpec};
+    use crate::plan::{AuthBreak, Kind, RequestSpec, Scenario};
 
     fn op() -> Operation {
         Operation {
@@ -101,21 +97,16 @@ mod tests {
         }
     }
 
-    fn scenario(auth: AuthMode) -> Scenario {
-        Scenario {
-            operation: 0,
-            label: "l".into(),
-            kind: Kind::Positive,
-            request: RequestSpec {
-                path: "/e/it's".into(),
-                query: vec![("q".into(), "a b&c".into())],
-                headers: vec![],
-                cookies: vec![],
-                body: None,
-                auth,
-            },
-            expect: None,
-        }
+    fn scenario(auth: AuthMode) -> Step {
+        let request = RequestSpec {
+            path: "/e/it's".into(),
+            query: vec![("q".into(), "a b&c".into())],
+            headers: vec![],
+            cookies: vec![],
+            body: None,
+            auth,
+        };
+        Scenario::single(0, "l".into(), Kind::Positive, request).steps.remove(0)
     }
 
     #[test]

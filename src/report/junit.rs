@@ -5,136 +5,46 @@
 //! `<error>` per test case.
 
 use std::io::{self, Write};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use super::curl_line;
-use crate::plan::Plan;
-use crate::runner::{RunResult, ScenarioResult};
+use super::model::{Case, OperationInfo, Outcome, RunReport};
 
-/// Facts about the run that go into every suite's properties.
-#[derive(Debug, Clone)]
-pub struct RunInfo {
-    /// The spec file.
-    pub spec: String,
-    /// The spec's title (the suites' `package`).
-    pub title: String,
-    /// The target.
-    pub base_url: String,
-    /// Whether the run had credentials (for `curl` lines).
-    pub has_credentials: bool,
-    /// When the run started.
-    pub started: SystemTime,
-}
-
-/// Writes the JUnit report of `run` over `plan`.
-pub fn write_junit(
-    mut w: impl Write,
-    plan: &Plan,
-    run: &RunResult,
-    info: &RunInfo,
-) -> io::Result<()> {
+/// Writes the JUnit report of `report`.
+pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
+    let info = &report.info;
     let timestamp = humantime::format_rfc3339_seconds(info.started).to_string();
     let timestamp = timestamp.trim_end_matches('Z');
     let hostname = hostname();
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(w, "<testsuites>")?;
-    for (index, op) in plan.operations.iter().enumerate() {
-        let members: Vec<(usize, &ScenarioResult)> = plan
-            .scenarios
-            .iter()
-            .zip(&run.results)
-            .enumerate()
-            .filter(|(_, (s, _))| s.operation == index)
-            .map(|(i, (_, r))| (i, r))
-            .collect();
-        let failures =
-            members.iter().filter(|(_, r)| r.error.is_none() && !r.failures.is_empty()).count();
-        let errors = members.iter().filter(|(_, r)| r.error.is_some()).count();
-        let skipped = members.iter().filter(|(_, r)| r.passed() && !r.known.is_empty()).count();
-        let time: Duration = members.iter().map(|(_, r)| r.elapsed).sum();
+    for suite in &report.suites {
+        let op = &report.operations[suite.operation];
+        let c = suite.counts;
         writeln!(
             w,
-            r#"  <testsuite name="{}" package="{}" id="{index}" timestamp="{timestamp}" hostname="{}" tests="{}" failures="{failures}" errors="{errors}" skipped="{skipped}" time="{}">"#,
+            r#"  <testsuite name="{}" package="{}" id="{}" timestamp="{timestamp}" hostname="{}" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}">"#,
             attr(&op.id),
             attr(&info.title),
+            suite.operation,
             attr(&hostname),
-            members.len(),
-            seconds(time),
+            c.total,
+            c.failed,
+            c.errors,
+            c.known,
+            seconds(suite.time),
         )?;
         writeln!(w, "    <properties>")?;
         for (name, value) in [
-            ("seed", plan.seed.to_string()),
+            ("seed", report.seed.to_string()),
             ("spec", info.spec.clone()),
             ("base_url", info.base_url.clone()),
-            ("operation", op.title()),
+            ("operation", op.title.clone()),
         ] {
             writeln!(w, r#"      <property name="{name}" value="{}"/>"#, attr(&value))?;
         }
         writeln!(w, "    </properties>")?;
-        for (i, result) in members {
-            let scenario = &plan.scenarios[i];
-            write!(
-                w,
-                r#"    <testcase name="{}" classname="{}" time="{}""#,
-                attr(&scenario.label),
-                attr(&op.id),
-                seconds(result.elapsed)
-            )?;
-            let curl = curl_line(&info.base_url, op, scenario, info.has_credentials);
-            if let Some(error) = &result.error {
-                writeln!(w, ">")?;
-                writeln!(
-                    w,
-                    r#"      <error type="transport" message="{}">{}</error>"#,
-                    attr(&error.message),
-                    text(&format!("{}\nreproduce: {curl}", error.message))
-                )?;
-                writeln!(w, "    </testcase>")?;
-            } else if let Some(first) = result.failures.first() {
-                writeln!(w, ">")?;
-                let names: Vec<&str> = result.failures.iter().map(|f| f.check).collect();
-                let message = format!("{}: {}", first.check, first.title);
-                let mut body = String::new();
-                for f in &result.failures {
-                    body.push_str(&format!(
-                        "{}: {}\n  expected: {}\n",
-                        f.check, f.title, f.expected
-                    ));
-                    for line in &f.details {
-                        body.push_str(&format!("  {line}\n"));
-                    }
-                }
-                if let Some(status) = result.status {
-                    body.push_str(&format!("status: {status}\n"));
-                }
-                if let Some(excerpt) = &result.excerpt {
-                    body.push_str(&format!("body: {excerpt}\n"));
-                }
-                body.push_str(&format!("reproduce: {curl}"));
-                writeln!(
-                    w,
-                    r#"      <failure type="{}" message="{}">{}</failure>"#,
-                    attr(&names.join(",")),
-                    attr(&message),
-                    text(&body)
-                )?;
-                writeln!(w, "    </testcase>")?;
-            } else if !result.known.is_empty() {
-                // Known failures (baseline): skipped, with text only (JUnit 5's schema allows
-                // no attribute on <skipped>).
-                let lines: Vec<String> = result
-                    .known
-                    .iter()
-                    .map(|k| {
-                        format!("known failure (baseline): {}: {} ({})", k.check, k.title, k.reason)
-                    })
-                    .collect();
-                writeln!(w, ">")?;
-                writeln!(w, "      <skipped>{}</skipped>", text(&lines.join("\n")))?;
-                writeln!(w, "    </testcase>")?;
-            } else {
-                writeln!(w, "/>")?;
-            }
+        for &index in &suite.cases {
+            write_case(&mut w, op, &report.cases[index])?;
         }
         writeln!(w, "    <system-out></system-out>")?;
         writeln!(w, "    <system-err></system-err>")?;
@@ -142,6 +52,73 @@ pub fn write_junit(
     }
     writeln!(w, "</testsuites>")?;
     w.flush()
+}
+
+/// One `<testcase>`: at most one `<failure>` (every failed check in its text) or `<error>`.
+fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case) -> io::Result<()> {
+    write!(
+        w,
+        r#"    <testcase name="{}" classname="{}" time="{}""#,
+        attr(&case.label),
+        attr(&op.id),
+        seconds(case.elapsed)
+    )?;
+    let curl: Vec<&str> = case.steps.iter().map(|s| s.reproduce.as_str()).collect();
+    let curl = curl.join("\nreproduce: ");
+    match case.outcome {
+        Outcome::Error => {
+            let message = case.error().map(|e| e.message.as_str()).unwrap_or_default();
+            writeln!(w, ">")?;
+            writeln!(
+                w,
+                r#"      <error type="transport" message="{}">{}</error>"#,
+                attr(message),
+                text(&format!("{message}\nreproduce: {curl}"))
+            )?;
+        }
+        Outcome::Failed => {
+            writeln!(w, ">")?;
+            let failures: Vec<&crate::checks::Failure> = case.failures().collect();
+            let names: Vec<&str> = failures.iter().map(|f| f.check).collect();
+            let message = format!("{}: {}", failures[0].check, failures[0].title);
+            let mut body = String::new();
+            for f in &failures {
+                body.push_str(&format!("{}: {}\n  expected: {}\n", f.check, f.title, f.expected));
+                for line in &f.details {
+                    body.push_str(&format!("  {line}\n"));
+                }
+            }
+            if let Some(status) = case.status() {
+                body.push_str(&format!("status: {status}\n"));
+            }
+            if let Some(excerpt) = case.steps.iter().find_map(|s| s.excerpt.as_ref()) {
+                body.push_str(&format!("body: {excerpt}\n"));
+            }
+            body.push_str(&format!("reproduce: {curl}"));
+            writeln!(
+                w,
+                r#"      <failure type="{}" message="{}">{}</failure>"#,
+                attr(&names.join(",")),
+                attr(&message),
+                text(&body)
+            )?;
+        }
+        Outcome::Known => {
+            // Known failures (baseline): skipped, with text only (JUnit 5's schema allows
+            // no attribute on <skipped>).
+            let lines: Vec<String> = case
+                .known
+                .iter()
+                .map(|k| {
+                    format!("known failure (baseline): {}: {} ({})", k.check, k.title, k.reason)
+                })
+                .collect();
+            writeln!(w, ">")?;
+            writeln!(w, "      <skipped>{}</skipped>", text(&lines.join("\n")))?;
+        }
+        Outcome::Passed => return writeln!(w, "/>"),
+    }
+    writeln!(w, "    </testcase>")
 }
 
 /// Seconds with three decimals (the xUnit schema allows no more).

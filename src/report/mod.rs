@@ -1,16 +1,25 @@
-//! Writers that turn a finished run into reports: console, JUnit XML, and `curl` lines.
+//! Reports: [`RunReport`] (the model, built once from the plan, the results and the
+//! baseline's verdict) and the writers that read it: console, JUnit XML, and `curl` lines.
 //!
-//! The engine never prints; these take the plan and its results and write to any
-//! `impl io::Write`. Nothing here sees a secret: credentials appear only in the redacted
-//! forms that [`crate::credentials::curl_form`] gives.
+//! The engine never prints; writers take the model and write to any `impl io::Write`.
+//! Nothing here sees a secret: credentials appear only in the redacted forms that
+//! [`crate::credentials::curl_form`] gives.
+//!
+//! To add a format: write one file here with a function from `&RunReport` to an
+//! `impl io::Write`, and add one variant to the engine's list of reports. It must not read
+//! the plan or the spec: what it needs belongs in the model.
 
 mod console;
 mod curl;
 mod junit;
+mod model;
 
-pub use console::{Console, Group, Shown, failure_text, group_failures, write_failure};
+pub use console::{Console, Shown, failure_text, write_failure};
 pub use curl::curl_line;
-pub use junit::{RunInfo, write_junit};
+pub use junit::write_junit;
+pub use model::{
+    Case, CaseStep, Counts, Group, Latency, OperationInfo, Outcome, RunInfo, RunReport, Suite,
+};
 
 /// Creates a report file and its folder (so an unwritable path fails before anything is
 /// sent); errors name the file.

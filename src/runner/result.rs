@@ -1,0 +1,108 @@
+//! What a run found: per scenario, per step, what came back and which checks failed.
+
+use std::time::Duration;
+
+use crate::checks::Failure;
+use crate::http::TransportError;
+
+/// What happened to one step.
+#[derive(Debug, Clone, Default)]
+pub struct StepResult {
+    /// Time the exchange took (the last one, after any retries).
+    pub elapsed: Duration,
+    /// The status, when a response came.
+    pub status: Option<u16>,
+    /// The checks that failed.
+    pub failures: Vec<Failure>,
+    /// The transport error, when no usable response came (it ends the scenario).
+    pub error: Option<TransportError>,
+    /// A short, redacted excerpt of the body (kept only when something failed).
+    pub excerpt: Option<String>,
+    /// How many times a 429/503 with `Retry-After` was retried.
+    pub retries: u8,
+    /// The values its captures read, by name.
+    pub captured: Vec<(String, String)>,
+}
+
+impl StepResult {
+    /// Whether every check passed and an answer came.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.error.is_none()
+    }
+}
+
+/// What happened to one scenario: a result per step sent (a transport error ends it).
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioResult {
+    /// One per step sent, in order.
+    pub steps: Vec<StepResult>,
+}
+
+impl ScenarioResult {
+    /// Whether every step passed.
+    pub fn passed(&self) -> bool {
+        self.steps.iter().all(StepResult::passed)
+    }
+
+    /// Time all its exchanges took.
+    pub fn elapsed(&self) -> Duration {
+        self.steps.iter().map(|s| s.elapsed).sum()
+    }
+
+    /// The last status received.
+    pub fn status(&self) -> Option<u16> {
+        self.steps.iter().rev().find_map(|s| s.status)
+    }
+
+    /// Every failed check, step by step.
+    pub fn failures(&self) -> impl Iterator<Item = &Failure> {
+        self.steps.iter().flat_map(|s| &s.failures)
+    }
+
+    /// The transport error that ended it, if one did.
+    pub fn error(&self) -> Option<&TransportError> {
+        self.steps.iter().find_map(|s| s.error.as_ref())
+    }
+
+    /// Retries after 429/503 across its steps.
+    pub fn retries(&self) -> u8 {
+        self.steps.iter().map(|s| s.retries).fold(0, u8::saturating_add)
+    }
+
+    /// The first step that failed `check` (or, for `transport`, that got no answer).
+    pub fn step_failing(&self, check: &str) -> Option<(usize, &StepResult)> {
+        self.steps.iter().enumerate().find(|(_, s)| {
+            s.failures.iter().any(|f| f.check == check)
+                || (check == crate::baseline::TRANSPORT && s.error.is_some())
+        })
+    }
+}
+
+/// The results of a run, aligned with the plan's scenarios.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    /// One slot per scenario, in plan order: `None` for one that did not finish.
+    pub results: Vec<Option<ScenarioResult>>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// Whether the run was cut short (Ctrl-C).
+    pub interrupted: bool,
+}
+
+impl RunResult {
+    /// The scenarios that finished, with their plan index.
+    pub fn finished(&self) -> impl Iterator<Item = (usize, &ScenarioResult)> {
+        self.results.iter().enumerate().filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+    }
+}
+
+/// Live counts for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Scenarios finished.
+    pub done: usize,
+    /// Scenarios in the plan.
+    pub total: usize,
+    /// Scenarios that failed or errored so far.
+    pub failed: usize,
+}

@@ -1,0 +1,234 @@
+//! A [`Session`]: one plan, its schemas, one HTTP client; sends a scenario step by step,
+//! retries what `Retry-After` asks, checks each answer, and keeps a redacted result.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+
+use super::{ScenarioResult, StepResult};
+use crate::checks::{self, Failure};
+use crate::credentials::Credentials;
+use crate::error::Result;
+use crate::http::{self, ClientConfig, Response};
+use crate::plan::{AuthMode, CaptureFrom, Plan, Scenario, Step};
+use crate::schema::Validators;
+
+/// How the plan is sent.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Base URL, path prefix included, without a trailing `/`.
+    pub base_url: String,
+    /// The secrets.
+    pub credentials: Credentials,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests per second across the run, if limited.
+    pub rate_limit: Option<f64>,
+    /// Time allowed for a whole exchange (connect to last body byte).
+    pub timeout: Duration,
+    /// Largest body read, in bytes; a larger one fails its scenario.
+    pub max_body: usize,
+    /// Which checks run, and the statuses they accept.
+    pub checks: checks::Settings,
+    /// Extra root certificates (PEM) to trust, for a private CA.
+    pub ca_certs: Vec<Vec<u8>>,
+    /// Accept any certificate (only when asked).
+    pub insecure: bool,
+}
+
+/// How many times a 429 or 503 with `Retry-After` is retried before its answer stands.
+pub const MAX_RETRIES: u8 = 3;
+/// The longest `Retry-After` honoured; a longer one is waited for this long.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
+
+/// Everything needed to send scenarios of one plan: the plan, its schemas, the configuration
+/// and one HTTP client (one connection pool). [`super::run`] sends the whole plan through
+/// one; the `cargo test` harness sends one scenario per trial.
+pub struct Session {
+    plan: Arc<Plan>,
+    validators: Arc<Validators>,
+    config: RunConfig,
+    client: reqwest::Client,
+    limiter: Option<Mutex<tokio::time::Interval>>,
+    /// Each operation's method, parsed once.
+    methods: Vec<Option<reqwest::Method>>,
+}
+
+impl Session {
+    /// A session for `plan`; fails only when the HTTP client cannot be built (a bad
+    /// `--cacert`). Must be called within a tokio runtime when a rate limit is set.
+    pub fn new(plan: Arc<Plan>, validators: Arc<Validators>, config: RunConfig) -> Result<Self> {
+        let client = http::client(ClientConfig {
+            concurrency: config.concurrency,
+            timeout: config.timeout,
+            ca_certs: &config.ca_certs,
+            insecure: config.insecure,
+        })?;
+        let limiter = config.rate_limit.filter(|r| *r > 0.0).map(|rate| {
+            let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            Mutex::new(interval)
+        });
+        let methods = plan
+            .operations
+            .iter()
+            .map(|op| reqwest::Method::from_bytes(op.method.as_bytes()).ok())
+            .collect();
+        Ok(Session { plan, validators, config, client, limiter, methods })
+    }
+
+    /// The plan this session sends.
+    pub fn plan(&self) -> &Arc<Plan> {
+        &self.plan
+    }
+
+    /// The configuration it sends with.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// Sends scenario `index` of the plan and checks every answer.
+    pub async fn execute(&self, index: usize) -> ScenarioResult {
+        self.execute_scenario(&self.plan.scenarios[index]).await
+    }
+
+    /// Sends `scenario`, which need not be in the plan (its steps index the plan's
+    /// operations), step by step, each after the rate limit allows it; a step with no answer
+    /// ends it.
+    pub async fn execute_scenario(&self, scenario: &Scenario) -> ScenarioResult {
+        let mut steps = Vec::with_capacity(scenario.steps.len());
+        for step in &scenario.steps {
+            if let Some(limiter) = &self.limiter {
+                limiter.lock().await.tick().await;
+            }
+            let result = self.execute_step(scenario, step).await;
+            let ended = result.error.is_some();
+            steps.push(result);
+            if ended {
+                break;
+            }
+        }
+        ScenarioResult { steps }
+    }
+
+    async fn execute_step(&self, scenario: &Scenario, step: &Step) -> StepResult {
+        let credentials = &self.config.credentials;
+        let redact = |t: &str| credentials.redact(t);
+        let operation = &self.plan.operations[step.operation];
+        let request = match self.prepare(step) {
+            Ok(request) => request,
+            Err(error) => return StepResult { error: Some(error), ..Default::default() },
+        };
+        let mut retries = 0;
+        let mut next = Some(request);
+        let exchange = loop {
+            let Some(request) = next.take() else { unreachable!("a request for every send") };
+            // Kept for a retry; a body that cannot be cloned is never one we send.
+            let again = request.try_clone();
+            let exchange = http::send(
+                &self.client,
+                request,
+                self.config.timeout,
+                self.config.max_body,
+                &redact,
+            )
+            .await;
+            // 429 and 503 with Retry-After say "later", not "no": honour them, a few times.
+            let wait = match &exchange.outcome {
+                Ok(r) if matches!(r.status, 429 | 503) && retries < MAX_RETRIES => r.retry_after,
+                _ => None,
+            };
+            let (Some(wait), Some(again)) = (wait, again) else { break exchange };
+            tokio::time::sleep(wait.min(MAX_RETRY_WAIT)).await;
+            retries += 1;
+            next = Some(again);
+        };
+        let elapsed = exchange.elapsed;
+        let mut result = StepResult { elapsed, retries, ..Default::default() };
+        let response = match exchange.outcome {
+            Ok(response) => response,
+            Err(error) => {
+                result.error = Some(error);
+                return result;
+            }
+        };
+        let ctx = checks::Context {
+            operation,
+            scenario,
+            step,
+            response: &response,
+            validators: &self.validators,
+            has_credentials: operation.auth.first().is_some_and(|s| credentials.covers(s)),
+            elapsed,
+            settings: &self.config.checks,
+        };
+        result.status = Some(response.status);
+        result.failures = checks::run(&ctx);
+        result.captured = captured(step, &response, &redact);
+        if !result.failures.is_empty() {
+            result.excerpt = Some(redact(&checks::excerpt(&response.body, 300)));
+            for failure in &mut result.failures {
+                redact_failure(failure, &redact);
+            }
+        }
+        result
+    }
+
+    /// The step's request with its credentials: only the first scheme is broken, the others
+    /// stay valid.
+    fn prepare(&self, step: &Step) -> Result<reqwest::Request, http::TransportError> {
+        let operation = &self.plan.operations[step.operation];
+        let credentials = &self.config.credentials;
+        let placements = operation
+            .auth
+            .iter()
+            .enumerate()
+            .filter_map(|(i, scheme)| {
+                let mode = if i == 0 { step.request.auth } else { AuthMode::Valid };
+                credentials.render(scheme, mode)
+            })
+            .collect();
+        let Some(method) = &self.methods[step.operation] else {
+            return Err(http::TransportError {
+                kind: http::TransportKind::Other,
+                message: format!("'{}' is not an HTTP method", operation.method),
+            });
+        };
+        http::prepare(&self.client, &self.config.base_url, method, &step.request, placements, |t| {
+            credentials.redact(t)
+        })
+    }
+}
+
+fn redact_failure(failure: &mut Failure, redact: &impl Fn(&str) -> String) {
+    failure.title = redact(&failure.title);
+    for line in &mut failure.details {
+        *line = redact(line);
+    }
+}
+
+/// The values `step`'s captures read from its answer (those it finds), redacted.
+fn captured(
+    step: &Step,
+    response: &Response,
+    redact: &impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    if step.captures.is_empty() {
+        return Vec::new();
+    }
+    let body: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+    step.captures
+        .iter()
+        .filter_map(|c| {
+            let value = match &c.from {
+                CaptureFrom::Body(pointer) => match body.as_ref()?.pointer(pointer)? {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+                CaptureFrom::Header(name) => response.headers.get(name)?.to_str().ok()?.to_owned(),
+            };
+            Some((c.name.clone(), redact(&value)))
+        })
+        .collect()
+}
