@@ -128,12 +128,13 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             let line = at.map_or(case_line, |s| s.referenced.line() as u32);
             err(Some(line), format!("cases[{i}].{key}: {message}"))
         };
-        let mut path_text = op.path.clone();
+        let mut segments = std::collections::HashMap::new();
         for (name, value) in &case.path {
             let text = param_text(op, Location::Path, name, &value.value)
                 .map_err(|m| fail(&format!("path.{name}"), Some(value), m))?;
-            path_text = path_text.replace(&format!("{{{name}}}"), &encode_segment(&text));
+            segments.insert(name.as_str(), encode_segment(&text));
         }
+        let path_text = op.path.render(|name| segments.get(name).cloned());
         if let Some(missing) = op
             .parameters
             .iter()

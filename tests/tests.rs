@@ -16,6 +16,7 @@ mod hostile;
 mod hostile_specs;
 mod junit_schema;
 mod mock;
+mod regression;
 mod secrets;
 mod snapshots;
 mod steps;

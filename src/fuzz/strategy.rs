@@ -125,7 +125,7 @@ impl OperationFuzz {
     /// operation (a `..` segment, say), which is not this operation's answer to judge.
     pub fn scenario(&self, example: &Example) -> Option<Scenario> {
         let (values, auth) = example;
-        let mut path = self.op.path.clone();
+        let mut segments: Vec<(&str, String)> = Vec::new();
         let mut invalid = Vec::new();
         for param in self.op.parameters.iter().filter(|p| p.location == Location::Path) {
             let text = match self.params.iter().position(|n| *n == param.name) {
@@ -144,8 +144,12 @@ impl OperationFuzz {
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default(),
             };
-            path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&text));
+            segments.push((param.name.as_str(), encode_segment(&text)));
         }
+        let path = self
+            .op
+            .path
+            .render(|name| segments.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()));
         if self.router.strays(&self.op.path, &path) {
             return None;
         }

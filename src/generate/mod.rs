@@ -15,6 +15,6 @@ mod value;
 pub use invalid::{Invalid, invalid_values};
 pub use negative::{Candidate, for_schema as invalid_texts, uuid_battery};
 pub use params::{coerce, encode_segment, primitive_text, read_param, serialize};
-pub use route::{Router, matches_template};
+pub use route::Router;
 pub use scenario::Generator;
 pub use value::ValueGen;

@@ -45,7 +45,7 @@ impl<'a> Generator<'a> {
     pub fn new(
         doc: &'a Value,
         validators: &'a Validators,
-        templates: impl IntoIterator<Item = String>,
+        templates: impl IntoIterator<Item = crate::openapi::PathTemplate>,
         max_examples: usize,
     ) -> Self {
         Generator { doc, validators, router: Router::new(templates), max_examples }
@@ -314,7 +314,7 @@ impl<'a> Generator<'a> {
         body: Option<Body>,
         auth: AuthMode,
     ) -> RequestSpec {
-        let mut path = op.path.clone();
+        let mut segments: Vec<(&str, String)> = Vec::new();
         let mut query = Vec::new();
         let mut headers = Vec::new();
         let mut cookies = Vec::new();
@@ -327,13 +327,16 @@ impl<'a> Generator<'a> {
             match param.location {
                 Location::Path => {
                     let text = pairs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",");
-                    path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&text));
+                    segments.push((param.name.as_str(), encode_segment(&text)));
                 }
                 Location::Query => query.extend(pairs),
                 Location::Header => headers.extend(pairs),
                 Location::Cookie => cookies.extend(pairs),
             }
         }
+        let path = op
+            .path
+            .render(|name| segments.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()));
         RequestSpec { path, query, headers, cookies, body, auth }
     }
 }

@@ -1,6 +1,8 @@
 //! Routing a request to an operation by path template and method, most specific first.
 
-use crate::openapi::Operation;
+use std::collections::HashMap;
+
+use crate::openapi::{Operation, PathTemplate};
 
 /// Where a request goes.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,24 +20,22 @@ pub enum Route {
     NotFound,
 }
 
-/// The routing table of a spec.
+/// The routing table of a spec, indexed by segment count and first literal segment, so a
+/// request looks at the few templates it could match, never at all of them.
 #[derive(Debug, Clone)]
 pub struct Routes {
     entries: Vec<Entry>,
+    /// Entries (indexes, most specific first) by (segment count, first literal segment).
+    by_first: HashMap<(usize, String), Vec<usize>>,
+    /// Entries whose first segment is a variable, by segment count.
+    variable_first: HashMap<usize, Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
-    template: String,
-    segments: Vec<Segment>,
+    template: PathTemplate,
     method: String,
     operation: usize,
-}
-
-#[derive(Debug, Clone)]
-enum Segment {
-    Literal(String),
-    Var { prefix: String, name: String, suffix: String },
 }
 
 impl Routes {
@@ -46,84 +46,64 @@ impl Routes {
             .enumerate()
             .map(|(i, op)| Entry {
                 template: op.path.clone(),
-                segments: op.path.split('/').map(parse_segment).collect(),
                 method: op.method.clone(),
                 operation: i,
             })
             .collect();
-        entries.sort_by_key(|e| {
-            std::cmp::Reverse(
-                e.segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count(),
-            )
-        });
-        Routes { entries }
+        entries.sort_by_key(|e| std::cmp::Reverse(e.template.literal_count()));
+        let mut by_first: HashMap<(usize, String), Vec<usize>> = HashMap::new();
+        let mut variable_first: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let count = e.template.segment_count();
+            match e.template.first_literal() {
+                Some(first) => by_first.entry((count, first.to_owned())).or_default().push(i),
+                None => variable_first.entry(count).or_default().push(i),
+            }
+        }
+        Routes { entries, by_first, variable_first }
+    }
+
+    /// The entries `path` could match, most specific first.
+    fn candidates(&self, path: &str) -> Vec<&Entry> {
+        let count = path.split('/').count();
+        let first = path.split('/').find(|s| !s.is_empty()).map(decode);
+        let literal = first.and_then(|f| self.by_first.get(&(count, f)));
+        let mut indexes: Vec<usize> = literal
+            .into_iter()
+            .flatten()
+            .chain(self.variable_first.get(&count).into_iter().flatten())
+            .copied()
+            .collect();
+        indexes.sort_unstable();
+        indexes.into_iter().map(|i| &self.entries[i]).collect()
     }
 
     /// Finds the operation for `method` and `path`. A variable matches a non-empty segment;
     /// failing that, an empty one (so an empty id reaches its operation and is rejected there).
     pub fn find(&self, method: &str, path: &str) -> Route {
-        let segments: Vec<&str> = path.split('/').collect();
+        let candidates = self.candidates(path);
         for allow_empty in [false, true] {
-            let matching: Vec<&Entry> =
-                self.entries.iter().filter(|e| matches(e, &segments, allow_empty)).collect();
+            let matching: Vec<&Entry> = candidates
+                .iter()
+                .copied()
+                .filter(|e| e.template.matches(path, allow_empty))
+                .collect();
             let Some(first) = matching.first() else { continue };
             let same_template = matching.iter().filter(|e| e.template == first.template);
-            if let Some(entry) =
-                same_template.clone().find(|e| e.method.eq_ignore_ascii_case(method))
-            {
+            let found = same_template
+                .clone()
+                .find(|e| e.method.eq_ignore_ascii_case(method))
+                .or_else(|| matching.iter().find(|e| e.method.eq_ignore_ascii_case(method)));
+            if let Some(entry) = found {
                 return Route::Found {
                     operation: entry.operation,
-                    params: capture(entry, &segments),
-                };
-            }
-            if let Some(entry) = matching.iter().find(|e| e.method.eq_ignore_ascii_case(method)) {
-                return Route::Found {
-                    operation: entry.operation,
-                    params: capture(entry, &segments),
+                    params: entry.template.capture(path, true).unwrap_or_default(),
                 };
             }
             return Route::MethodNotAllowed(same_template.map(|e| e.method.clone()).collect());
         }
         Route::NotFound
     }
-}
-
-fn parse_segment(s: &str) -> Segment {
-    match (s.find('{'), s.rfind('}')) {
-        (Some(open), Some(close)) if open < close => Segment::Var {
-            prefix: s[..open].to_owned(),
-            name: s[open + 1..close].to_owned(),
-            suffix: s[close + 1..].to_owned(),
-        },
-        _ => Segment::Literal(s.to_owned()),
-    }
-}
-
-fn matches(entry: &Entry, segments: &[&str], allow_empty: bool) -> bool {
-    entry.segments.len() == segments.len()
-        && entry.segments.iter().zip(segments).all(|(t, s)| match t {
-            Segment::Literal(l) => decode(s) == *l,
-            Segment::Var { prefix, suffix, .. } => {
-                s.len() >= prefix.len() + suffix.len()
-                    && (allow_empty || s.len() > prefix.len() + suffix.len())
-                    && s.starts_with(prefix.as_str())
-                    && s.ends_with(suffix.as_str())
-            }
-        })
-}
-
-fn capture(entry: &Entry, segments: &[&str]) -> Vec<(String, String)> {
-    entry
-        .segments
-        .iter()
-        .zip(segments)
-        .filter_map(|(t, s)| match t {
-            Segment::Var { prefix, name, suffix } => {
-                Some((name.clone(), decode(&s[prefix.len()..s.len() - suffix.len()])))
-            }
-            Segment::Literal(_) => None,
-        })
-        .collect()
 }
 
 fn decode(s: &str) -> String {
@@ -138,7 +118,7 @@ mod tests {
         Operation {
             id: format!("{method} {path}"),
             method: method.into(),
-            path: path.into(),
+            path: PathTemplate::parse(path),
             pointer: String::new(),
             parameters: vec![],
             request_body: None,

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::PathTemplate;
 use super::load::Spec;
 use super::model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
@@ -57,7 +58,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             ops.push(Operation {
                 id,
                 method: method.to_uppercase(),
-                path: template.clone(),
+                path: PathTemplate::parse(template),
                 request_body: request_body(doc, op.get("requestBody"), &pointer)
                     .map_err(|(p, m)| err(&p, m))?,
                 responses: responses(doc, op.get("responses"), &pointer)
@@ -141,7 +142,7 @@ fn parameters(
         }
     }
     // A template variable nobody declared still needs a value.
-    for var in template_vars(template) {
+    for var in PathTemplate::parse(template).vars() {
         if !merged.iter().any(|p| p.location == Location::Path && p.name == var) {
             merged.push(Parameter {
                 name: var.to_owned(),
@@ -154,11 +155,6 @@ fn parameters(
         }
     }
     Ok((merged, auth_header))
-}
-
-/// The `{name}` variables of a path template, in order.
-pub fn template_vars(template: &str) -> impl Iterator<Item = &str> {
-    template.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 fn media_types(doc: &Value, content: Option<&Value>, at: &str) -> Located<Vec<MediaType>> {

@@ -9,13 +9,14 @@ mod external;
 mod load;
 mod model;
 mod normalize;
+mod path;
 mod pointer;
 
 pub use build::operations;
-pub use build::template_vars;
 pub use load::{Spec, Version, load, parse_yaml, yaml_error};
 pub use model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
     SecurityScheme, StatusKey,
 };
+pub use path::PathTemplate;
 pub use pointer::{escape, ref_to_pointer, resolve_pointer, resolve_ref};

@@ -1,5 +1,7 @@
 //! The operation model: what gauntlet needs to know of each operation to test it.
 
+use super::PathTemplate;
+
 /// A schema, named by where it stands in the (normalised) document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SchemaRef {
@@ -155,8 +157,8 @@ pub struct Operation {
     pub id: String,
     /// HTTP method, upper case.
     pub method: String,
-    /// Path template as written, e.g. `/endpoints/sip/{id}`.
-    pub path: String,
+    /// Path template, e.g. `/endpoints/sip/{id}`, parsed once.
+    pub path: PathTemplate,
     /// JSON pointer to the operation object.
     pub pointer: String,
     /// Parameters other than credentials.

@@ -133,16 +133,13 @@ impl Step {
     /// The values sent, for reports: `("path.id", "...")`, `("query.limit", "10")`, ...
     /// (derived from the request, so the plan does not hold them twice).
     pub fn inputs(&self, op: &Operation) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for (t, s) in op.path.split('/').zip(self.request.path.split('/')) {
-            let (Some(open), Some(close)) = (t.find('{'), t.rfind('}')) else { continue };
-            let (prefix, suffix) = (&t[..open], &t[close + 1..]);
-            let Some(raw) = s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) else {
-                continue;
-            };
-            let value = percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
-            out.push((format!("path.{}", &t[open + 1..close]), value));
-        }
+        let mut out: Vec<(String, String)> = op
+            .path
+            .capture(&self.request.path, true)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, value)| (format!("path.{name}"), value))
+            .collect();
         let r = &self.request;
         for (location, pairs) in
             [("query", &r.query), ("header", &r.headers), ("cookie", &r.cookies)]

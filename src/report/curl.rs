@@ -88,7 +88,7 @@ mod tests {
         Operation {
             id: "op".into(),
             method: "GET".into(),
-            path: "/e/{id}".into(),
+            path: crate::openapi::PathTemplate::parse("/e/{id}"),
             pointer: String::new(),
             parameters: vec![],
             request_body: None,
