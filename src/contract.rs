@@ -93,7 +93,7 @@ impl Contract {
         let session = {
             // The rate limiter's timer belongs to the runtime.
             let _guard = runtime.enter();
-            Session::new(Arc::new(prepared.plan), Arc::new(prepared.validators), config)?
+            Session::new(Arc::new(prepared.plan), prepared.validators, config)?
         };
         Ok(Contract {
             runtime,

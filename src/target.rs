@@ -8,6 +8,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::mock::{Mock, MockConfig, Running};
 use crate::openapi::{Operation, Spec};
+use crate::schema::Validators;
 
 /// The target of a run.
 #[derive(Debug)]
@@ -23,11 +24,13 @@ pub struct Target {
 impl Target {
     /// `given` (already checked by [`check_base_url`]), or else the built-in mock of `spec`,
     /// which then requires `credentials` (Basic ones are made up when none were given).
-    /// Must be called within a tokio runtime: the mock runs on it.
+    /// `validators`, when given, are every operation's, compiled already. Must be called
+    /// within a tokio runtime: the mock runs on it.
     pub async fn resolve(
         given: Option<String>,
         spec: Arc<Spec>,
         operations: Vec<Operation>,
+        validators: Option<Arc<Validators>>,
         credentials: &mut Credentials,
         seed: u64,
     ) -> Result<Target> {
@@ -39,7 +42,11 @@ impl Target {
         }
         let config =
             MockConfig { credentials: Some(credentials.clone()), seed, faults: Vec::new() };
-        let running = crate::mock::spawn(Arc::new(Mock::new(spec, operations, config))).await?;
+        let mock = match validators {
+            Some(v) => Mock::with_validators(spec, operations, v, config),
+            None => Mock::new(spec, operations, config),
+        };
+        let running = crate::mock::spawn(Arc::new(mock)).await?;
         let base_url = format!("http://{}", running.addr);
         Ok(Target {
             description: format!("the built-in mock at {base_url} (no --base-url given)"),

@@ -40,7 +40,7 @@ fn every_step_is_sent_and_judged_and_captures_read_the_answer() {
     let target = runtime.block_on(engine::target(&options, &prepared, &mut credentials)).unwrap();
     let config = engine::run_config(&options, &target.base_url, credentials).unwrap();
     let plan = Arc::new(prepared.plan);
-    let session = Session::new(Arc::clone(&plan), Arc::new(prepared.validators), config).unwrap();
+    let session = Session::new(Arc::clone(&plan), prepared.validators, config).unwrap();
 
     // Read, then read again with a wrong token: the second step must be refused.
     let mut chain = base.clone();
@@ -97,7 +97,7 @@ fn a_step_with_no_answer_ends_its_scenario() {
     )
     .unwrap();
     let session =
-        Session::new(Arc::new(prepared.plan), Arc::new(prepared.validators), config).unwrap();
+        Session::new(Arc::new(prepared.plan), prepared.validators, config).unwrap();
     let mut chain = base.clone();
     chain.steps.push(base.first().clone());
     let result = runtime.block_on(session.execute_scenario(&chain));

@@ -19,7 +19,7 @@ pub struct Prepared {
     /// What will be sent (the partition's share, when one is asked).
     pub plan: Plan,
     /// The compiled schemas of the planned operations.
-    pub validators: Validators,
+    pub validators: Arc<Validators>,
     /// Scenarios in the whole plan, before partitioning.
     pub planned: usize,
     /// The seed the plan was generated with.
@@ -53,6 +53,7 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
         Some(p) => p.apply(plan),
         None => plan,
     };
+    let validators = Arc::new(validators);
     Ok(Prepared { spec, all_operations, plan, validators, planned, seed })
 }
 
@@ -142,6 +143,10 @@ pub fn build(
             }
         }
     }
-    let scenarios = per_op.into_iter().flatten().collect();
+    // Sized once: a plan is the largest thing a run holds.
+    let mut scenarios = Vec::with_capacity(per_op.iter().map(Vec::len).sum());
+    for op in per_op {
+        scenarios.extend(op);
+    }
     Ok((Plan { operations, scenarios, seed, notes }, validators))
 }

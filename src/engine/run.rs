@@ -38,6 +38,9 @@ pub async fn target(
         options.base_url.clone(),
         Arc::clone(&prepared.spec),
         prepared.all_operations.clone(),
+        // Schemas are compiled once when the plan covers every operation the mock serves.
+        (prepared.plan.operations.len() == prepared.all_operations.len())
+            .then(|| Arc::clone(&prepared.validators)),
         credentials,
         prepared.seed,
     )
@@ -133,7 +136,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
     };
     let result = runtime.block_on(runner::run(
         Arc::clone(&plan),
-        Arc::new(validators),
+        validators,
         config,
         cancel,
         |p| console.progress(p),

@@ -83,6 +83,7 @@ pub fn run(o: Options) -> Result<i32> {
         o.run.base_url.clone(),
         Arc::clone(&spec_doc),
         all_ops.clone(),
+        None,
         &mut credentials,
         seed,
     ))?;
@@ -375,6 +376,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         given,
         Arc::clone(&spec_doc),
         all_ops.clone(),
+        None,
         &mut credentials,
         record.seed,
     ))?;

@@ -278,12 +278,10 @@ impl RunReport {
     pub fn build(plan: &Plan, run: &RunResult, verdict: Option<&Verdict>, info: RunInfo) -> Self {
         let empty = Verdict::default();
         let overlay = verdict.unwrap_or(&empty);
-        let cases: Vec<Case> = run
-            .finished()
-            .map(|(i, result)| {
-                Case::new(&plan.operations, &plan.scenarios[i], result, overlay.known(i), &info)
-            })
-            .collect();
+        let mut cases: Vec<Case> = Vec::with_capacity(run.results.len());
+        cases.extend(run.finished().map(|(i, result)| {
+            Case::new(&plan.operations, &plan.scenarios[i], result, overlay.known(i), &info)
+        }));
         let retried =
             run.finished().filter(|(_, r)| r.retries() > 0).fold((0, 0), |(n, gave_up), (_, r)| {
                 let refused = r.retries() >= MAX_RETRIES && matches!(r.status(), Some(429 | 503));
