@@ -96,8 +96,7 @@ fn a_step_with_no_answer_ends_its_scenario() {
         options.credentials.clone(),
     )
     .unwrap();
-    let session =
-        Session::new(Arc::new(prepared.plan), prepared.validators, config).unwrap();
+    let session = Session::new(Arc::new(prepared.plan), prepared.validators, config).unwrap();
     let mut chain = base.clone();
     chain.steps.push(base.first().clone());
     let result = runtime.block_on(session.execute_scenario(&chain));

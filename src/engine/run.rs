@@ -134,13 +134,10 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let cancel = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    let result = runtime.block_on(runner::run(
-        Arc::clone(&plan),
-        validators,
-        config,
-        cancel,
-        |p| console.progress(p),
-    ))?;
+    let result =
+        runtime.block_on(runner::run(Arc::clone(&plan), validators, config, cancel, |p| {
+            console.progress(p)
+        }))?;
     // The verdict is the baseline's overlay; with --update-baseline, the new file's: what
     // failed is now known (an expired entry keeps its date, so its failure still counts until
     // someone extends it).

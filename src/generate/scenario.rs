@@ -1,6 +1,6 @@
 //! Scenarios for one operation: positives, one-thing-broken negatives, broken credentials.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use rand::{Rng, SeedableRng};
@@ -26,6 +26,8 @@ pub struct Generator<'a> {
     validators: &'a Validators,
     router: Router,
     max_examples: usize,
+    /// Schemas found by pointer: each is looked up once, not once per example.
+    schemas: std::cell::RefCell<HashMap<String, Option<&'a Value>>>,
 }
 
 /// A parameter's value in a request under construction.
@@ -48,7 +50,8 @@ impl<'a> Generator<'a> {
         templates: impl IntoIterator<Item = crate::openapi::PathTemplate>,
         max_examples: usize,
     ) -> Self {
-        Generator { doc, validators, router: Router::new(templates), max_examples }
+        let router = Router::new(templates);
+        Generator { doc, validators, router, max_examples, schemas: Default::default() }
     }
 
     /// The scenarios of operation `index`, deterministic for `seed`; notes say what could not
@@ -180,7 +183,13 @@ impl<'a> Generator<'a> {
     }
 
     fn schema_of(&self, param: &Parameter) -> Option<&'a Value> {
-        param.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer))
+        let pointer = &param.schema.as_ref()?.pointer;
+        if let Some(found) = self.schemas.borrow().get(pointer) {
+            return *found;
+        }
+        let found = self.doc.pointer(pointer);
+        self.schemas.borrow_mut().insert(pointer.clone(), found);
+        found
     }
 
     /// A value valid under the parameter's schema, as the server will read it.

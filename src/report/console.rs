@@ -192,7 +192,7 @@ pub fn write_failure(
     let op = &report.operations[case.operation];
     writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", shown.check, op.id, case.label)?;
     writeln!(out, "  {}", shown.title)?;
-    let step = case.step_showing(shown.check);
+    let Some(step) = case.step_showing(shown.check) else { return Ok(()) };
     if case.steps.len() > 1 {
         let n = case.steps.iter().position(|s| std::ptr::eq(s, step)).unwrap_or(0) + 1;
         let of = &report.operations[step.operation];
