@@ -4,40 +4,10 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::seed_server::{Fault, start};
-use crate::support::{Outcome, USER, gauntlet};
-
-/// Serves every connection on a thread: reads the request head, then lets `reply` write
-/// anything at all. Returns the base URL.
-fn raw_server(reply: impl Fn(&mut TcpStream, usize) + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let reply = Arc::new(reply);
-    let count = Arc::new(AtomicUsize::new(0));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let reply = Arc::clone(&reply);
-            let count = Arc::clone(&count);
-            std::thread::spawn(move || {
-                // One request per connection: read its head, answer, close.
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match stream.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                reply(&mut stream, count.fetch_add(1, Ordering::SeqCst));
-            });
-        }
-    });
-    url
-}
+use crate::support::{Outcome, USER, gauntlet, raw_server};
 
 fn run(url: &str, extra: &[&str]) -> (Outcome, Duration) {
     let started = Instant::now();
@@ -71,7 +41,7 @@ fn assert_errors_with(out: &Outcome, needle: &str) {
 
 #[test]
 fn a_gigabyte_body_stops_at_the_cap() {
-    let url = raw_server(|s, _| {
+    let url = raw_server(|s, _, _| {
         let _ = s.write_all(&head(
             "200 OK",
             "Content-Type: application/json\r\nContent-Length: 1073741824\r\n",
@@ -96,7 +66,7 @@ fn a_gzip_bomb_stops_at_the_cap() {
         gz.write_all(&zeros).unwrap();
     }
     let bomb = Arc::new(gz.finish().unwrap());
-    let url = raw_server(move |s, _| {
+    let url = raw_server(move |s, _, _| {
         let h = format!(
             "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n",
             bomb.len()
@@ -110,7 +80,7 @@ fn a_gzip_bomb_stops_at_the_cap() {
 
 #[test]
 fn a_body_one_byte_a_second_and_a_chunked_body_that_never_ends_hit_the_timeout() {
-    let slow = raw_server(|s, _| {
+    let slow = raw_server(|s, _, _| {
         let _ = s.write_all(&head(
             "200 OK",
             "Content-Type: application/json\r\nContent-Length: 100\r\n",
@@ -122,7 +92,7 @@ fn a_body_one_byte_a_second_and_a_chunked_body_that_never_ends_hit_the_timeout()
             std::thread::sleep(Duration::from_secs(1));
         }
     });
-    let endless = raw_server(|s, _| {
+    let endless = raw_server(|s, _, _| {
         let _ = s.write_all(&head(
             "200 OK",
             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n",
@@ -140,18 +110,18 @@ fn a_body_one_byte_a_second_and_a_chunked_body_that_never_ends_hit_the_timeout()
 
 #[test]
 fn endless_headers_too_many_headers_and_a_non_http_reply_are_errors() {
-    let endless = raw_server(|s, _| {
+    let endless = raw_server(|s, _, _| {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\n");
         while s.write_all(b"X-Gauntlet: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n").is_ok() {}
     });
-    let many = raw_server(|s, _| {
+    let many = raw_server(|s, _, _| {
         let mut h = String::new();
         for i in 0..10_000 {
             h.push_str(&format!("X-H{i}: v\r\n"));
         }
         let _ = s.write_all(&head("200 OK", &format!("{h}Content-Length: 0\r\n")));
     });
-    let ssh = raw_server(|s, _| {
+    let ssh = raw_server(|s, _, _| {
         let _ = s.write_all(b"SSH-2.0-OpenSSH_9.6\r\n");
     });
     for url in [endless, many, ssh] {
@@ -168,13 +138,13 @@ fn endless_headers_too_many_headers_and_a_non_http_reply_are_errors() {
 
 #[test]
 fn invalid_utf8_and_json_nested_100000_deep_are_reported_not_crashed_on() {
-    let bad_utf8 = raw_server(|s, _| {
+    let bad_utf8 = raw_server(|s, _, _| {
         let body = b"{\"id\": \"\xff\xfe\xfd\"}";
         let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
         let _ = s.write_all(&head("200 OK", &h));
         let _ = s.write_all(body);
     });
-    let deep = raw_server(|s, _| {
+    let deep = raw_server(|s, _, _| {
         let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let h = format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
         let _ = s.write_all(&head("200 OK", &h));
@@ -189,7 +159,7 @@ fn invalid_utf8_and_json_nested_100000_deep_are_reported_not_crashed_on() {
 
 #[test]
 fn connections_reset_mid_run_are_errors_and_the_rest_is_reported() {
-    let url = raw_server(|s, n| {
+    let url = raw_server(|s, _, n| {
         if n % 3 == 0 {
             return; // closed without a word
         }
@@ -207,7 +177,7 @@ fn connections_reset_mid_run_are_errors_and_the_rest_is_reported() {
 #[test]
 fn retry_after_is_honoured_and_only_counts_once_retries_run_out() {
     // 503 with Retry-After on every second request: retried, then the good answer stands.
-    let flaky = raw_server(|s, n| {
+    let flaky = raw_server(|s, _, n| {
         if n % 2 == 0 {
             let _ = s.write_all(&head(
                 "503 Service Unavailable",
@@ -235,7 +205,7 @@ fn retry_after_is_honoured_and_only_counts_once_retries_run_out() {
         out.all()
     );
     // Always 429: the retries run out and the answer is judged.
-    let always = raw_server(|s, _| {
+    let always = raw_server(|s, _, _| {
         let _ =
             s.write_all(&head("429 Too Many Requests", "Retry-After: 0\r\nContent-Length: 0\r\n"));
     });
@@ -250,7 +220,7 @@ fn redirects_to_another_host_are_never_followed() {
     let other = TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
     let other_url = format!("http://{}", other.local_addr().unwrap());
     other.set_nonblocking(true).unwrap();
-    let url = raw_server(move |s, _| {
+    let url = raw_server(move |s, _, _| {
         let _ = s.write_all(&head(
             "302 Found",
             &format!("Location: {other_url}/steal\r\nContent-Length: 0\r\n"),

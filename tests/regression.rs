@@ -55,3 +55,52 @@ fn regex_like_widget(line: &str) -> bool {
             && segment[36..].strip_prefix("-v").is_some_and(|v| v.parse::<u8>().is_ok())
     })
 }
+
+/// A server that echoed the `Authorization` header showed the base64 of a derived broken
+/// credential (`gauntlet-wrong-id:TOKEN`) in stdout and JUnit: only `id:token` itself was
+/// redacted.
+#[test]
+fn echoed_derived_credentials_are_redacted_in_every_encoding() {
+    use base64::Engine;
+    use std::io::Write;
+    let url = crate::support::raw_server(|s, head, _| {
+        let auth = head
+            .lines()
+            .find_map(|l| l.strip_prefix("authorization: ").or(l.strip_prefix("Authorization: ")))
+            .unwrap_or("")
+            .to_owned();
+        let body = format!("{{\"echo\":\"{auth}\"}}");
+        let reply = format!(
+            "HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.write_all(reply.as_bytes());
+    });
+    let user = crate::support::USER;
+    let (id, token) = user.split_once(':').unwrap();
+    let out = gauntlet(&[
+        "run",
+        "--base-url",
+        &url,
+        "--user",
+        user,
+        "--seed",
+        "1",
+        "--max-examples",
+        "40",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let junit = out.junit.clone().unwrap_or_default();
+    assert!(junit.contains("negative/auth/wrong-id"), "the break was sent: {junit}");
+    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
+    for leak in [
+        token.to_owned(),
+        b64(format!("{id}:{token}")),
+        b64(format!("gauntlet-wrong-id:{token}")),
+        b64(format!("{id}:{token}")).trim_end_matches('=').to_owned(),
+    ] {
+        for (name, text) in [("stdout", &out.stdout), ("stderr", &out.stderr), ("junit", &junit)] {
+            assert!(!text.contains(&leak), "{leak} in {name}: {text}");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use tokio::sync::Mutex;
 
 use super::{ScenarioResult, StepResult};
 use crate::checks::{self, Failure};
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Redactor};
 use crate::error::Result;
 use crate::http::{self, ClientConfig, Response};
 use crate::plan::{AuthMode, CaptureFrom, Plan, Scenario, Step};
@@ -51,6 +51,8 @@ pub struct Session {
     config: RunConfig,
     client: reqwest::Client,
     limiter: Option<Mutex<tokio::time::Interval>>,
+    /// Every form of every secret, built once.
+    redactor: Redactor,
     /// Each operation's method, parsed once.
     methods: Vec<Option<reqwest::Method>>,
 }
@@ -75,7 +77,8 @@ impl Session {
             .iter()
             .map(|op| reqwest::Method::from_bytes(op.method.as_bytes()).ok())
             .collect();
-        Ok(Session { plan, validators, config, client, limiter, methods })
+        let redactor = config.credentials.redactor();
+        Ok(Session { plan, validators, config, client, limiter, redactor, methods })
     }
 
     /// The plan this session sends.
@@ -114,7 +117,7 @@ impl Session {
 
     async fn execute_step(&self, scenario: &Scenario, step: &Step) -> StepResult {
         let credentials = &self.config.credentials;
-        let redact = |t: &str| credentials.redact(t);
+        let redact = |t: &str| self.redactor.redact(t);
         let operation = &self.plan.operations[step.operation];
         let request = match self.prepare(step) {
             Ok(request) => request,
@@ -196,7 +199,7 @@ impl Session {
             });
         };
         http::prepare(&self.client, &self.config.base_url, method, &step.request, placements, |t| {
-            credentials.redact(t)
+            self.redactor.redact(t)
         })
     }
 }

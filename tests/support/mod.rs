@@ -125,6 +125,41 @@ impl Drop for MockProcess {
     }
 }
 
+/// Serves every connection on a thread: reads the request head, then lets `reply` write
+/// anything at all, given the head and the connection's number. Returns the base URL.
+pub fn raw_server(
+    reply: impl Fn(&mut std::net::TcpStream, &str, usize) + Send + Sync + 'static,
+) -> String {
+    use std::io::Read;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let reply = Arc::new(reply);
+    let count = Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let reply = Arc::clone(&reply);
+            let count = Arc::clone(&count);
+            std::thread::spawn(move || {
+                // One request per connection: read its head, answer, close.
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                reply(&mut stream, &head, count.fetch_add(1, Ordering::SeqCst));
+            });
+        }
+    });
+    url
+}
+
 /// Sends one raw HTTP/1.1 request to `url` (`http://host:port`) and returns the whole reply.
 pub fn raw_request(url: &str, request_head: &str) -> String {
     use std::io::{Read, Write};

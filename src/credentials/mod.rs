@@ -1,0 +1,144 @@
+//! Credentials: rendering them (valid or broken) onto a request or, with the same renderer,
+//! into a `curl` line that reads them from the environment; and redacting every form of a
+//! secret from anything a report shows.
+//!
+//! Secrets live only in [`Credentials`]; the plan holds an [`AuthMode`], the runner renders it
+//! here at send time, and reports get the `curl` form, which reads secrets from the
+//! environment (`$GAUNTLET_USER`) instead of holding them.
+
+mod redact;
+mod render;
+
+pub use redact::Redactor;
+use render::Form;
+
+use crate::openapi::SecurityScheme;
+use crate::plan::AuthMode;
+
+/// A token no real account has.
+pub const WRONG_TOKEN: &str = "gauntlet-wrong-token";
+/// An id no real account has.
+pub const WRONG_ID: &str = "gauntlet-wrong-id";
+/// Stand-in id and token when the run has no credentials.
+const PLACEHOLDER: &str = "gauntlet";
+
+/// The secrets of a run.
+#[derive(Clone, Default)]
+pub struct Credentials {
+    /// HTTP Basic id and token (`--user ID:TOKEN`).
+    pub basic: Option<(String, String)>,
+    /// A bearer token (`--bearer`); the Basic token stands in when absent.
+    pub bearer: Option<String>,
+    /// An API key (`--api-key`); the Basic token stands in when absent.
+    pub api_key: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(***)")
+    }
+}
+
+/// Where a rendered credential goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// A header and its value.
+    Header(String, String),
+    /// A query parameter.
+    Query(String, String),
+    /// A cookie.
+    Cookie(String, String),
+}
+
+impl Credentials {
+    /// Parses `ID:TOKEN`.
+    pub fn parse_user(user: &str) -> Option<(String, String)> {
+        let (id, token) = user.split_once(':')?;
+        Some((id.to_owned(), token.to_owned()))
+    }
+
+    /// Parses `ID:TOKEN` given by `source` (a flag, a variable, a settings key); the error
+    /// names the source and never the value.
+    pub fn user_setting(source: &str, user: &str) -> crate::Result<(String, String)> {
+        Credentials::parse_user(user)
+            .ok_or_else(|| crate::Error::flag(source, "expected ID:TOKEN (the value is not shown)"))
+    }
+
+    /// Whether the run has any credential at all.
+    pub fn any(&self) -> bool {
+        self.basic.is_some() || self.bearer.is_some() || self.api_key.is_some()
+    }
+
+    /// Whether the run can authenticate for `scheme`.
+    pub fn covers(&self, scheme: &SecurityScheme) -> bool {
+        match scheme {
+            SecurityScheme::Basic => self.basic.is_some(),
+            SecurityScheme::Bearer => self.bearer.is_some() || self.basic.is_some(),
+            SecurityScheme::ApiKey { .. } => self.api_key.is_some() || self.basic.is_some(),
+            SecurityScheme::Unsupported(_) => false,
+        }
+    }
+
+    /// The token for a bearer or API-key scheme: the explicit one, else the Basic token.
+    fn token(&self, explicit: &Option<String>) -> Option<String> {
+        explicit.clone().or_else(|| self.basic.as_ref().map(|(_, t)| t.clone()))
+    }
+
+    /// Renders `mode` for `scheme` as it is sent: where it goes and what it says (nothing for
+    /// `Omit`, or for `Valid` without credentials).
+    pub fn render(&self, scheme: &SecurityScheme, mode: AuthMode) -> Option<Placement> {
+        render::render(scheme, mode, &Form::Real(self))
+    }
+
+    /// A [`Redactor`] for these secrets and every form gauntlet sends them in.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new(self)
+    }
+
+    /// Replaces every secret in `text` (in any form gauntlet sends it) with `***`. Builds a
+    /// [`Redactor`] each call: hold one where text is redacted often.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor().redact(text)
+    }
+}
+
+/// `curl` arguments that reproduce `mode` for `scheme` without holding a secret: they read
+/// `$GAUNTLET_USER`, `$GAUNTLET_BEARER` or `$GAUNTLET_API_KEY` from the environment.
+/// Query-string keys come back as `Placement::Query` for the caller to put in the URL;
+/// `-u` comes back as a header named `-u`.
+pub fn curl_form(
+    scheme: &SecurityScheme,
+    mode: AuthMode,
+    has_credentials: bool,
+) -> Option<Placement> {
+    render::render(scheme, mode, &Form::Shell { has_credentials })
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    use super::*;
+    use crate::plan::AuthBreak;
+
+    #[test]
+    fn broken_basic_forms_differ_from_the_valid_one_and_redact() {
+        let creds = Credentials {
+            basic: Some(("proj".into(), "s3cret-token".into())),
+            ..Default::default()
+        };
+        let valid = creds.render(&SecurityScheme::Basic, AuthMode::Valid).unwrap();
+        let Placement::Header(_, v) = &valid else { panic!() };
+        assert_eq!(v, &format!("Basic {}", STANDARD.encode("proj:s3cret-token")));
+        for &b in AuthBreak::BASIC {
+            assert_ne!(
+                creds.render(&SecurityScheme::Basic, AuthMode::Broken(b)).unwrap(),
+                valid,
+                "{b:?}"
+            );
+        }
+        assert_eq!(creds.redact(&format!("echo {v} and s3cret-token")), "echo Basic *** and ***");
+        assert!(creds.render(&SecurityScheme::Basic, AuthMode::Omit).is_none());
+    }
+}
