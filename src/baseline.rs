@@ -76,8 +76,7 @@ impl Baseline {
     /// Reads a baseline; a missing file, bad TOML, an unknown key or a bad date is an error
     /// naming the file (and line, where TOML gives one).
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+        let text = crate::support::fs::read_text(path)?;
         let file: File = toml::from_str(&text).map_err(|e| Error::Syntax {
             path: path.to_owned(),
             message: crate::config::toml_message(&text, &e),

@@ -106,8 +106,7 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>> {
 pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
     let err =
         |line: Option<u32>, message: String| Error::Case { path: path.to_owned(), line, message };
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let text = crate::support::fs::read_text(path)?;
     let file: CaseFile = crate::openapi::parse_yaml(&text).map_err(|e| {
         let (line, message) = crate::openapi::yaml_error(&e);
         err(line, message)

@@ -86,6 +86,9 @@ pub struct RunArgs {
     /// The OpenAPI 3.0/3.1 document (YAML or JSON) [default: spec/relay-rest.yaml].
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
+    /// Files the spec `$ref`s may be anywhere inside this folder [default: the spec's folder].
+    #[arg(long, value_name = "DIR")]
+    ref_root: Option<PathBuf>,
     /// The target's base URL, path prefix included (http://host:port/api/relay/rest).
     #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
     base_url: Option<String>,
@@ -253,6 +256,7 @@ impl RunArgs {
             o.operations = self.operations;
         }
         o.spec = self.spec.unwrap_or(o.spec);
+        o.ref_root = self.ref_root.or(o.ref_root);
         o.junit = self.junit.or(o.junit);
         o.seed = self.seed.or(o.seed);
         o.max_examples = self.max_examples.map_or(o.max_examples, |n| n as usize);

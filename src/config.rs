@@ -35,6 +35,8 @@ pub const DEFAULT_FILE: &str = "gauntlet.toml";
 pub struct Config {
     /// The OpenAPI document.
     pub spec: Option<PathBuf>,
+    /// The folder the spec's `$ref`d files must be inside.
+    pub ref_root: Option<PathBuf>,
     /// The target's base URL.
     pub base_url: Option<String>,
     /// HTTP Basic credentials `ID:TOKEN` (use `${VAR}`; never write a secret here).
@@ -111,8 +113,7 @@ impl Config {
 
     /// Reads and checks one file.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+        let text = crate::support::fs::read_text(path)?;
         let syntax = |message: String| Error::Syntax { path: path.to_owned(), message };
         let mut config: Config =
             toml::from_str(&text).map_err(|e| syntax(toml_message(&text, &e)))?;
@@ -125,6 +126,7 @@ impl Config {
             }
         };
         config.spec.iter_mut().for_each(resolve);
+        config.ref_root.iter_mut().for_each(resolve);
         config.junit.iter_mut().for_each(resolve);
         config.baseline.iter_mut().for_each(resolve);
         config.cases.iter_mut().for_each(resolve);
@@ -153,9 +155,12 @@ impl Config {
                 text(key, v)?;
             }
         }
-        for (key, value) in
-            [("spec", &mut self.spec), ("junit", &mut self.junit), ("baseline", &mut self.baseline)]
-        {
+        for (key, value) in [
+            ("spec", &mut self.spec),
+            ("ref_root", &mut self.ref_root),
+            ("junit", &mut self.junit),
+            ("baseline", &mut self.baseline),
+        ] {
             if let Some(v) = value {
                 path(key, v)?;
             }
@@ -233,6 +238,7 @@ impl Config {
             options.operations = self.operations;
         }
         options.spec = self.spec.unwrap_or(std::mem::take(&mut options.spec));
+        options.ref_root = self.ref_root.or(options.ref_root.take());
         options.junit = self.junit.or(options.junit.take());
         options.seed = self.seed.or(options.seed);
         options.max_examples = self.max_examples.map_or(options.max_examples, |n| n as usize);

@@ -104,3 +104,76 @@ fn echoed_derived_credentials_are_redacted_in_every_encoding() {
         }
     }
 }
+
+/// The seed spec with one schema replaced by a `$ref` to `target`.
+fn spec_with_ref(target: &str) -> String {
+    let seed = std::fs::read_to_string("spec/relay-rest.yaml").unwrap();
+    let schema = "          schema:\n            $ref: '#/components/schemas/uuid'";
+    assert!(seed.contains(schema), "the seed's path parameter schema moved");
+    seed.replacen(schema, &format!("          schema:\n            $ref: '{target}'"), 1)
+}
+
+/// `$ref: '../../../../etc/passwd'` was read and its start printed in a note; `/etc/shadow`
+/// was read with exit 0.
+#[test]
+fn refs_never_read_outside_the_spec_folder() {
+    for target in ["../../../../../../etc/passwd", "/etc/shadow", "/dev/zero", "%2Fetc%2Fpasswd"] {
+        let (_dir, spec) = temp_file("spec.yaml", &spec_with_ref(target));
+        let out = gauntlet(&["run", "--dry-run", "--spec", spec.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{target}: {}", out.all());
+        let line = out.stderr.trim();
+        assert_eq!(line.lines().count(), 1, "{line}");
+        assert!(
+            line.contains("$ref") && line.contains("#/paths/"),
+            "names $ref and pointer: {line}"
+        );
+        assert!(!out.all().contains("root:"), "{target}: file content shown: {}", out.all());
+    }
+}
+
+/// A symlink inside the spec's folder that leads outside is refused too; `--ref-root` widens
+/// the root for a spec that shares files with its parent folder.
+#[test]
+fn links_out_are_refused_and_ref_root_widens_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = dir.path().join("api");
+    std::fs::create_dir(&api).unwrap();
+    std::fs::write(dir.path().join("uuid.yaml"), "type: string\nformat: uuid\n").unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", api.join("link.yaml")).unwrap();
+    let spec = api.join("spec.yaml");
+    std::fs::write(&spec, spec_with_ref("link.yaml")).unwrap();
+    let out = gauntlet(&["run", "--dry-run", "--spec", spec.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("leads outside"), "{}", out.all());
+    std::fs::write(&spec, spec_with_ref("../uuid.yaml")).unwrap();
+    let out = gauntlet(&["run", "--dry-run", "--spec", spec.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    let root = dir.path().to_str().unwrap();
+    let out = gauntlet(&["run", "--dry-run", "--spec", spec.to_str().unwrap(), "--ref-root", root]);
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+/// `--spec /dev/zero`, `--config /dev/zero` and `fuzz --replay /dev/zero` grew until memory
+/// ran out; a FIFO in `cases/` blocked forever.
+#[test]
+fn devices_and_fifos_are_refused_at_once() {
+    for args in [
+        vec!["run", "--spec", "/dev/zero"],
+        vec!["run", "--config", "/dev/zero"],
+        vec!["fuzz", "--replay", "/dev/zero"],
+        vec!["mock", "--spec", "/dev/zero"],
+    ] {
+        let started = std::time::Instant::now();
+        let out = gauntlet(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.all());
+        assert!(out.stderr.contains("/dev/zero: cannot read: not a regular file"), "{}", out.all());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{args:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("blocked.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out = gauntlet(&["run", "--dry-run", "--cases", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("blocked.yaml: cannot read: not a regular file"), "{}", out.all());
+}

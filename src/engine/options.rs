@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::checks;
 use crate::credentials::Credentials;
 use crate::plan::partition::Partition;
+use crate::report::Format;
 
 /// The spec read when none is named.
 pub const DEFAULT_SPEC: &str = "spec/relay-rest.yaml";
@@ -29,6 +30,8 @@ pub const DEFAULT_MOCK_PORT: u16 = 4010;
 pub struct RunOptions {
     /// The OpenAPI document.
     pub spec: PathBuf,
+    /// The folder `$ref`d files must be inside (the spec's folder when `None`).
+    pub ref_root: Option<PathBuf>,
     /// The target, already checked (`target::check_base_url`); the built-in mock when `None`.
     pub base_url: Option<String>,
     /// The secrets.
@@ -37,6 +40,8 @@ pub struct RunOptions {
     pub cases: Vec<PathBuf>,
     /// The JUnit report (`None`: write none).
     pub junit: Option<PathBuf>,
+    /// Further reports, each a format and its file.
+    pub reports: Vec<(Format, PathBuf)>,
     /// The generation seed (random and printed when `None`).
     pub seed: Option<u64>,
     /// Most generated scenarios per operation.
@@ -67,14 +72,24 @@ pub struct RunOptions {
     pub dry_run: bool,
 }
 
+impl RunOptions {
+    /// Every report file to write: the JUnit report first, then the others asked for.
+    pub fn report_files(&self) -> Vec<(Format, PathBuf)> {
+        let junit = self.junit.iter().map(|p| (Format::Junit, p.clone()));
+        junit.chain(self.reports.iter().cloned()).collect()
+    }
+}
+
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             spec: PathBuf::from(DEFAULT_SPEC),
+            ref_root: None,
             base_url: None,
             credentials: Credentials::default(),
             cases: Vec::new(),
             junit: Some(PathBuf::from(DEFAULT_JUNIT)),
+            reports: Vec::new(),
             seed: None,
             max_examples: DEFAULT_MAX_EXAMPLES,
             concurrency: DEFAULT_CONCURRENCY,

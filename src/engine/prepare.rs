@@ -42,7 +42,7 @@ impl Prepared {
 
 /// Loads the spec, selects the operations, builds the plan and applies the partition.
 pub fn prepare(options: &RunOptions) -> Result<Prepared> {
-    let spec = Arc::new(openapi::load(&options.spec)?);
+    let spec = Arc::new(openapi::load_within(&options.spec, options.ref_root.as_deref())?);
     let all_operations = openapi::operations(&spec)?;
     let selected = select(&all_operations, &options.operations)?;
     let seed = options.seed.unwrap_or_else(crate::target::random_seed);

@@ -54,11 +54,8 @@ pub fn run_config(
     base_url: &str,
     credentials: Credentials,
 ) -> Result<RunConfig> {
-    let ca_certs = options
-        .cacert
-        .iter()
-        .map(|p| std::fs::read(p).map_err(|source| Error::Read { path: p.clone(), source }))
-        .collect::<Result<_>>()?;
+    let ca_certs =
+        options.cacert.iter().map(|p| crate::support::fs::read(p)).collect::<Result<_>>()?;
     Ok(RunConfig {
         base_url: base_url.to_owned(),
         credentials,
@@ -88,7 +85,12 @@ pub fn run(options: RunOptions) -> Result<i32> {
         let url = options.base_url.clone().unwrap_or_else(dry_run_url);
         return dry_run(&prepared, &url, options.credentials.any());
     }
-    let junit = options.junit.as_ref().map(|p| report::create(p)).transpose()?;
+    // Created before anything is sent, so an unwritable path stops the run first.
+    let files = options
+        .report_files()
+        .into_iter()
+        .map(|(format, path)| Ok((format, report::create(&path)?, path)))
+        .collect::<Result<Vec<_>>>()?;
     let runtime = runtime()?;
     let mut credentials = options.credentials.clone();
     let target = runtime.block_on(target(&options, &prepared, &mut credentials))?;
@@ -170,9 +172,8 @@ pub fn run(options: RunOptions) -> Result<i32> {
         started,
     };
     let report = RunReport::build(&plan, &result, verdict.as_ref(), info);
-    if let (Some(w), Some(path)) = (junit, &options.junit) {
-        report::write_junit(w, &report)
-            .map_err(|source| Error::Report { path: path.clone(), source })?;
+    for (format, w, path) in files {
+        format.write(&report, w).map_err(|source| Error::Report { path, source })?;
     }
     let junit_name = options.junit.as_ref().map(|p| p.display().to_string());
     console.report(&report, junit_name.as_deref()).map_err(io)?;

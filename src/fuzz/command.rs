@@ -56,7 +56,7 @@ fn session(
 /// Runs `gauntlet fuzz`; returns the exit code.
 pub fn run(o: Options) -> Result<i32> {
     let started = SystemTime::now();
-    let spec_doc = Arc::new(openapi::load(&o.run.spec)?);
+    let spec_doc = Arc::new(openapi::load_within(&o.run.spec, o.run.ref_root.as_deref())?);
     let all_ops = openapi::operations(&spec_doc)?;
     let selected = crate::engine::select(&all_ops, &o.run.operations)?;
     let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();

@@ -142,8 +142,7 @@ impl Record {
 
     /// Reads a saved failure.
     pub fn read(path: &Path) -> Result<Record> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+        let text = crate::support::fs::read_text(path)?;
         let record: Record = serde_json::from_str(&text)
             .map_err(|e| Error::Syntax { path: path.to_owned(), message: e.to_string() })?;
         if record.version != VERSION {

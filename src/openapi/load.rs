@@ -30,11 +30,17 @@ pub struct Spec {
     pub title: String,
 }
 
-/// Reads, parses and checks the OpenAPI document at `path`.
+/// Reads, parses and checks the OpenAPI document at `path`; files it `$ref`s must be in its
+/// folder.
 pub fn load(path: &Path) -> Result<Spec> {
+    load_within(path, None)
+}
+
+/// Like [`load`], with referenced files allowed anywhere inside `root` (`--ref-root`).
+pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
     let mut doc = read(path)?;
     let version = version(path, &doc)?;
-    super::external::bundle(path, &mut doc, read)?;
+    super::external::bundle(path, &mut doc, root, read)?;
     check_refs(path, &doc)?;
     match version {
         Version::V30 => normalize::openapi30(&mut doc),
@@ -50,8 +56,7 @@ pub fn load(path: &Path) -> Result<Spec> {
 
 /// Reads and parses one file.
 fn read(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    let text = crate::support::fs::read_text(path)?;
     parse(path, &text)
 }
 

@@ -6,8 +6,8 @@
 //! [`crate::credentials::curl_form`] gives.
 //!
 //! To add a format: write one file here with a function from `&RunReport` to an
-//! `impl io::Write`, and add one variant to the engine's list of reports. It must not read
-//! the plan or the spec: what it needs belongs in the model.
+//! `impl io::Write`, and add one variant to [`Format`] (its name and its writer). It must
+//! not read the plan or the spec: what it needs belongs in the model.
 
 mod console;
 mod curl;
@@ -17,9 +17,26 @@ mod model;
 pub use console::{Console, Shown, failure_text, write_failure};
 pub use curl::curl_line;
 pub use junit::write_junit;
+
 pub use model::{
     Case, CaseStep, Counts, Group, Latency, OperationInfo, Outcome, RunInfo, RunReport, Suite,
 };
+
+/// A report file format: each is one writer over [`RunReport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JUnit XML that the strict consumers accept.
+    Junit,
+}
+
+impl Format {
+    /// Writes `report` in this format.
+    pub fn write(self, report: &RunReport, w: impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            Format::Junit => write_junit(w, report),
+        }
+    }
+}
 
 /// Creates a report file and its folder (so an unwritable path fails before anything is
 /// sent); errors name the file.
