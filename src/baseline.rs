@@ -155,8 +155,8 @@ impl Baseline {
         let header = "# Known failures for `gauntlet run --baseline`: they are shown but do not fail the run.\n# Give each a reason; `expires = \"YYYY-MM-DD\"` makes it fail again from that day.\n\n";
         let mut file = crate::report::create(path)?;
         (file.write_all(header.as_bytes()).and_then(|()| file.write_all(text.as_bytes())))
-            .and_then(|()| file.flush())
             .map_err(|source| Error::Report { path: path.to_owned(), source })?;
+        file.commit()?;
         Ok(Baseline { path: path.to_owned(), entries: out.known })
     }
 }

@@ -20,7 +20,8 @@ const EXIT_CODES: &str = "Exit codes:
   0    every check passed
   1    at least one contract violation (a failed check, or a request with no answer)
   2    the run could not be made (bad flag, spec or case file, unwritable report, unreachable target)
-  130  interrupted (Ctrl-C): the report holds what finished";
+  130  interrupted (Ctrl-C): the report holds what finished
+  143  stopped by SIGTERM: the report holds what finished";
 
 /// Puts an HTTP API through valid and invalid requests and proves whether it honours its
 /// OpenAPI contract.
@@ -317,6 +318,7 @@ pub fn main() -> i32 {
     };
     match outcome {
         Ok(code) => code,
+        Err(e) if e.is_closed_output() => e.exit_code(),
         Err(e) => {
             let _ = writeln!(
                 anstream::stderr(),
@@ -338,7 +340,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
 /// `gauntlet mock`: serve until Ctrl-C.
 pub fn mock(args: MockArgs) -> Result<i32> {
     let mut out = anstream::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let io = Error::Console;
     if args.list_faults {
         for (name, what) in crate::mock::FAULTS {
             writeln!(out, "{name:<27} {what}").map_err(io)?;
@@ -364,7 +366,7 @@ pub fn mock(args: MockArgs) -> Result<i32> {
         writeln!(out, "gauntlet mock listening on http://{addr} · {} · {count} operations{faults} · Ctrl-C stops", args.spec.display()).map_err(io)?;
         out.flush().map_err(io)?;
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            crate::engine::stop_requested().await;
         };
         crate::mock::serve(listener, mock, shutdown).await.map_err(|e| Error::Other(format!("mock: {e}")))
     })?;

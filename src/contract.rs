@@ -183,7 +183,9 @@ impl Contract {
         let results = self.results.lock().map(|r| r.clone()).unwrap_or_default();
         let run = RunResult { results, elapsed: self.clock.elapsed(), interrupted: false };
         let report = RunReport::build(self.plan(), &run, None, self.info());
-        write_junit(crate::report::create(path)?, &report)
-            .map_err(|source| Error::Report { path: path.to_owned(), source })
+        let mut file = crate::report::create(path)?;
+        write_junit(&mut file, &report)
+            .map_err(|source| Error::Report { path: path.to_owned(), source })?;
+        file.commit()
     }
 }

@@ -15,6 +15,8 @@ pub const EXIT_VIOLATION: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// The run was interrupted (Ctrl-C); the report holds what finished.
 pub const EXIT_INTERRUPTED: i32 = 130;
+/// The run was stopped by SIGTERM; the report holds what finished.
+pub const EXIT_TERMINATED: i32 = 143;
 
 /// Why a run could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -79,15 +81,24 @@ pub enum Error {
         /// The first transport error seen.
         message: String,
     },
+    /// Standard output could not be written.
+    #[error("cannot write to the console: {0}")]
+    Console(std::io::Error),
     /// Anything else the harness itself could not do.
     #[error("{0}")]
     Other(String),
 }
 
 impl Error {
-    /// The process exit code for this error.
+    /// The process exit code for this error: 0 for a closed standard output (`gauntlet run
+    /// --dry-run | head` ends quietly, as ripgrep does), else [`EXIT_USAGE`].
     pub fn exit_code(&self) -> i32 {
-        EXIT_USAGE
+        if self.is_closed_output() { EXIT_OK } else { EXIT_USAGE }
+    }
+
+    /// Whether this is standard output closed by its reader (nothing to say about it).
+    pub fn is_closed_output(&self) -> bool {
+        matches!(self, Error::Console(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// Shorthand for a flag error.

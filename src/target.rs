@@ -58,11 +58,21 @@ impl Target {
 
 /// Checks a base URL given by `flag` (`--base-url`, `GAUNTLET_BASE_URL`): http or https
 /// with a host; returned without its trailing `/`.
+/// A URL with userinfo (`http://id:token@host`) is refused without being echoed: whatever
+/// is in it would be printed and saved with the reports.
 pub fn check_base_url(flag: &str, url: &str) -> Result<String> {
+    // The value is quoted back only when it cannot hold userinfo.
+    let shown = if url.contains('@') { "the URL".to_owned() } else { format!("'{url}'") };
     let parsed = url::Url::parse(url)
-        .map_err(|e| Error::flag(flag, format!("'{url}' is not a URL: {e}")))?;
+        .map_err(|e| Error::flag(flag, format!("{shown} is not a URL: {e}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::flag(
+            flag,
+            "credentials in the URL are refused (they would be shown and saved with the reports): give them with --user ID:TOKEN or GAUNTLET_USER",
+        ));
+    }
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(Error::flag(flag, format!("'{url}' is not an http or https URL")));
+        return Err(Error::flag(flag, format!("{shown} is not an http or https URL")));
     }
     Ok(url.trim_end_matches('/').to_owned())
 }

@@ -177,3 +177,146 @@ fn devices_and_fifos_are_refused_at_once() {
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(out.stderr.contains("blocked.yaml: cannot read: not a regular file"), "{}", out.all());
 }
+
+/// `--base-url http://id:token@host` printed the credentials in the header line and saved
+/// them in JUnit properties and fuzz records.
+#[test]
+fn credentials_in_the_base_url_are_refused_unechoed() {
+    for args in [
+        vec!["run", "--base-url", "http://proj:s3cr3t-t0k@127.0.0.1:9/api"],
+        vec!["run", "--dry-run", "--base-url", "http://s3cr3t-t0k@127.0.0.1:9"],
+        vec!["fuzz", "--base-url", "http://proj:s3cr3t-t0k@127.0.0.1:9", "--max-examples", "1"],
+        vec!["run", "--base-url", "http://proj:s3cr3t-t0k@[bad"],
+    ] {
+        let out = gauntlet(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.all());
+        assert!(out.stderr.contains("--base-url"), "{}", out.all());
+        assert!(!out.all().contains("s3cr3t-t0k"), "{args:?}: {}", out.all());
+        assert!(out.junit.is_none(), "nothing was written");
+    }
+}
+
+/// `gauntlet run --dry-run | head -1` exited 2 with "cannot write to the console: Broken
+/// pipe"; a closed standard output ends the program quietly with exit 0.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gauntlet"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--dry-run", "--max-examples", "100"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}
+
+/// `gauntlet fuzz --rate-limit 50` always panicked ("there is no reactor running"), and
+/// fuzz against an unreachable target exited 1 instead of 2.
+#[test]
+fn fuzz_paces_and_says_unreachable() {
+    let out = gauntlet(&["fuzz", "--rate-limit", "200", "--max-examples", "20", "--seed", "1"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(!out.stderr.contains("panicked"), "{}", out.all());
+    let port = crate::support::seed_server::closed_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = gauntlet(&["fuzz", "--base-url", &url, "--max-examples", "5", "--seed", "1"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("target unreachable"), "{}", out.all());
+}
+
+/// Starts `gauntlet` with `args`, sends `signal` after `after`, and returns its exit code,
+/// output, and how long it took to stop once signalled.
+fn signalled(
+    args: &[&str],
+    signal: &str,
+    after: std::time::Duration,
+) -> (Option<i32>, String, std::time::Duration) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gauntlet"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let sent = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status();
+    assert!(sent.unwrap().success());
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), text, started.elapsed())
+}
+
+/// SIGTERM was not handled, and a killed or failed run left a 0-byte report in place of the
+/// previous one; an interrupted run's headline said PASS.
+#[test]
+fn sigterm_stops_like_ctrl_c_and_reports_are_replaced_whole() {
+    use crate::support::seed_server::{Fault, closed_port, start};
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let junit_arg = junit.to_str().unwrap();
+    std::fs::write(&junit, "previous report").unwrap();
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let out = gauntlet(&["run", "--base-url", &url, "--junit", junit_arg]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert_eq!(std::fs::read_to_string(&junit).unwrap(), "previous report");
+
+    let url = start(Fault::HangsOnInvalid);
+    let args = [
+        "run",
+        "--base-url",
+        &url,
+        "--user",
+        crate::support::USER,
+        "--max-examples",
+        "40",
+        "--timeout",
+        "60s",
+        "--junit",
+        junit_arg,
+    ];
+    let (code, text, took) = signalled(&args, "-TERM", std::time::Duration::from_millis(1500));
+    assert_eq!(code, Some(143), "{text}");
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert!(text.contains("INTERRUPTED") && !text.contains("\nPASS "), "{text}");
+    let report = std::fs::read_to_string(&junit).unwrap();
+    assert!(report.contains(r#"<property name="interrupted""#), "{report}");
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file is left beside the report");
+}
+
+/// Ctrl-C during `fuzz` waited for requests in flight to time out (28 s against a hanging
+/// target with `--timeout 30s`).
+#[test]
+fn ctrl_c_stops_fuzz_within_a_second() {
+    let url = crate::support::raw_server(|_, _, _| {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("fuzz.xml");
+    let args = [
+        "fuzz",
+        "--base-url",
+        &url,
+        "--timeout",
+        "30s",
+        "--max-examples",
+        "50",
+        "--junit",
+        junit.to_str().unwrap(),
+    ];
+    let (code, text, took) = signalled(&args, "-INT", std::time::Duration::from_millis(1000));
+    assert_eq!(code, Some(130), "{text}");
+    // Far below the 30 s a request in flight would take to time out.
+    assert!(took < std::time::Duration::from_secs(5), "stopped after {took:?}: {text}");
+}

@@ -8,6 +8,7 @@
 mod options;
 mod prepare;
 mod run;
+mod signal;
 
 pub use options::{
     DEFAULT_CONCURRENCY, DEFAULT_JUNIT, DEFAULT_MAX_BODY, DEFAULT_MAX_EXAMPLES, DEFAULT_MOCK_PORT,
@@ -15,3 +16,4 @@ pub use options::{
 };
 pub use prepare::{Prepared, build, prepare, select};
 pub use run::{run, run_config, runtime, target};
+pub use signal::stop_requested;

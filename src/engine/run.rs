@@ -97,7 +97,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let base_url = target.base_url.clone();
     let has_credentials = credentials.any();
     let mut console = Console::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let io = Error::Console;
     let plan = &prepared.plan;
     let share = match options.partition {
         Some(p) => format!(" (partition {p} of {})", prepared.planned),
@@ -133,8 +133,9 @@ pub fn run(options: RunOptions) -> Result<i32> {
     }
     let Prepared { spec, plan, validators, .. } = prepared;
     let plan = Arc::new(plan);
+    let stopped_with = std::cell::Cell::new(EXIT_INTERRUPTED);
     let cancel = async {
-        let _ = tokio::signal::ctrl_c().await;
+        stopped_with.set(super::stop_requested().await);
     };
     let result =
         runtime.block_on(runner::run(Arc::clone(&plan), validators, config, cancel, |p| {
@@ -172,14 +173,15 @@ pub fn run(options: RunOptions) -> Result<i32> {
         started,
     };
     let report = RunReport::build(&plan, &result, verdict.as_ref(), info);
-    for (format, w, path) in files {
-        format.write(&report, w).map_err(|source| Error::Report { path, source })?;
+    for (format, mut file, path) in files {
+        format.write(&report, &mut file).map_err(|source| Error::Report { path, source })?;
+        file.commit()?;
     }
     let junit_name = options.junit.as_ref().map(|p| p.display().to_string());
     console.report(&report, junit_name.as_deref()).map_err(io)?;
     if report.interrupted {
         console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
-        return Ok(EXIT_INTERRUPTED);
+        return Ok(stopped_with.get());
     }
     Ok(if report.violated() { EXIT_VIOLATION } else { EXIT_OK })
 }
@@ -189,7 +191,7 @@ fn dry_run(prepared: &Prepared, base_url: &str, has_credentials: bool) -> Result
     use std::io::Write;
     let plan = &prepared.plan;
     let mut out = anstream::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let io = Error::Console;
     writeln!(
         out,
         "gauntlet dry run: {} operations, {} scenarios, seed {} (nothing is sent)",

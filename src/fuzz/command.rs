@@ -118,10 +118,14 @@ pub fn run(o: Options) -> Result<i32> {
         }
     }
     let plan = Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new() };
-    let session = session(plan, validators, &o.run, &target.base_url, &credentials)?;
+    let session = {
+        // The rate limiter's timer belongs to the runtime.
+        let _guard = rt.enter();
+        session(plan, validators, &o.run, &target.base_url, &credentials)?
+    };
     let has_credentials = credentials.any();
     let mut out = anstream::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let io = Error::Console;
     let budget = match (o.max_examples, o.duration) {
         (Some(n), Some(d)) => format!("{n} examples or {d:?}, whichever comes first"),
         (Some(n), None) => format!("{n} examples"),
@@ -150,10 +154,11 @@ pub fn run(o: Options) -> Result<i32> {
         shrink_time: Duration::from_secs(30),
     };
     let stop = Arc::new(AtomicBool::new(false));
+    let stopped_with = Arc::new(std::sync::atomic::AtomicI32::new(EXIT_INTERRUPTED));
     {
-        let stop = Arc::clone(&stop);
+        let (stop, stopped_with) = (Arc::clone(&stop), Arc::clone(&stopped_with));
         rt.spawn(async move {
-            let _ = tokio::signal::ctrl_c().await;
+            stopped_with.store(crate::engine::stop_requested().await, Ordering::Relaxed);
             stop.store(true, Ordering::Relaxed);
         });
     }
@@ -162,6 +167,14 @@ pub fn run(o: Options) -> Result<i32> {
     let outcome =
         rt.block_on(fuzz(&session, &targets, &config, &cancelled, &mut |p| display.update(p)));
     display.finish();
+    if outcome.examples > 0 && outcome.unreachable == outcome.examples && !outcome.interrupted {
+        let message = outcome
+            .findings
+            .iter()
+            .find_map(|f| f.result.error().map(|e| e.message.clone()))
+            .unwrap_or_else(|| "no request could connect".into());
+        return Err(Error::Unreachable { base_url: target.base_url.clone(), message });
+    }
     // Save, show, report.
     let plan = session.plan();
     let spec_name = o.run.spec.display().to_string();
@@ -183,8 +196,10 @@ pub fn run(o: Options) -> Result<i32> {
     show(&mut out, plan, &outcome, &saved, &info).map_err(io)?;
     let report = junit_report(plan, &bases, &outcome, info);
     let junit = o.run.junit.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_JUNIT));
-    write_junit(crate::report::create(&junit)?, &report)
+    let mut file = crate::report::create(&junit)?;
+    write_junit(&mut file, &report)
         .map_err(|source| Error::Report { path: junit.clone(), source })?;
+    file.commit()?;
     let secs = outcome.elapsed.as_secs_f64().max(1e-9);
     let verdict = if outcome.findings.is_empty() { "PASS" } else { "FAIL" };
     writeln!(
@@ -202,7 +217,7 @@ pub fn run(o: Options) -> Result<i32> {
     .map_err(io)?;
     if outcome.interrupted {
         writeln!(out, "note: interrupted: the report holds what was found").map_err(io)?;
-        return Ok(EXIT_INTERRUPTED);
+        return Ok(stopped_with.load(Ordering::Relaxed));
     }
     Ok(if outcome.findings.is_empty() { EXIT_OK } else { EXIT_VIOLATION })
 }
@@ -405,7 +420,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
     };
     let got = keys(0, &result);
     let mut out = anstream::stdout();
-    let io = |e: std::io::Error| Error::Other(format!("cannot write to the console: {e}"));
+    let io = Error::Console;
     writeln!(
         out,
         "gauntlet replaying {} against {} · {}: {}",

@@ -113,6 +113,25 @@ pub struct FuzzOutcome {
     pub elapsed: Duration,
     /// Whether Ctrl-C cut it short.
     pub interrupted: bool,
+    /// Examples whose request could not even connect.
+    pub unreachable: u64,
+}
+
+/// `fut`, unless `cancelled` turns true first (checked every 50 ms): Ctrl-C abandons
+/// requests in flight instead of waiting for their timeout.
+async fn unless_cancelled<T>(
+    fut: impl Future<Output = T>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<T> {
+    let watch = async {
+        while !cancelled() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::select! {
+        value = fut => Some(value),
+        () = watch => None,
+    }
 }
 
 /// Runs the examples of `targets` (taken in turn) against `session` until the budget is
@@ -147,7 +166,12 @@ pub async fn fuzz(
                 None => outcome.skipped += 1,
             }
         }
-        let results = join_all(batch.iter().map(|(.., s)| session.execute_scenario(s))).await;
+        let sent = join_all(batch.iter().map(|(.., s)| session.execute_scenario(s)));
+        let Some(results) = unless_cancelled(sent, cancelled).await else { break };
+        outcome.unreachable += results
+            .iter()
+            .filter(|r| r.error().is_some_and(|e| e.kind == crate::http::TransportKind::Connect))
+            .count() as u64;
         outcome.examples += batch.len() as u64;
         outcome.requests += batch.len() as u64;
         for ((number, target, example, scenario), result) in batch.into_iter().zip(results) {
@@ -216,7 +240,8 @@ async fn shrink(
             None => None,
             Some(scenario) => {
                 steps += 1;
-                let result = session.execute_scenario(&scenario).await;
+                let sent = session.execute_scenario(&scenario);
+                let Some(result) = unless_cancelled(sent, cancelled).await else { break };
                 keys(scenario.operation(), &result).contains(key).then_some((scenario, result))
             }
         };

@@ -135,8 +135,8 @@ impl Record {
         serde_json::to_writer_pretty(&mut file, self)
             .map_err(std::io::Error::from)
             .and_then(|()| file.write_all(b"\n"))
-            .and_then(|()| file.flush())
             .map_err(|source| Error::Report { path: path.clone(), source })?;
+        file.commit()?;
         Ok(path)
     }
 

@@ -120,7 +120,13 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         }
         let c = report.counts;
         writeln!(out)?;
-        let (style, verdict) = if report.violated() { (RED, "FAIL") } else { (GREEN, "PASS") };
+        let (style, verdict) = if report.interrupted {
+            (YELLOW, "INTERRUPTED")
+        } else if report.violated() {
+            (RED, "FAIL")
+        } else {
+            (GREEN, "PASS")
+        };
         write!(
             out,
             "{style}{verdict}{style:#} {} scenarios: {} passed, {} failed, {} errors",

@@ -42,6 +42,10 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
         ] {
             writeln!(w, r#"      <property name="{name}" value="{}"/>"#, attr(&value))?;
         }
+        if report.interrupted {
+            let value = "the run was stopped before it finished: unfinished scenarios are left out";
+            writeln!(w, r#"      <property name="interrupted" value="{value}"/>"#)?;
+        }
         writeln!(w, "    </properties>")?;
         for &index in &suite.cases {
             write_case(&mut w, op, &report.cases[index])?;

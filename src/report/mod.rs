@@ -11,11 +11,13 @@
 
 mod console;
 mod curl;
+mod file;
 mod junit;
 mod model;
 
 pub use console::{Console, Shown, failure_text, write_failure};
 pub use curl::curl_line;
+pub use file::ReportFile;
 pub use junit::write_junit;
 
 pub use model::{
@@ -38,12 +40,7 @@ impl Format {
     }
 }
 
-/// Creates a report file and its folder (so an unwritable path fails before anything is
-/// sent); errors name the file.
-pub fn create(path: &std::path::Path) -> crate::Result<std::io::BufWriter<std::fs::File>> {
-    let err = |source| crate::Error::Report { path: path.to_owned(), source };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(err)?;
-    }
-    std::fs::File::create(path).map(std::io::BufWriter::new).map_err(err)
+/// Creates a report file (see [`ReportFile`]): nothing is in place until it is committed.
+pub fn create(path: &std::path::Path) -> crate::Result<ReportFile> {
+    ReportFile::create(path)
 }

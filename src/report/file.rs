@@ -1,0 +1,85 @@
+//! Report files written whole or not at all: the text goes to a temporary file in the same
+//! folder, renamed over the report only once complete. A run killed, interrupted mid-write or
+//! stopped by an unreachable target leaves the previous report as it was.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A report file being written; [`ReportFile::commit`] puts it in place.
+pub struct ReportFile {
+    path: PathBuf,
+    temp: PathBuf,
+    out: Option<BufWriter<std::fs::File>>,
+}
+
+impl ReportFile {
+    /// Creates the folder and a temporary file beside `path`, so an unwritable path fails
+    /// before anything is sent.
+    pub fn create(path: &Path) -> Result<ReportFile> {
+        let err = |source| Error::Report { path: path.to_owned(), source };
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(parent) = parent {
+            std::fs::create_dir_all(parent).map_err(err)?;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp =
+            parent.unwrap_or(Path::new(".")).join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&temp).map_err(err)?;
+        Ok(ReportFile { path: path.to_owned(), temp, out: Some(BufWriter::new(file)) })
+    }
+
+    /// Flushes the text and renames it over the report.
+    pub fn commit(mut self) -> Result<()> {
+        let err = |source| Error::Report { path: self.path.clone(), source };
+        if let Some(out) = self.out.take() {
+            let file = out.into_inner().map_err(|e| err(e.into_error()))?;
+            file.sync_all().map_err(err)?;
+        }
+        std::fs::rename(&self.temp, &self.path).map_err(err)
+    }
+}
+
+impl Write for ReportFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.out {
+            Some(out) => out.write(buf),
+            None => Err(io::Error::other("report already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        // Not committed: the report stays as it was, and the half-written text goes.
+        if self.out.is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_not_committed_leaves_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junit.xml");
+        std::fs::write(&path, "old").unwrap();
+        let mut file = ReportFile::create(&path).unwrap();
+        file.write_all(b"new, half").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        let mut file = ReportFile::create(&path).unwrap();
+        file.write_all(b"new").unwrap();
+        file.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+}
