@@ -320,3 +320,91 @@ fn ctrl_c_stops_fuzz_within_a_second() {
     // Far below the 30 s a request in flight would take to time out.
     assert!(took < std::time::Duration::from_secs(5), "stopped after {took:?}: {text}");
 }
+
+/// `$ref` loops through `allOf` (A = allOf [B], B = allOf [A]) overflowed the stack (exit
+/// 134) under `run --dry-run` and `run`; an `items` ↔ `items` loop is answered by the mock.
+#[test]
+fn ref_loops_through_all_of_and_items_do_not_overflow() {
+    let spec = r#"
+openapi: 3.1.0
+info: { title: loop, version: "1" }
+paths:
+  /a/{id}:
+    get:
+      operationId: get-a
+      parameters:
+        - { name: id, in: path, required: true, schema: { $ref: '#/components/schemas/A' } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/C' }
+        "404": { description: none }
+components:
+  schemas:
+    A: { allOf: [ { $ref: '#/components/schemas/B' }, { minLength: 2 } ] }
+    B: { allOf: [ { $ref: '#/components/schemas/A' }, { type: string } ] }
+    C: { type: array, items: { $ref: '#/components/schemas/D' } }
+    D: { type: array, items: { $ref: '#/components/schemas/C' } }
+"#;
+    let (_dir, path) = temp_file("loop.yaml", spec);
+    let spec = path.to_str().unwrap();
+    let dry = gauntlet(&["run", "--dry-run", "--spec", spec, "--max-examples", "100"]);
+    assert_eq!(dry.code, 0, "{}", dry.all());
+    assert!(dry.stdout.contains("get-a positive/base"), "{}", dry.all());
+    let run = gauntlet(&["run", "--spec", spec, "--max-examples", "20", "--seed", "3"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+/// `minLength: 1000000000` on a body property made `--dry-run` write 1 GB and a run write a
+/// 1 GB JUnit file; on a parameter, or `minItems` of 1e8, the process aborted.
+#[test]
+fn sizes_past_the_budget_are_a_note_not_a_gigabyte() {
+    let spec = r#"
+openapi: 3.1.0
+info: { title: big, version: "1" }
+paths:
+  /a/{id}:
+    get:
+      operationId: get-a
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string, minLength: 1000000000 } }
+      responses: { "200": { description: ok } }
+  /b:
+    post:
+      operationId: post-b
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, required: [name], properties: { name: { type: string, minLength: 1000000000 } } }
+      responses: { "200": { description: ok } }
+  /c:
+    get:
+      operationId: get-c
+      parameters:
+        - { name: tags, in: query, required: true, schema: { type: array, minItems: 100000000, items: { type: string } } }
+        - { name: h, in: header, required: true, schema: { type: object, minProperties: 100000000 } }
+      responses: { "200": { description: ok } }
+"#;
+    let (_dir, path) = temp_file("big.yaml", spec);
+    let spec = path.to_str().unwrap();
+    for args in [vec!["run", "--dry-run", "--spec", spec], vec!["run", "--spec", spec]] {
+        let out = gauntlet(&args);
+        // A run that could test nothing says so (exit 2), never PASS.
+        let expected = if args.contains(&"--dry-run") { 0 } else { 2 };
+        assert_eq!(out.code, expected, "{args:?}: {}", out.all());
+        assert!(expected == 0 || out.stderr.contains("nothing was tested"), "{}", out.all());
+        assert!(!out.stdout.contains("PASS"), "{}", out.all());
+        assert!(out.stdout.len() < 100_000, "{args:?}: {} bytes of output", out.stdout.len());
+        assert!(out.junit.as_ref().is_none_or(|j| j.len() < 100_000));
+        for note in [
+            "get-a: path.id: minLength 1000000000 is over the 65536 gauntlet makes: operation not tested",
+            "post-b: request body: minLength 1000000000 is over the 65536 gauntlet makes",
+            "get-c: query.tags: minItems 100000000 is over the 65536 gauntlet makes",
+        ] {
+            assert!(out.all().contains(note), "{args:?}: {note}: {}", out.all());
+        }
+    }
+}

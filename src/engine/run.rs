@@ -85,6 +85,15 @@ pub fn run(options: RunOptions) -> Result<i32> {
         let url = options.base_url.clone().unwrap_or_else(dry_run_url);
         return dry_run(&prepared, &url, options.credentials.any());
     }
+    if prepared.planned == 0 {
+        // A run that sends nothing proves nothing: never a PASS.
+        let notes = prepared.notes();
+        let why = if notes.is_empty() { "the plan is empty".to_owned() } else { notes.join("; ") };
+        return Err(Error::Other(format!(
+            "nothing was tested: {}",
+            crate::schema::truncate(&why, 600)
+        )));
+    }
     // Created before anything is sent, so an unwritable path stops the run first.
     let files = options
         .report_files()

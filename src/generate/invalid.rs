@@ -112,7 +112,7 @@ fn top_level(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid> {
         out.push(inv("not-multiple-of", json!(x + m / 2.0)));
     }
     let len = |k: &str| map.get(k).and_then(Value::as_u64).map(|n| n as usize);
-    if let Some(min) = len("minLength").filter(|m| *m > 0) {
+    if let Some(min) = len("minLength").filter(|m| *m > 0 && *m as u64 <= super::value::MAX_SIZE) {
         out.push(inv("too-short", json!("a".repeat(min - 1))));
     }
     if let Some(max) = len("maxLength").filter(|m| *m < 100_000) {

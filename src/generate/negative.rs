@@ -102,7 +102,11 @@ pub fn for_schema(schema: &Map<String, Value>, valid: &str) -> Vec<Candidate> {
         out.push(c("not-const", "gauntlet-not-const"));
     }
     if types.contains(&"string") || types.is_empty() {
-        if let Some(min) = schema.get("minLength").and_then(Value::as_u64).filter(|m| *m > 0) {
+        if let Some(min) = schema
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .filter(|m| *m > 0 && *m <= super::value::MAX_SIZE)
+        {
             out.push(c("too-short", "a".repeat(min as usize - 1)));
         }
         // Past a few kilobytes the URL, not the schema, is what a server rejects.

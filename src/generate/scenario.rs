@@ -73,8 +73,12 @@ impl<'a> Generator<'a> {
             match self.valid_value(param, &mut rng) {
                 Some(v) => base.push(Slot::Value(v)),
                 None => {
+                    let why = self
+                        .schema_of(param)
+                        .and_then(|s| super::value::oversized(self.doc, s))
+                        .unwrap_or_else(|| "no valid value found".into());
                     notes.push(format!(
-                        "{}: no valid value found for {}.{}: operation skipped",
+                        "{}: {}.{}: {why}: operation not tested",
                         op.id,
                         param.location.as_str(),
                         param.name
@@ -85,7 +89,15 @@ impl<'a> Generator<'a> {
         }
         let body = self.valid_body(op, &mut rng);
         if body.is_none() && op.request_body.as_ref().is_some_and(|b| b.required) {
-            notes.push(format!("{}: no valid request body found: operation skipped", op.id));
+            let why = op
+                .request_body
+                .as_ref()
+                .and_then(|b| b.content.first())
+                .and_then(|m| m.schema.as_ref())
+                .and_then(|s| self.doc.pointer(&s.pointer))
+                .and_then(|s| super::value::oversized(self.doc, s))
+                .unwrap_or_else(|| "no valid value found".into());
+            notes.push(format!("{}: request body: {why}: operation not tested", op.id));
             return (Vec::new(), notes);
         }
         let mut out = Vec::new();

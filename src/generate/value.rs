@@ -16,6 +16,49 @@ pub const MAX_DEPTH: usize = 6;
 const HARD_DEPTH: usize = 48;
 /// The longest string a pattern may force (`a{100000000}` is not generated).
 const MAX_PATTERN_LEN: usize = 10_000;
+/// The largest string, array or object made: a schema whose `minLength`, `minItems` or
+/// `minProperties` is larger gets no value (and its operation a note), never a gigabyte.
+pub const MAX_SIZE: u64 = 65_536;
+
+/// The size keyword of `map` that asks for more than [`MAX_SIZE`], with its value.
+fn oversized_here(map: &Map<String, Value>) -> Option<(&'static str, u64)> {
+    ["minLength", "minItems", "minProperties"]
+        .into_iter()
+        .find_map(|k| map.get(k).and_then(Value::as_u64).filter(|n| *n > MAX_SIZE).map(|n| (k, n)))
+}
+
+/// Why no value of `schema` can be made within [`MAX_SIZE`]: the first required size past
+/// it (`minLength 1000000000`), searched through `$ref`s, `allOf` and required properties
+/// and items, each schema once.
+pub fn oversized(doc: &Value, schema: &Value) -> Option<String> {
+    let mut stack = vec![schema];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(schema) = stack.pop() {
+        let Ok((schema, target)) = resolve_ref(doc, schema) else { continue };
+        if target.is_some_and(|t| !seen.insert(t)) || seen.len() > 10_000 {
+            continue;
+        }
+        let Some(map) = schema.as_object() else { continue };
+        if let Some((keyword, n)) = oversized_here(map) {
+            return Some(format!("{keyword} {n} is over the {MAX_SIZE} gauntlet makes"));
+        }
+        if let Some(Value::Array(all)) = map.get("allOf") {
+            stack.extend(all);
+        }
+        if map.get("minItems").and_then(Value::as_u64).unwrap_or(0) > 0
+            && let Some(items) = map.get("items")
+        {
+            stack.push(items);
+        }
+        let required = map.get("required").and_then(Value::as_array);
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            for name in required.into_iter().flatten().filter_map(Value::as_str) {
+                stack.extend(props.get(name));
+            }
+        }
+    }
+    None
+}
 
 /// Makes values for schemas of one document.
 pub struct ValueGen<'a, R: Rng> {
@@ -42,6 +85,9 @@ impl<'a, R: Rng> ValueGen<'a, R> {
             // `true`, `{}`, or `false` (no value at all).
             return (schema != &Value::Bool(false)).then(|| json!("gauntlet"));
         };
+        if oversized_here(map).is_some() {
+            return None;
+        }
         if let Some(c) = map.get("const") {
             return Some(c.clone());
         }
@@ -323,18 +369,36 @@ fn bounds(map: &Map<String, Value>, integer: bool) -> (f64, f64) {
     (lo.max(-1e15), hi.min(1e15))
 }
 
-/// The object schema of `map` with its `allOf` branches folded in (shallowly).
+/// The object schema of `map` with its `allOf` branches folded in (shallowly), nested
+/// `allOf`s included. Walked with a work list, each referenced schema once: an `allOf` cycle
+/// (A = allOf [B], B = allOf [A]) folds what it has and stops.
 pub(crate) fn merge_all_of(doc: &Value, map: &Map<String, Value>, all: &[Value]) -> Value {
     let mut merged = map.clone();
     merged.remove("allOf");
-    for branch in all {
-        let Ok((branch, _)) = resolve_ref(doc, branch) else { continue };
-        let Some(branch) = branch.as_object() else { continue };
-        let branch = match branch.get("allOf") {
-            Some(Value::Array(inner)) => merge_all_of(doc, branch, inner),
-            _ => Value::Object(branch.clone()),
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // Branches in document order: a stack of iterators over each allOf list met.
+    let mut lists: Vec<std::slice::Iter<'_, Value>> = vec![all.iter()];
+    let mut branches: Vec<Map<String, Value>> = Vec::new();
+    while let Some(list) = lists.last_mut() {
+        let Some(branch) = list.next() else {
+            lists.pop();
+            continue;
         };
-        let Value::Object(branch) = branch else { continue };
+        let Ok((resolved, target)) = resolve_ref(doc, branch) else { continue };
+        if let Some(target) = target
+            && !seen.insert(target)
+        {
+            continue;
+        }
+        let Some(object) = resolved.as_object() else { continue };
+        let mut own = object.clone();
+        own.remove("allOf");
+        branches.push(own);
+        if let Some(Value::Array(inner)) = object.get("allOf") {
+            lists.push(inner.iter());
+        }
+    }
+    for branch in branches {
         for (k, v) in branch {
             match (k.as_str(), merged.get_mut(&k)) {
                 ("properties", Some(Value::Object(props))) => {
