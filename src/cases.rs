@@ -245,34 +245,7 @@ fn header_values(
     Ok(out)
 }
 
-/// Replaces `${VAR}` with the environment variable's value, and `${VAR:-default}` with it or,
-/// when it is unset or empty, with `default`; an unset variable without a default is an error.
-pub fn interpolate(text: &str) -> std::result::Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}').ok_or_else(|| format!("unclosed '${{' in '{text}'"))?;
-        let inner = &after[..end];
-        let (name, default) = match inner.split_once(":-") {
-            Some((name, default)) => (name, Some(default)),
-            None => (inner, None),
-        };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("'${{{inner}}}' does not name an environment variable"));
-        }
-        let value = match (std::env::var(name).ok().filter(|v| !v.is_empty()), default) {
-            (Some(v), _) => v,
-            (None, Some(d)) => d.to_owned(),
-            (None, None) => return Err(format!("environment variable {name} is not set")),
-        };
-        out.push_str(&value);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
+pub use crate::support::env::interpolate;
 
 fn interpolate_value(value: &Value) -> std::result::Result<Value, String> {
     Ok(match value {

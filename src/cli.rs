@@ -320,9 +320,11 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) if e.is_closed_output() => e.exit_code(),
         Err(e) => {
+            // One short line, whatever the error quotes.
+            let line = crate::schema::truncate(&e.to_string().replace(['\n', '\r'], " "), 600);
             let _ = writeln!(
                 anstream::stderr(),
-                "{}error:{} {e}",
+                "{}error:{} {line}",
                 anstyle::AnsiColor::Red.on_default().bold(),
                 anstyle::Reset
             );

@@ -75,6 +75,10 @@ pub struct Config {
     /// Per check: whether it runs and which statuses it accepts.
     #[serde(default)]
     pub checks: BTreeMap<String, CheckConfig>,
+    /// The keys whose values came from environment variables, and those variables: their
+    /// errors name the variables, never the values (which may be secrets).
+    #[serde(skip)]
+    from_env: BTreeMap<&'static str, Vec<String>>,
 }
 
 /// `[checks.NAME]`.
@@ -134,8 +138,25 @@ impl Config {
         Ok(config)
     }
 
+    /// How errors name `key`: `timeout`, or `timeout (from ${SECRET})` when its value came
+    /// from the environment and must not be quoted.
+    fn key(&self, key: &str) -> String {
+        match self.from_env.get(key) {
+            Some(vars) => {
+                let vars: Vec<String> = vars.iter().map(|v| format!("${{{v}}}")).collect();
+                format!("{key} (from {})", vars.join(", "))
+            }
+            None => key.to_owned(),
+        }
+    }
+
     fn interpolate(&mut self) -> std::result::Result<(), String> {
-        let text = |key: &str, s: &mut String| {
+        let mut from_env = BTreeMap::new();
+        let mut text = |key: &'static str, s: &mut String| {
+            let vars = crate::support::env::variables(s);
+            if !vars.is_empty() {
+                from_env.insert(key, vars);
+            }
             *s = interpolate(s).map_err(|m| format!("{key}: {m}"))?;
             Ok::<_, String>(())
         };
@@ -173,6 +194,7 @@ impl Config {
         for op in &mut self.operations {
             text("operations", op)?;
         }
+        self.from_env = from_env;
         Ok(())
     }
 
@@ -194,8 +216,13 @@ impl Config {
                 }
             }
         }
-        if let Some(t) = &self.timeout {
-            crate::support::duration::parse_duration(t).map_err(|m| format!("timeout: {m}"))?;
+        if let Some(t) = &self.timeout
+            && let Err(m) = crate::support::duration::parse_duration(t)
+        {
+            return Err(match self.from_env.contains_key("timeout") {
+                true => format!("{}: not a duration; try 2s, 500ms or 1.5", self.key("timeout")),
+                false => format!("timeout: {m}"),
+            });
         }
         if self.rate_limit.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
             return Err("rate_limit: must be a positive number of requests per second".into());
@@ -214,18 +241,28 @@ impl Config {
         if let Some(u) = &self.user {
             options.credentials.basic = Some(Credentials::user_setting(&key("user"), u)?);
         }
+        if let Some(u) = &self.base_url {
+            let checked = crate::target::check_base_url(&key(&self.key("base_url")), u);
+            options.base_url = Some(match checked {
+                Err(_) if self.from_env.contains_key("base_url") => {
+                    return Err(Error::flag(
+                        &key(&self.key("base_url")),
+                        "not an http or https URL without credentials (the value is not shown)",
+                    ));
+                }
+                other => other?,
+            });
+        }
+        if let Some(t) = &self.timeout {
+            // Checked at load: it parses.
+            options.timeout = crate::support::duration::parse_duration(t)
+                .map_err(|_| Error::flag(&key(&self.key("timeout")), "not a duration"))?;
+        }
         if self.bearer.is_some() {
             options.credentials.bearer = self.bearer;
         }
         if self.api_key.is_some() {
             options.credentials.api_key = self.api_key;
-        }
-        if let Some(u) = &self.base_url {
-            options.base_url = Some(crate::target::check_base_url(&key("base_url"), u)?);
-        }
-        if let Some(t) = &self.timeout {
-            options.timeout = crate::support::duration::parse_duration(t)
-                .map_err(|m| Error::flag(&key("timeout"), m))?;
         }
         let set = |slot: &mut Vec<PathBuf>, list: Vec<PathBuf>| {
             if !list.is_empty() {

@@ -408,3 +408,63 @@ paths:
         }
     }
 }
+
+/// A chain of 64 or more plain `$ref` aliases (no cycle) was reported as a cycle; a 1 MB
+/// `$ref` gave a 2 MB error line.
+#[test]
+fn long_ref_chains_resolve_and_huge_refs_give_a_short_line() {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..70 {
+        schemas.insert(
+            format!("S{i}"),
+            serde_json::json!({"$ref": format!("#/components/schemas/S{}", i + 1)}),
+        );
+    }
+    schemas.insert("S70".into(), serde_json::json!({"type": "string"}));
+    let mut doc = serde_json::json!({
+        "openapi": "3.1.0", "info": {"title": "alias", "version": "1"},
+        "paths": {"/a/{id}": {"get": {"operationId": "a", "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/S0"}}],
+            "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": schemas},
+    });
+    let (_dir, path) = temp_file("alias.json", &doc.to_string());
+    let out = gauntlet(&["run", "--dry-run", "--spec", path.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    doc["components"]["schemas"]["S70"] = serde_json::json!({"$ref": "#/components/schemas/S0"});
+    let (_dir, path) = temp_file("cycle.json", &doc.to_string());
+    let out = gauntlet(&["run", "--dry-run", "--spec", path.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("$ref cycle"), "{}", out.all());
+    doc["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"] =
+        serde_json::json!({"$ref": format!("#/components/schemas/{}", "x".repeat(1_000_000))});
+    let (_dir, path) = temp_file("huge.json", &doc.to_string());
+    let out = gauntlet(&["run", "--dry-run", "--spec", path.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert_eq!(out.stderr.lines().count(), 1);
+    assert!(out.stderr.len() < 1000, "{} bytes", out.stderr.len());
+}
+
+/// An invalid `gauntlet.toml` value quoted the interpolated secret back (`timeout: 'id:token'
+/// is not a duration`); `${A:-${B:-x}}` gave a literal string.
+#[test]
+fn settings_errors_name_the_variable_not_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("gauntlet.toml");
+    std::fs::write(&config, "timeout = \"${GAUNTLET_TEST_T}\"\n").unwrap();
+    let config_arg = config.to_str().unwrap();
+    let env = [("GAUNTLET_TEST_T", "proj:s3cr3t-value")];
+    let out = crate::support::gauntlet_in(dir.path(), &["run", "--config", config_arg], &env);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("timeout (from ${GAUNTLET_TEST_T})"), "{}", out.all());
+    assert!(!out.all().contains("s3cr3t-value"), "{}", out.all());
+    std::fs::write(
+        &config,
+        "spec = \"${GAUNTLET_TEST_UNSET_1:-${GAUNTLET_TEST_UNSET_2:-spec.yaml}}\"\n",
+    )
+    .unwrap();
+    std::fs::copy("spec/relay-rest.yaml", dir.path().join("spec.yaml")).unwrap();
+    let out =
+        crate::support::gauntlet_in(dir.path(), &["run", "--dry-run", "--config", config_arg], &[]);
+    assert_eq!(out.code, 0, "the nested default names the spec: {}", out.all());
+}

@@ -2,8 +2,12 @@
 
 use serde_json::Value;
 
-/// How many `$ref` hops a chain may take before it is called a cycle.
-const MAX_REF_HOPS: usize = 64;
+/// `$ref` hops followed before a chain is checked for a cycle (most chains are short).
+const QUICK_HOPS: usize = 64;
+/// The longest chain of plain `$ref` aliases followed.
+const MAX_REF_HOPS: usize = 100_000;
+/// How much of a reference an error quotes.
+const QUOTED: usize = 120;
 
 /// Escapes one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> String {
@@ -30,21 +34,28 @@ pub fn resolve_ref<'a>(
     mut value: &'a Value,
 ) -> Result<(&'a Value, Option<String>), String> {
     let mut at = None;
-    for _ in 0..MAX_REF_HOPS {
+    // Past a few hops, remember where the chain has been: only a pointer met twice is a cycle.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for hop in 0..MAX_REF_HOPS {
         let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
             return Ok((value, at));
         };
+        let quoted = || crate::schema::truncate(reference, QUOTED);
         if !reference.starts_with('#') {
-            return Err(format!("external $ref '{reference}' is not supported"));
+            return Err(format!("external $ref '{}' is not supported", quoted()));
         }
         let pointer = ref_to_pointer(reference)
-            .ok_or_else(|| format!("$ref '{reference}' is not a valid pointer"))?;
+            .ok_or_else(|| format!("$ref '{}' is not a valid pointer", quoted()))?;
         value = root
             .pointer(&pointer)
-            .ok_or_else(|| format!("$ref '{reference}' points to nothing"))?;
+            .ok_or_else(|| format!("$ref '{}' points to nothing", quoted()))?;
+        if hop >= QUICK_HOPS && !seen.insert(pointer.clone()) {
+            let shown = crate::schema::truncate(&pointer, QUOTED);
+            return Err(format!("$ref cycle through '{shown}'"));
+        }
         at = Some(pointer);
     }
-    Err(format!("$ref cycle through '{}'", at.unwrap_or_default()))
+    Err(format!("a chain of more than {MAX_REF_HOPS} $refs"))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Leaf helpers with no domain types: one stable hash, durations as users write them.
 
 pub mod duration;
+pub mod env;
 pub mod fs;
 pub mod hash;
 
