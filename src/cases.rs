@@ -26,8 +26,8 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Error, Result};
 use crate::generate::{encode_segment, primitive_text};
-use crate::openapi::{Location, Operation};
-use crate::plan::{AuthMode, Body, Expectation, Kind, RequestSpec, Scenario};
+use crate::openapi::{ApiKeyLocation, Location, Operation, SecurityScheme};
+use crate::plan::{AuthMode, Body, Expectation, Kind, RequestSpec, Scenario, Secret, SecretPlace};
 
 /// How the error for a case file naming an operation the spec lacks begins (a folder used by
 /// default skips such files).
@@ -52,6 +52,10 @@ struct Case {
     query: Map,
     #[serde(default)]
     headers: Map,
+    /// Further headers whose values are secrets (beyond `Authorization`, `Cookie`,
+    /// `Proxy-Authorization` and those a security scheme names).
+    #[serde(default)]
+    secret: Vec<String>,
     #[serde(default)]
     auth: Option<AuthSetting>,
     #[serde(default)]
@@ -145,13 +149,41 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
                 format!("path parameter '{}' is required", missing.name),
             ));
         }
+        // Values from the environment in credential-bearing places stay templates: read at
+        // send time, never written into the plan or a report.
+        let mut secrets = Vec::new();
         let mut query = Vec::new();
         for (name, value) in &case.query {
             let text = param_text(op, Location::Query, name, &value.value)
                 .map_err(|m| fail(&format!("query.{name}"), Some(value), m))?;
-            query.push((name.clone(), text));
+            let raw = primitive_text(&value.value);
+            if raw.contains("${") && names_key(op, ApiKeyLocation::Query, name) {
+                secrets.push(Secret {
+                    place: SecretPlace::Query,
+                    name: name.clone(),
+                    template: raw,
+                });
+            } else {
+                query.push((name.clone(), text));
+            }
         }
-        let headers = header_values(&case.headers, "headers", &fail)?;
+        if let Some(unknown) =
+            case.secret.iter().find(|s| !case.headers.keys().any(|h| h.eq_ignore_ascii_case(s)))
+        {
+            return Err(fail("secret", None, format!("'{unknown}' is not a header of this case")));
+        }
+        let mut headers = Vec::new();
+        for (name, text) in header_values(&case.headers, "headers", &fail)? {
+            let raw = case.headers.get(&name).map(|v| primitive_text(&v.value)).unwrap_or_default();
+            let secret = CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(&name))
+                || case.secret.iter().any(|s| s.eq_ignore_ascii_case(&name))
+                || names_key(op, ApiKeyLocation::Header, &name);
+            if secret && raw.contains("${") {
+                secrets.push(Secret { place: SecretPlace::Header, name, template: raw });
+            } else {
+                headers.push((name, text));
+            }
+        }
         let body = match &case.body {
             None => None,
             Some(v) => {
@@ -203,8 +235,15 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             Some(AuthSetting::None) => AuthMode::Omit,
             _ => AuthMode::Valid,
         };
-        let request =
-            RequestSpec { path: path_text, query, headers, cookies: Vec::new(), body, auth };
+        let request = RequestSpec {
+            path: path_text,
+            query,
+            headers,
+            cookies: Vec::new(),
+            body,
+            auth,
+            secrets,
+        };
         let kind = Kind::Case { file: path.display().to_string() };
         let mut scenario = Scenario::single(index, format!("case/{}", case.name), kind, request);
         scenario.first_mut().expect = Some(expect);
@@ -240,12 +279,26 @@ fn header_values(
             .map_err(|_| fail(&key, Some(value), format!("'{name}' is not an HTTP header name")))?;
         let text =
             interpolate(&primitive_text(&value.value)).map_err(|m| fail(&key, Some(value), m))?;
+        // Caught here, not at send time; the value is not quoted (it may be a secret).
+        if text.contains(['\r', '\n']) {
+            return Err(fail(&key, Some(value), "holds a line break, which no header can".into()));
+        }
         out.push((name.clone(), text));
     }
     Ok(out)
 }
 
 pub use crate::support::env::interpolate;
+
+/// Headers whose values are credentials whatever the spec says.
+const CREDENTIAL_HEADERS: &[&str] = &["Authorization", "Proxy-Authorization", "Cookie"];
+
+/// Whether one of `op`'s security schemes is an API key named `name` at `location`.
+fn names_key(op: &Operation, location: ApiKeyLocation, name: &str) -> bool {
+    op.auth.iter().any(|a| {
+        matches!(a, SecurityScheme::ApiKey { name: n, location: l } if *l == location && n.eq_ignore_ascii_case(name))
+    })
+}
 
 fn interpolate_value(value: &Value) -> std::result::Result<Value, String> {
     Ok(match value {

@@ -468,3 +468,51 @@ fn settings_errors_name_the_variable_not_its_value() {
         crate::support::gauntlet_in(dir.path(), &["run", "--dry-run", "--config", config_arg], &[]);
     assert_eq!(out.code, 0, "the nested default names the spec: {}", out.all());
 }
+
+/// A case header `Authorization: "Bearer ${TOKEN}"` was printed verbatim in `--dry-run`
+/// curl lines, failure input and JUnit; a line break in a header value was caught only at
+/// send time.
+#[test]
+fn case_file_secrets_are_sent_but_never_shown() {
+    use std::io::Write;
+    const TOKEN: &str = "c4se-s3cr3t-t0ken-77";
+    let url = crate::support::raw_server(|s, head, _| {
+        let sent =
+            head.lines().any(|l| l.eq_ignore_ascii_case(&format!("authorization: Bearer {TOKEN}")));
+        let body =
+            format!("{{\"seen\":{sent},\"echo\":\"{}\"}}", head.replace(['\r', '\n', '"'], " "));
+        let reply = format!(
+            "HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.write_all(reply.as_bytes());
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let case = "operation: retrieve-sip-endpoint\ncases:\n  - name: with a token\n    path: { id: 3fa85f64-5717-4562-b3fc-2c963f66afa6 }\n    headers:\n      Authorization: \"Bearer ${GAUNTLET_TEST_CASE_TOKEN}\"\n    expect: { status: 200 }\n";
+    std::fs::write(dir.path().join("c.yaml"), case).unwrap();
+    let cases = dir.path().to_str().unwrap();
+    let env = [("GAUNTLET_TEST_CASE_TOKEN", TOKEN)];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = crate::support::gauntlet_in(
+        root,
+        &["run", "--base-url", &url, "--cases", cases, "--max-examples", "1", "--seed", "1"],
+        &env,
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains(r#""seen":true"#), "the token was sent: {}", run.all());
+    let dry = crate::support::gauntlet_in(root, &["run", "--dry-run", "--cases", cases], &env);
+    let junit = run.junit.clone().unwrap_or_default();
+    for text in [&run.stdout, &run.stderr, &junit, &dry.stdout] {
+        assert!(!text.contains(TOKEN) && !text.contains("c4se-s3cr3t"), "{text}");
+    }
+    assert!(
+        dry.stdout.contains(r#"-H "Authorization: Bearer ${GAUNTLET_TEST_CASE_TOKEN}""#),
+        "{}",
+        dry.all()
+    );
+    let broken = case.replace("Bearer ${GAUNTLET_TEST_CASE_TOKEN}", "a\\r\\nX-Injected: 1");
+    std::fs::write(dir.path().join("c.yaml"), broken).unwrap();
+    let out = crate::support::gauntlet_in(root, &["run", "--dry-run", "--cases", cases], &env);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("c.yaml:") && out.stderr.contains("line break"), "{}", out.all());
+}

@@ -31,6 +31,7 @@ fn scenario(kind: Kind) -> Scenario {
         cookies: vec![],
         body: None,
         auth: AuthMode::Valid,
+        secrets: vec![],
     };
     Scenario::single(0, "x".into(), kind, request)
 }

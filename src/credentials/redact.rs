@@ -23,7 +23,13 @@ pub struct Redactor {
 impl Redactor {
     /// A redactor for `credentials`' secrets.
     pub fn new(credentials: &Credentials) -> Redactor {
-        let mut secrets: Vec<String> = Vec::new();
+        Redactor::with(credentials, Vec::new())
+    }
+
+    /// A redactor for `credentials`' secrets and the `extra` ones (values case files take
+    /// from the environment).
+    pub fn with(credentials: &Credentials, extra: Vec<String>) -> Redactor {
+        let mut secrets: Vec<String> = extra;
         if let Some((id, token)) = &credentials.basic {
             secrets.push(format!("{id}:{token}"));
             secrets.push(token.clone());

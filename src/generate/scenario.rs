@@ -358,7 +358,7 @@ impl<'a> Generator<'a> {
         let path = op
             .path
             .render(|name| segments.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()));
-        RequestSpec { path, query, headers, cookies, body, auth }
+        RequestSpec { path, query, headers, cookies, body, auth, secrets: Vec::new() }
     }
 }
 

@@ -10,7 +10,7 @@ pub mod partition;
 mod request;
 
 pub use auth::{AuthBreak, AuthFuzz, AuthMode};
-pub use request::{Body, Expectation, RequestSpec};
+pub use request::{Body, Expectation, RequestSpec, Secret, SecretPlace};
 
 use crate::openapi::Operation;
 
@@ -146,6 +146,15 @@ impl Step {
         {
             out.extend(pairs.iter().map(|(k, v)| (format!("{location}.{k}"), v.clone())));
         }
+        // Secrets are shown as written: `${TOKEN}`, never their value.
+        out.extend(r.secrets.iter().map(|s| {
+            let location = match s.place {
+                SecretPlace::Header => "header",
+                SecretPlace::Query => "query",
+                SecretPlace::Cookie => "cookie",
+            };
+            (format!("{location}.{}", s.name), s.template.clone())
+        }));
         out
     }
 }

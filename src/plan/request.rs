@@ -26,6 +26,33 @@ pub struct RequestSpec {
     pub body: Option<Body>,
     /// How credentials are sent.
     pub auth: AuthMode,
+    /// Values a case file takes from the environment into credential-bearing places, kept
+    /// as written (`Bearer ${TOKEN}`): read at send time, redacted in reports, and shown in
+    /// `curl` lines as shell variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<Secret>,
+}
+
+/// A credential-bearing value taken from the environment, held as its template.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Secret {
+    /// Where it goes.
+    pub place: SecretPlace,
+    /// The header, query or cookie name.
+    pub name: String,
+    /// The value as written, with its `${VAR}` references.
+    pub template: String,
+}
+
+/// Where a [`Secret`] goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SecretPlace {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// What a case expects of the response, beyond the common checks.

@@ -2,7 +2,7 @@
 
 use crate::credentials::{Placement, curl_form};
 use crate::openapi::Operation;
-use crate::plan::{AuthMode, Step};
+use crate::plan::{AuthMode, SecretPlace, Step};
 
 /// Quotes `s` for a POSIX shell (single quotes).
 fn quote(s: &str) -> String {
@@ -55,6 +55,17 @@ pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: b
             None => {}
         }
     }
+    for secret in &spec.secrets {
+        let value = shell_double_quoted(&secret.template);
+        match secret.place {
+            SecretPlace::Header => headers.push(format!("\"{}\"", header(&secret.name, &value))),
+            SecretPlace::Query => {
+                let sep = if url.query().is_some() || url_text.contains("\"?") { '&' } else { '?' };
+                url_text.push_str(&format!("\"{sep}{}={value}\"", secret.name));
+            }
+            SecretPlace::Cookie => cookies.push(format!("{}={value}", secret.name)),
+        }
+    }
     args.push(url_text);
     for h in headers {
         if h.starts_with("-u ") {
@@ -71,6 +82,24 @@ pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: b
         args.push(format!("--data-binary {}", quote(&String::from_utf8_lossy(&body.bytes))));
     }
     args.join(" ")
+}
+
+/// `template` for the inside of a double-quoted shell word: its `${VAR}` references are
+/// left for the shell to expand, anything else that the shell would read is escaped.
+fn shell_double_quoted(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => out.push('$'),
+            '$' | '"' | '\\' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `Name: value`, or curl's `Name;` for an empty value.
@@ -105,6 +134,7 @@ mod tests {
             cookies: vec![],
             body: None,
             auth,
+            secrets: vec![],
         };
         Scenario::single(0, "l".into(), Kind::Positive, request).steps.remove(0)
     }

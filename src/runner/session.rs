@@ -8,10 +8,10 @@ use tokio::sync::Mutex;
 
 use super::{ScenarioResult, StepResult};
 use crate::checks::{self, Failure};
-use crate::credentials::{Credentials, Redactor};
+use crate::credentials::{Credentials, Placement, Redactor};
 use crate::error::Result;
 use crate::http::{self, ClientConfig, Response};
-use crate::plan::{AuthMode, CaptureFrom, Plan, Scenario, Step};
+use crate::plan::{AuthMode, CaptureFrom, Plan, Scenario, SecretPlace, Step};
 use crate::schema::Validators;
 
 /// How the plan is sent.
@@ -77,7 +77,17 @@ impl Session {
             .iter()
             .map(|op| reqwest::Method::from_bytes(op.method.as_bytes()).ok())
             .collect();
-        let redactor = config.credentials.redactor();
+        // Secrets case files take from the environment are redacted like the run's own.
+        let mut extra: Vec<String> = plan
+            .scenarios
+            .iter()
+            .flat_map(|s| &s.steps)
+            .flat_map(|s| &s.request.secrets)
+            .filter_map(|s| crate::support::env::interpolate(&s.template).ok())
+            .collect();
+        extra.sort();
+        extra.dedup();
+        let redactor = Redactor::with(&config.credentials, extra);
         Ok(Session { plan, validators, config, client, limiter, redactor, methods })
     }
 
@@ -183,7 +193,7 @@ impl Session {
     fn prepare(&self, step: &Step) -> Result<reqwest::Request, http::TransportError> {
         let operation = &self.plan.operations[step.operation];
         let credentials = &self.config.credentials;
-        let placements = operation
+        let mut placements: Vec<Placement> = operation
             .auth
             .iter()
             .enumerate()
@@ -192,6 +202,17 @@ impl Session {
                 credentials.render(scheme, mode)
             })
             .collect();
+        for secret in &step.request.secrets {
+            let value = crate::support::env::interpolate(&secret.template).map_err(|m| {
+                http::TransportError { kind: http::TransportKind::Other, message: m }
+            })?;
+            let name = secret.name.clone();
+            placements.push(match secret.place {
+                SecretPlace::Header => Placement::Header(name, value),
+                SecretPlace::Query => Placement::Query(name, value),
+                SecretPlace::Cookie => Placement::Cookie(name, value),
+            });
+        }
         let Some(method) = &self.methods[step.operation] else {
             return Err(http::TransportError {
                 kind: http::TransportKind::Other,
