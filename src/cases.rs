@@ -85,7 +85,10 @@ struct Expect {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expect.status takes a status (200) or a list of statuses ([200, 404])"
+)]
 enum StatusSpec {
     One(u16),
     Many(Vec<u16>),
@@ -123,9 +126,17 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
     };
     let op = &operations[index];
     let mut out = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for (i, case) in file.cases.into_iter().enumerate() {
         let case_line = case.referenced.line() as u32;
         let case = case.value;
+        // Names make the scenario labels: two alike would be one test to every report.
+        if !names.insert(case.name.clone()) {
+            return Err(err(
+                Some(case_line),
+                format!("cases[{i}].name: '{}' names another case of this file", case.name),
+            ));
+        }
         // An error at `key`, on the line of `at` (or of the case).
         let fail = |key: &str, at: Option<&Spanned<Value>>, message: String| {
             let line = at.map_or(case_line, |s| s.referenced.line() as u32);
@@ -204,6 +215,14 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
                             StatusSpec::One(s) => vec![*s],
                             StatusSpec::Many(s) => s.clone(),
                         };
+                        if list.is_empty() {
+                            return Err(err(
+                                Some(s.referenced.line() as u32),
+                                format!(
+                                    "cases[{i}].expect.status: an empty list allows no status; leave it out to allow any"
+                                ),
+                            ));
+                        }
                         if let Some(bad) = list.iter().find(|s| !(100..=599).contains(*s)) {
                             return Err(err(
                                 Some(s.referenced.line() as u32),

@@ -287,10 +287,10 @@ impl CredentialArgs {
 }
 
 fn parse_rate(text: &str) -> std::result::Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
-        _ => Err(format!("'{text}' is not a positive number of requests per second")),
-    }
+    let rate = text
+        .parse::<f64>()
+        .map_err(|_| format!("'{text}' is not a number of requests per second"))?;
+    crate::engine::check_rate(rate)
 }
 
 fn parse_check(text: &str) -> std::result::Result<String, String> {

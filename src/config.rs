@@ -93,7 +93,7 @@ pub struct CheckConfig {
 
 /// A TOML error as `line N: message`.
 pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().to_owned();
+    let message = crate::openapi::in_user_terms(e.message().trim());
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -224,8 +224,8 @@ impl Config {
                 false => format!("timeout: {m}"),
             });
         }
-        if self.rate_limit.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
-            return Err("rate_limit: must be a positive number of requests per second".into());
+        if let Some(rate) = self.rate_limit {
+            crate::engine::check_rate(rate).map_err(|m| format!("rate_limit: {m}"))?;
         }
         if self.concurrency == Some(0) || self.max_examples == Some(0) {
             return Err("concurrency and max_examples must be at least 1".into());

@@ -516,3 +516,93 @@ fn case_file_secrets_are_sent_but_never_shown() {
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(out.stderr.contains("c.yaml:") && out.stderr.contains("line break"), "{}", out.all());
 }
+
+/// Case files accepted `status: []` and duplicate case names; `--rate-limit 1e-9` was
+/// accepted and hung; messages named library types (`untagged enum StatusSpec`, `use
+/// Option<String>`) instead of what was wrong.
+#[test]
+fn bad_case_files_and_flags_are_said_in_the_users_terms() {
+    let base = "operation: retrieve-sip-endpoint\ncases:\n";
+    let one = "  - name: a\n    path: { id: 3fa85f64-5717-4562-b3fc-2c963f66afa6 }\n";
+    for (body, wanted) in [
+        (
+            format!("{one}    expect: {{ status: [] }}\n"),
+            ":5: cases[0].expect.status: an empty list allows no status",
+        ),
+        (format!("{one}{one}"), ":5: cases[1].name: 'a' names another case of this file"),
+        (
+            format!("{one}    expect: {{ status: abc }}\n"),
+            ": expect.status takes a status (200) or a list",
+        ),
+        ("  - name:\n    path: { id: x }\n".to_owned(), ":3: a value is missing here"),
+    ] {
+        let (_dir, file) = temp_file("c.yaml", &format!("{base}{body}"));
+        let out = gauntlet(&["run", "--dry-run", "--cases", file.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{body}: {}", out.all());
+        assert!(out.stderr.contains(wanted), "{wanted}: {}", out.all());
+        for internal in ["untagged", "Option<", "enum ", "Depth {"] {
+            assert!(!out.stderr.contains(internal), "{}", out.all());
+        }
+    }
+    let out = gauntlet(&["run", "--rate-limit", "1e-9"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("must be between 0.01 and 1000000 requests per second"),
+        "{}",
+        out.all()
+    );
+}
+
+/// Right-to-left overrides and other control characters in spec strings reached the
+/// terminal raw.
+#[test]
+fn control_characters_from_the_spec_are_escaped_on_the_console() {
+    let spec = std::fs::read_to_string("spec/relay-rest.yaml").unwrap().replace(
+        "operationId: retrieve-sip-endpoint",
+        "operationId: \"retrieve\\u202Eevil\\u001b[2J\"",
+    );
+    let (_dir, path) = temp_file("rtl.yaml", &spec);
+    for args in [vec!["run", "--dry-run"], vec!["run", "--max-examples", "3"]] {
+        let mut args = args.clone();
+        args.extend(["--spec", path.to_str().unwrap()]);
+        let out = gauntlet(&args);
+        assert!(out.stdout.contains("retrieve\\u{202e}evil\\u{1b}[2J"), "{args:?}: {}", out.all());
+        assert!(!out.stdout.contains('\u{202E}') && !out.stdout.contains('\u{1b}'), "{args:?}");
+    }
+}
+
+/// The mock echoed a large integer path value as a float (`8.73e+20` where the schema says
+/// integer) and accepted `-3.40456270156324e+26` as an integer path parameter.
+#[test]
+fn integer_parameters_are_read_as_servers_read_them() {
+    let spec = r#"
+openapi: 3.1.0
+info: { title: ints, version: "1" }
+paths:
+  /n/{id}:
+    get:
+      operationId: get-n
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: integer } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, required: [id], properties: { id: { type: integer } } }
+        "422": { description: invalid }
+"#;
+    let (_dir, path) = temp_file("ints.yaml", spec);
+    let mock = crate::support::MockProcess::start(&["--spec", path.to_str().unwrap()]);
+    let get = |id: &str| crate::support::raw_request(&mock.url, &format!("GET /n/{id} HTTP/1.1"));
+    assert!(
+        get("-3.40456270156324e+26").starts_with("HTTP/1.1 422"),
+        "{}",
+        get("-3.40456270156324e+26")
+    );
+    assert!(get("1e3").starts_with("HTTP/1.1 422"));
+    let big = get("9007199254740993");
+    assert!(big.starts_with("HTTP/1.1 200") && big.contains(r#""id":9007199254740993"#), "{big}");
+    let huge = get("873000000000000000000");
+    assert!(huge.starts_with("HTTP/1.1 200") && !huge.contains("e+"), "{huge}");
+}

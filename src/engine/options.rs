@@ -22,6 +22,9 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest response body read, in bytes.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+/// The slowest and fastest `--rate-limit` taken, in requests per second (slower would wait
+/// longer than any CI job runs).
+pub const RATE_LIMITS: (f64, f64) = (0.01, 1_000_000.0);
 /// The port `gauntlet mock` listens on, and the base URL a dry run shows.
 pub const DEFAULT_MOCK_PORT: u16 = 4010;
 
@@ -70,6 +73,16 @@ pub struct RunOptions {
     pub partition: Option<Partition>,
     /// Print the plan and send nothing.
     pub dry_run: bool,
+}
+
+/// Checks a rate limit: a number of requests per second within [`RATE_LIMITS`].
+pub fn check_rate(rate: f64) -> Result<f64, String> {
+    let (slowest, fastest) = RATE_LIMITS;
+    if rate.is_finite() && (slowest..=fastest).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!("must be between {slowest} and {fastest} requests per second"))
+    }
 }
 
 impl RunOptions {

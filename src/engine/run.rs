@@ -210,15 +210,16 @@ fn dry_run(prepared: &Prepared, base_url: &str, has_credentials: bool) -> Result
     )
     .map_err(io)?;
     for note in prepared.notes() {
-        writeln!(out, "note: {note}").map_err(io)?;
+        writeln!(out, "note: {}", crate::support::text::escape_controls(&note)).map_err(io)?;
     }
     for scenario in &plan.scenarios {
         let op = &plan.operations[scenario.operation()];
-        writeln!(out, "{} {}", op.id, scenario.label).map_err(io)?;
+        let show = crate::support::text::escape_controls;
+        writeln!(out, "{} {}", show(&op.id), show(&scenario.label)).map_err(io)?;
         for step in &scenario.steps {
             let op = &plan.operations[step.operation];
-            writeln!(out, "  {}", report::curl_line(base_url, op, step, has_credentials))
-                .map_err(io)?;
+            let curl = report::curl_line(base_url, op, step, has_credentials);
+            writeln!(out, "  {}", show(&curl)).map_err(io)?;
         }
     }
     Ok(EXIT_OK)

@@ -65,7 +65,26 @@ pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
     let schema = resolve_ref(doc, schema).map(|(s, _)| s).unwrap_or(schema);
     let types = types_of(doc, schema);
     let wants = |t: &str| types.iter().any(|x| x == t);
-    if (wants("integer") || wants("number"))
+    // An integer parameter is read as servers read one: decimal digits with an optional
+    // sign (`1e3` and `-3.4e26` are not integers on the wire), exact where it fits.
+    if wants("integer") && !wants("number") {
+        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let unsigned = text.strip_prefix('+').unwrap_or(text);
+            if let Ok(n) = unsigned.parse::<i64>() {
+                return Value::Number(Number::from(n));
+            }
+            if let Ok(n) = unsigned.parse::<u64>() {
+                return Value::Number(Number::from(n));
+            }
+            // Larger than 64 bits: still an integer, held as the nearest float.
+            if let Some(n) = unsigned.parse::<f64>().ok().and_then(Number::from_f64) {
+                return Value::Number(n);
+            }
+        }
+        return Value::String(text.to_owned());
+    }
+    if wants("number")
         && let Ok(n) = text.parse::<f64>()
         && n.is_finite()
         && !text.trim().is_empty()

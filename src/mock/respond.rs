@@ -308,6 +308,15 @@ impl Mock {
                 .and_then(|s| self.spec.doc.pointer(&s.pointer));
             let value = schema
                 .map_or_else(|| Value::String(raw.clone()), |s| coerce(&self.spec.doc, s, raw));
+            // A number past 64 bits would be written as a float (`8.73e20`), which is not
+            // what was sent: such a value is not echoed.
+            if value.as_f64().is_some()
+                && value.as_i64().is_none()
+                && value.as_u64().is_none()
+                && !raw.contains(['.', 'e', 'E'])
+            {
+                continue;
+            }
             echoed.insert(key, value);
         }
         let echoed = Value::Object(echoed);

@@ -11,6 +11,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::model::{Case, RunReport};
 use crate::runner::{MAX_RETRIES, Progress};
+use crate::support::text::escape_controls as esc;
 
 const RED: Style = AnsiColor::Red.on_default().bold();
 const GREEN: Style = AnsiColor::Green.on_default().bold();
@@ -43,12 +44,12 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
 
     /// The first line: what is tested, against what.
     pub fn header(&mut self, line: &str) -> io::Result<()> {
-        writeln!(self.out, "{BOLD}gauntlet{BOLD:#} {line}")
+        writeln!(self.out, "{BOLD}gauntlet{BOLD:#} {}", esc(line))
     }
 
     /// A note (warning) line.
     pub fn note(&mut self, line: &str) -> io::Result<()> {
-        writeln!(self.out, "{YELLOW}note:{YELLOW:#} {line}")
+        writeln!(self.out, "{YELLOW}note:{YELLOW:#} {}", esc(line))
     }
 
     /// Redraws the progress line (terminal only).
@@ -80,7 +81,8 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
             writeln!(
                 out,
                 "  {style}{mark}{style:#} {:<40} {DIM}{}{DIM:#}  {total} scenarios, {failed} failed",
-                op.id, op.title
+                esc(&op.id),
+                esc(&op.title)
             )?;
         }
         if !report.groups.is_empty() {
@@ -106,10 +108,10 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                             out,
                             "  {YELLOW}~{YELLOW:#} {} · {} · {}: {} {DIM}({}){DIM:#}",
                             k.check,
-                            report.operations[case.operation].id,
-                            case.label,
-                            k.title,
-                            k.reason
+                            esc(&report.operations[case.operation].id),
+                            esc(&case.label),
+                            esc(&k.title),
+                            esc(&k.reason)
                         )?;
                     }
                 }
@@ -196,23 +198,23 @@ pub fn write_failure(
         n => format!(" (and {n} more scenarios)"),
     };
     let op = &report.operations[case.operation];
-    writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", shown.check, op.id, case.label)?;
-    writeln!(out, "  {}", shown.title)?;
+    writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", shown.check, esc(&op.id), esc(&case.label))?;
+    writeln!(out, "  {}", esc(shown.title))?;
     let Some(step) = case.step_showing(shown.check) else { return Ok(()) };
     if case.steps.len() > 1 {
         let n = case.steps.iter().position(|s| std::ptr::eq(s, step)).unwrap_or(0) + 1;
         let of = &report.operations[step.operation];
-        writeln!(out, "  {DIM}step:{DIM:#}     {n} of {} ({})", case.steps.len(), of.id)?;
+        writeln!(out, "  {DIM}step:{DIM:#}     {n} of {} ({})", case.steps.len(), esc(&of.id))?;
     }
     if let Some(f) = step.failures.iter().find(|f| f.check == shown.check) {
         let actual = match step.status {
             Some(s) => format!("{s}"),
             None => "no response".into(),
         };
-        writeln!(out, "  {DIM}expected:{DIM:#} {}", f.expected)?;
+        writeln!(out, "  {DIM}expected:{DIM:#} {}", esc(&f.expected))?;
         writeln!(out, "  {DIM}actual:{DIM:#}   status {actual}")?;
         for line in f.details.iter().take(12) {
-            writeln!(out, "    {line}")?;
+            writeln!(out, "    {}", esc(line))?;
         }
     }
     if !step.inputs.is_empty() {
@@ -220,11 +222,11 @@ pub fn write_failure(
         writeln!(
             out,
             "  {DIM}input:{DIM:#}    {}",
-            crate::schema::truncate(&inputs.join(" "), 200)
+            esc(&crate::schema::truncate(&inputs.join(" "), 200))
         )?;
     }
     if let Some(excerpt) = &step.excerpt {
-        writeln!(out, "  {DIM}body:{DIM:#}     {excerpt}")?;
+        writeln!(out, "  {DIM}body:{DIM:#}     {}", esc(excerpt))?;
     }
     for (n, s) in case.steps.iter().enumerate() {
         let label = if case.steps.len() > 1 {
@@ -232,7 +234,7 @@ pub fn write_failure(
         } else {
             "reproduce:".into()
         };
-        writeln!(out, "  {DIM}{label}{DIM:#} {}", s.reproduce)?;
+        writeln!(out, "  {DIM}{label}{DIM:#} {}", esc(&s.reproduce))?;
     }
     Ok(())
 }

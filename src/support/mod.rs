@@ -4,5 +4,6 @@ pub mod duration;
 pub mod env;
 pub mod fs;
 pub mod hash;
+pub mod text;
 
 pub use hash::fnv1a;
