@@ -606,3 +606,27 @@ paths:
     let huge = get("873000000000000000000");
     assert!(huge.starts_with("HTTP/1.1 200") && !huge.contains("e+"), "{huge}");
 }
+
+/// `--concurrency` above the open-file limit turned a healthy target into thousands of "Too
+/// many open files" errors blamed on the target (exit 1).
+#[test]
+fn concurrency_past_the_open_file_limit_is_capped_not_blamed_on_the_target() {
+    let bin = env!("CARGO_BIN_EXE_gauntlet");
+    for (limits, capped) in
+        [("ulimit -S -n 100; ulimit -H -n 100", true), ("ulimit -S -n 100", false)]
+    {
+        let script = format!(
+            "{limits}; exec {bin} run --concurrency 500 --max-examples 300 --seed 1 --junit /dev/null"
+        );
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{limits}: {text}");
+        assert!(text.contains("0 errors"), "{limits}: {text}");
+        assert_eq!(text.contains("more than the open-file limit"), capped, "{limits}: {text}");
+    }
+}

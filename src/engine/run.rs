@@ -136,7 +136,22 @@ pub fn run(options: RunOptions) -> Result<i32> {
             ))
             .map_err(io)?;
     }
-    let config = run_config(&options, &base_url, credentials)?;
+    let mut config = run_config(&options, &base_url, credentials)?;
+    // Requests in flight need a socket each: more than the open-file limit allows would turn
+    // a healthy target into "Too many open files" errors.
+    let open_files = crate::support::limits::raise_open_files(
+        config.concurrency as u64 + crate::support::limits::RESERVED_FILES,
+    );
+    let most = open_files.saturating_sub(crate::support::limits::RESERVED_FILES).max(1);
+    if (config.concurrency as u64) > most {
+        console
+            .note(&format!(
+                "--concurrency {} is more than the open-file limit ({open_files}) allows: {most} requests are sent at once",
+                config.concurrency
+            ))
+            .map_err(io)?;
+        config.concurrency = most as usize;
+    }
     if options.insecure {
         console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
     }

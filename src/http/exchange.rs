@@ -26,6 +26,9 @@ pub enum TransportKind {
     Timeout,
     /// The body was larger than the cap.
     BodyTooLarge,
+    /// This machine ran out of something (open files): the harness's problem, not the
+    /// target's.
+    Local,
     /// Reset, malformed HTTP, or anything else.
     Other,
 }

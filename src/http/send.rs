@@ -61,6 +61,9 @@ fn transport(
     e: &reqwest::Error,
 ) -> TransportError {
     let message = chain(e);
+    if message.contains("os error 24") || message.contains("Too many open files") {
+        return TransportError { kind: TransportKind::Local, message };
+    }
     if e.is_connect() {
         return TransportError { kind: TransportKind::Connect, message: redact(&message) };
     }

@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 /// A report file being written; [`ReportFile::commit`] puts it in place.
 pub struct ReportFile {
     path: PathBuf,
-    temp: PathBuf,
+    /// The temporary file renamed over `path`; `None` when `path` is not a regular file
+    /// (`/dev/null`, `/dev/stdout`, a FIFO), which is written in place and never replaced.
+    temp: Option<PathBuf>,
     out: Option<BufWriter<std::fs::File>>,
 }
 
@@ -23,21 +25,31 @@ impl ReportFile {
         if let Some(parent) = parent {
             std::fs::create_dir_all(parent).map_err(err)?;
         }
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        if special {
+            let file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+            let out = Some(BufWriter::new(file));
+            return Ok(ReportFile { path: path.to_owned(), temp: None, out });
+        }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp =
             parent.unwrap_or(Path::new(".")).join(format!(".{name}.{}.tmp", std::process::id()));
         let file = std::fs::File::create(&temp).map_err(err)?;
-        Ok(ReportFile { path: path.to_owned(), temp, out: Some(BufWriter::new(file)) })
+        Ok(ReportFile { path: path.to_owned(), temp: Some(temp), out: Some(BufWriter::new(file)) })
     }
 
     /// Flushes the text and renames it over the report.
     pub fn commit(mut self) -> Result<()> {
         let err = |source| Error::Report { path: self.path.clone(), source };
-        if let Some(out) = self.out.take() {
-            let file = out.into_inner().map_err(|e| err(e.into_error()))?;
-            file.sync_all().map_err(err)?;
+        let Some(out) = self.out.take() else { return Ok(()) };
+        let file = out.into_inner().map_err(|e| err(e.into_error()))?;
+        match self.temp.take() {
+            Some(temp) => {
+                file.sync_all().map_err(err)?;
+                std::fs::rename(&temp, &self.path).map_err(err)
+            }
+            None => Ok(()),
         }
-        std::fs::rename(&self.temp, &self.path).map_err(err)
     }
 }
 
@@ -57,8 +69,8 @@ impl Write for ReportFile {
 impl Drop for ReportFile {
     fn drop(&mut self) {
         // Not committed: the report stays as it was, and the half-written text goes.
-        if self.out.is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }
@@ -81,5 +93,15 @@ mod tests {
         file.write_all(b"new").unwrap();
         file.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    /// `--junit /dev/null` once renamed a regular file over the device.
+    #[test]
+    fn a_device_is_written_in_place_never_replaced() {
+        let mut file = ReportFile::create(Path::new("/dev/null")).unwrap();
+        file.write_all(b"gone").unwrap();
+        file.commit().unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(!meta.is_file(), "/dev/null is still a device");
     }
 }

@@ -70,6 +70,14 @@ pub async fn run(
         }
     }
     let elapsed = started.elapsed();
+    let local =
+        results.iter().flatten().find_map(|r| r.error().filter(|e| e.kind == TransportKind::Local));
+    if let Some(e) = local {
+        return Err(Error::Other(format!(
+            "this machine ran out of a resource, not the target: {} (lower --concurrency or raise ulimit -n)",
+            e.message
+        )));
+    }
     if total > 0 && !interrupted && results.iter().all(|r| connect_error(r).is_some()) {
         let message = connect_error(&results[0]).map(|e| e.message.clone()).unwrap_or_default();
         return Err(Error::Unreachable { base_url: shared.config().base_url.clone(), message });

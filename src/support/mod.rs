@@ -4,6 +4,7 @@ pub mod duration;
 pub mod env;
 pub mod fs;
 pub mod hash;
+pub mod limits;
 pub mod text;
 
 pub use hash::fnv1a;
