@@ -99,3 +99,43 @@ fn baseline_entries_are_ignored_trials_that_ignored_runs() {
     assert!(ignored.stdout.contains("0 passed; 1 failed; 0 ignored"), "{}", ignored.all());
     assert!(ignored.stdout.contains("negative/auth/missing"), "{}", ignored.all());
 }
+
+/// The harness once lacked `gauntlet.toml`, check settings and partitions: it now takes
+/// every setting `gauntlet run` has, through the same engine options.
+#[test]
+fn the_harness_reads_gauntlet_toml_and_partitions_like_gauntlet_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("gauntlet.toml");
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED_SPEC);
+    std::fs::write(
+        &config,
+        format!(
+            "spec = \"{}\"\nseed = 9\nmax_examples = 6\n[checks.content_type_conformance]\nenabled = false\n",
+            spec.display()
+        ),
+    )
+    .unwrap();
+    let env = [("GAUNTLET_CONFIG", config.to_str().unwrap())];
+    let all = listed(&contract(&["--list"], &env));
+    let dry = gauntlet(&["run", "--dry-run", "--config", config.to_str().unwrap()]);
+    let planned: Vec<String> = dry
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("retrieve-sip-endpoint "))
+        .map(|l| l.replacen(' ', "::", 1))
+        .collect();
+    assert_eq!(all, planned, "the settings file shapes both plans alike: {}", dry.all());
+    let mut halves: Vec<String> = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let share = listed(&contract(&["--list"], &[env[0], ("GAUNTLET_PARTITION", k)]));
+        assert!(!share.is_empty() && share.len() < all.len(), "{k}: {share:?}");
+        halves.extend(share);
+    }
+    halves.sort();
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(halves, sorted, "two partitions cover the plan once");
+    let bad = contract(&["--list"], &[env[0], ("GAUNTLET_PARTITION", "3/2")]);
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.stderr.contains("GAUNTLET_PARTITION"), "{}", bad.all());
+}

@@ -25,19 +25,20 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The distinct check names in the JUnit report's `<failure type="...">` attributes.
+    /// The distinct check names in the JUnit report's `<failure type="...">` attributes
+    /// (the report parsed as XML: it must be well-formed).
     pub fn failed_checks(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let report = self.junit.as_deref().unwrap_or("");
-        for part in report.split("<failure type=\"").skip(1) {
-            let types = part.split('"').next().unwrap_or("");
-            for t in types.split(',') {
-                if !out.iter().any(|o| o == t) {
-                    out.push(t.to_owned());
-                }
-            }
-        }
+        let Some(report) = self.junit.as_deref() else { return Vec::new() };
+        let doc = roxmltree::Document::parse(report).expect("the JUnit report is well-formed XML");
+        let mut out: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .filter_map(|n| n.attribute("type"))
+            .flat_map(|t| t.split(','))
+            .map(str::to_owned)
+            .collect();
         out.sort();
+        out.dedup();
         out
     }
 
