@@ -9,7 +9,7 @@
 //! expires = "2027-03-31"   # optional: from this day on it fails again
 //! ```
 //!
-//! This module reads and writes the file; [`crate::verdict`] lays it over a run's results. A
+//! This module reads and writes the file; the `verdict` module lays it over a run's results. A
 //! failure matched by (operation, check, scenario) is known: still shown, not failing. An
 //! entry whose scenario ran and no longer fails its check is reported as fixed; an expired
 //! entry matches nothing, so its failure fails the run again.
@@ -25,7 +25,7 @@ use crate::plan::Plan;
 use crate::runner::RunResult;
 
 /// The name under which a request with no answer is listed.
-pub const TRANSPORT: &str = "transport";
+pub use crate::http::TRANSPORT;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,7 +79,7 @@ impl Baseline {
         let text = crate::support::fs::read_text(path)?;
         let file: File = toml::from_str(&text).map_err(|e| Error::Syntax {
             path: path.to_owned(),
-            message: crate::config::toml_message(&text, &e),
+            message: crate::support::text::toml_message(&text, &e),
         })?;
         for (i, entry) in file.known.iter().enumerate() {
             if let Some(date) = &entry.expires {
@@ -153,7 +153,7 @@ impl Baseline {
         let text = toml::to_string(&out)
             .map_err(|e| Error::Other(format!("{}: cannot write baseline: {e}", path.display())))?;
         let header = "# Known failures for `gauntlet run --baseline`: they are shown but do not fail the run.\n# Give each a reason; `expires = \"YYYY-MM-DD\"` makes it fail again from that day.\n\n";
-        let mut file = crate::report::create(path)?;
+        let mut file = crate::support::atomic::AtomicFile::create(path)?;
         (file.write_all(header.as_bytes()).and_then(|()| file.write_all(text.as_bytes())))
             .map_err(|source| Error::Report { path: path.to_owned(), source })?;
         file.commit()?;

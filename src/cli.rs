@@ -321,7 +321,8 @@ pub fn main() -> i32 {
         Err(e) if e.is_closed_output() => e.exit_code(),
         Err(e) => {
             // One short line, whatever the error quotes.
-            let line = crate::schema::truncate(&e.to_string().replace(['\n', '\r'], " "), 600);
+            let line =
+                crate::support::text::truncate(&e.to_string().replace(['\n', '\r'], " "), 600);
             let _ = writeln!(
                 anstream::stderr(),
                 "{}error:{} {line}",

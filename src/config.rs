@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cases::interpolate;
 use crate::credentials::Credentials;
 use crate::engine::RunOptions;
 use crate::error::{Error, Result};
+use crate::support::env::interpolate;
 
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_FILE: &str = "gauntlet.toml";
@@ -91,17 +91,7 @@ pub struct CheckConfig {
     pub statuses: Option<Vec<u16>>,
 }
 
-/// A TOML error as `line N: message`.
-pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let message = crate::openapi::in_user_terms(e.message().trim());
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {message}")
-        }
-        None => message,
-    }
-}
+use crate::support::text::toml_message;
 
 impl Config {
     /// Reads `explicit` (which must exist), or `gauntlet.toml` in the working directory if

@@ -129,15 +129,7 @@ fn push_error(lines: &mut Vec<String>, error: &ValidationError<'_>, depth: usize
     }
 }
 
-/// Shortens `s` to at most `max` characters, marking the cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(max).collect();
-    out.push('…');
-    out
-}
+use crate::support::text::truncate;
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::baseline::{Baseline, Entry, TRANSPORT};
+use crate::baseline::{Baseline, Entry};
+use crate::http::TRANSPORT;
 use crate::plan::Plan;
 use crate::runner::RunResult;
 

@@ -32,7 +32,7 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
                         Some(actual) if actual == value => {}
                         Some(actual) => unmet.push(format!(
                             "body {pointer} is {}, expected {value}",
-                            crate::schema::truncate(&actual.to_string(), 120)
+                            crate::support::text::truncate(&actual.to_string(), 120)
                         )),
                         None => unmet.push(format!("body has no {pointer}, expected {value}")),
                     }

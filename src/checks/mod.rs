@@ -129,7 +129,7 @@ pub fn is_json(media: &str) -> bool {
 pub fn excerpt(body: &[u8], max: usize) -> String {
     let text = String::from_utf8_lossy(body);
     let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    crate::schema::truncate(one_line.trim(), max)
+    crate::support::text::truncate(one_line.trim(), max)
 }
 
 /// The documented statuses of an operation, for messages (`200, 401, 4XX, default`).

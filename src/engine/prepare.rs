@@ -33,7 +33,7 @@ impl Prepared {
         out.extend(self.validators.warnings.iter().map(|(p, m)| {
             format!(
                 "schema {p} not compiled, its checks are skipped: {}",
-                crate::schema::truncate(m, 200)
+                crate::support::text::truncate(m, 200)
             )
         }));
         out

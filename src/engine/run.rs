@@ -91,7 +91,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
         let why = if notes.is_empty() { "the plan is empty".to_owned() } else { notes.join("; ") };
         return Err(Error::Other(format!(
             "nothing was tested: {}",
-            crate::schema::truncate(&why, 600)
+            crate::support::text::truncate(&why, 600)
         )));
     }
     // Created before anything is sent, so an unwritable path stops the run first.

@@ -265,7 +265,7 @@ fn show(
 
 fn inputs(pairs: &[(String, String)]) -> String {
     let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-    crate::schema::truncate(&text.join(" "), 300)
+    crate::support::text::truncate(&text.join(" "), 300)
 }
 
 fn failure_title(result: &ScenarioResult, key: &Key) -> String {
@@ -295,7 +295,7 @@ fn junit_report(
             let mut result = finding.result.clone();
             for step in &mut result.steps {
                 step.failures.retain(|f| f.check == finding.key.check);
-                if finding.key.check != crate::baseline::TRANSPORT {
+                if finding.key.check != crate::http::TRANSPORT {
                     step.error = None;
                 }
             }

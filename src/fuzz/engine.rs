@@ -90,7 +90,7 @@ pub fn keys(operation: usize, result: &ScenarioResult) -> Vec<Key> {
     if let Some(e) = result.error() {
         out.push(Key {
             operation,
-            check: crate::baseline::TRANSPORT.into(),
+            check: crate::http::TRANSPORT.into(),
             status: None,
             kind: format!("{:?}", e.kind).to_lowercase(),
         });

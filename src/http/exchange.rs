@@ -17,6 +17,9 @@ pub struct Response {
     pub retry_after: Option<std::time::Duration>,
 }
 
+/// The name under which a request that got no usable answer is listed, beside the checks.
+pub const TRANSPORT: &str = "transport";
+
 /// Why a request got no usable answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportKind {

@@ -8,6 +8,6 @@ mod prepare;
 mod send;
 
 pub use client::{ClientConfig, client};
-pub use exchange::{Exchange, Response, TransportError, TransportKind};
+pub use exchange::{Exchange, Response, TRANSPORT, TransportError, TransportKind};
 pub use prepare::prepare;
 pub use send::{parse_retry_after, send};

@@ -110,7 +110,7 @@ fn target(
     if let Some(local) = reference.strip_prefix('#') {
         return Ok(format!("#{prefix}{local}"));
     }
-    let shown = crate::schema::truncate(reference, 120);
+    let shown = crate::support::text::truncate(reference, 120);
     let err = |message: String| Error::Spec {
         path: file.to_owned(),
         pointer: at.to_owned(),

@@ -103,27 +103,7 @@ pub fn yaml_error(e: &serde_saphyr::Error) -> (Option<u32>, String) {
     (line, in_user_terms(&text))
 }
 
-/// A parser's message in the terms of the file the user wrote, not of the types it is read
-/// into (`use Option<String>`, `untagged enum`, `Depth { depth: 257 }`).
-pub fn in_user_terms(message: &str) -> String {
-    let lower = message.to_ascii_lowercase();
-    if lower.contains("use option<") || lower.contains("null into") {
-        return "a value is missing here".into();
-    }
-    if lower.contains("recursive references") {
-        return "a YAML alias refers to itself".into();
-    }
-    if lower.contains("recursion limit") || lower.contains("depth") && lower.contains("budget") {
-        return "nested more than 256 levels deep".into();
-    }
-    if lower.contains("budget") {
-        return "too large to read (too many nodes or aliases expanded)".into();
-    }
-    if let Some(i) = message.find("did not match any variant of untagged enum") {
-        return format!("{}has the wrong form", &message[..i]);
-    }
-    message.to_owned()
-}
+use crate::support::text::in_user_terms;
 
 /// The parser's first line, without its own `error: ` prefix.
 fn first_line(message: &str) -> String {

@@ -13,7 +13,7 @@ mod path;
 mod pointer;
 
 pub use build::operations;
-pub use load::{Spec, Version, in_user_terms, load, load_within, parse_yaml, yaml_error};
+pub use load::{Spec, Version, load, load_within, parse_yaml, yaml_error};
 pub use model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
     SecurityScheme, StatusKey,

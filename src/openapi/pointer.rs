@@ -40,7 +40,7 @@ pub fn resolve_ref<'a>(
         let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
             return Ok((value, at));
         };
-        let quoted = || crate::schema::truncate(reference, QUOTED);
+        let quoted = || crate::support::text::truncate(reference, QUOTED);
         if !reference.starts_with('#') {
             return Err(format!("external $ref '{}' is not supported", quoted()));
         }
@@ -50,7 +50,7 @@ pub fn resolve_ref<'a>(
             .pointer(&pointer)
             .ok_or_else(|| format!("$ref '{}' points to nothing", quoted()))?;
         if hop >= QUICK_HOPS && !seen.insert(pointer.clone()) {
-            let shown = crate::schema::truncate(&pointer, QUOTED);
+            let shown = crate::support::text::truncate(&pointer, QUOTED);
             return Err(format!("$ref cycle through '{shown}'"));
         }
         at = Some(pointer);

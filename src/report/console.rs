@@ -222,7 +222,7 @@ pub fn write_failure(
         writeln!(
             out,
             "  {DIM}input:{DIM:#}    {}",
-            esc(&crate::schema::truncate(&inputs.join(" "), 200))
+            esc(&crate::support::text::truncate(&inputs.join(" "), 200))
         )?;
     }
     if let Some(excerpt) = &step.excerpt {

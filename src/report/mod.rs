@@ -11,13 +11,12 @@
 
 mod console;
 mod curl;
-mod file;
 mod junit;
 mod model;
 
+pub use crate::support::atomic::AtomicFile;
 pub use console::{Console, Shown, failure_text, write_failure};
 pub use curl::curl_line;
-pub use file::ReportFile;
 pub use junit::write_junit;
 
 pub use model::{
@@ -40,7 +39,7 @@ impl Format {
     }
 }
 
-/// Creates a report file (see [`ReportFile`]): nothing is in place until it is committed.
-pub fn create(path: &std::path::Path) -> crate::Result<ReportFile> {
-    ReportFile::create(path)
+/// Creates a report file (see [`AtomicFile`]): nothing is in place until it is committed.
+pub fn create(path: &std::path::Path) -> crate::Result<AtomicFile> {
+    AtomicFile::create(path)
 }

@@ -217,7 +217,7 @@ impl Case {
                 operation: step.operation,
                 status: r.status,
                 failures: r.failures.iter().filter(|f| !is_known(f.check)).cloned().collect(),
-                error: r.error.clone().filter(|_| !is_known(crate::baseline::TRANSPORT)),
+                error: r.error.clone().filter(|_| !is_known(crate::http::TRANSPORT)),
                 excerpt: r.excerpt.clone(),
                 retries: r.retries,
                 inputs: Vec::new(),
@@ -274,7 +274,7 @@ impl Case {
             .iter()
             .find(|s| {
                 s.failures.iter().any(|f| f.check == check)
-                    || (check == crate::baseline::TRANSPORT && s.error.is_some())
+                    || (check == crate::http::TRANSPORT && s.error.is_some())
             })
             .or(self.steps.last())
     }
@@ -283,7 +283,7 @@ impl Case {
     pub fn keys(&self) -> Vec<(&str, &str)> {
         let mut keys: Vec<(&str, &str)> =
             self.failures().map(|f| (f.check, f.title.as_str())).collect();
-        keys.extend(self.error().map(|e| (crate::baseline::TRANSPORT, e.message.as_str())));
+        keys.extend(self.error().map(|e| (crate::http::TRANSPORT, e.message.as_str())));
         keys
     }
 }

@@ -73,7 +73,7 @@ impl ScenarioResult {
     pub fn step_failing(&self, check: &str) -> Option<(usize, &StepResult)> {
         self.steps.iter().enumerate().find(|(_, s)| {
             s.failures.iter().any(|f| f.check == check)
-                || (check == crate::baseline::TRANSPORT && s.error.is_some())
+                || (check == crate::http::TRANSPORT && s.error.is_some())
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Leaf helpers with no domain types: one stable hash, durations as users write them.
 
+pub mod atomic;
 pub mod duration;
 pub mod env;
 pub mod fs;

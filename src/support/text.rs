@@ -26,6 +26,50 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Shortens `s` to at most `max` characters, marking the cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+/// A parser's message in the terms of the file the user wrote, not of the types it is read
+/// into (`use Option<String>`, `untagged enum`, `Depth { depth: 257 }`).
+pub fn in_user_terms(message: &str) -> String {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("use option<") || lower.contains("null into") {
+        return "a value is missing here".into();
+    }
+    if lower.contains("recursive references") {
+        return "a YAML alias refers to itself".into();
+    }
+    if lower.contains("recursion limit") || lower.contains("depth") && lower.contains("budget") {
+        return "nested more than 256 levels deep".into();
+    }
+    if lower.contains("budget") {
+        return "too large to read (too many nodes or aliases expanded)".into();
+    }
+    if let Some(i) = message.find("did not match any variant of untagged enum") {
+        return format!("{}has the wrong form", &message[..i]);
+    }
+    message.to_owned()
+}
+
+/// A TOML error as `line N: message`.
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = in_user_terms(e.message().trim());
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,4 @@
-//! Report files written whole or not at all: the text goes to a temporary file in the same
+//! Files written whole or not at all (reports, baselines, fuzz records): the text goes to a temporary file in the same
 //! folder, renamed over the report only once complete. A run killed, interrupted mid-write or
 //! stopped by an unreachable target leaves the previous report as it was.
 
@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// A report file being written; [`ReportFile::commit`] puts it in place.
-pub struct ReportFile {
+/// A report file being written; [`AtomicFile::commit`] puts it in place.
+pub struct AtomicFile {
     path: PathBuf,
     /// The temporary file renamed over `path`; `None` when `path` is not a regular file
     /// (`/dev/null`, `/dev/stdout`, a FIFO), which is written in place and never replaced.
@@ -16,10 +16,10 @@ pub struct ReportFile {
     out: Option<BufWriter<std::fs::File>>,
 }
 
-impl ReportFile {
+impl AtomicFile {
     /// Creates the folder and a temporary file beside `path`, so an unwritable path fails
     /// before anything is sent.
-    pub fn create(path: &Path) -> Result<ReportFile> {
+    pub fn create(path: &Path) -> Result<AtomicFile> {
         let err = |source| Error::Report { path: path.to_owned(), source };
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         if let Some(parent) = parent {
@@ -29,13 +29,13 @@ impl ReportFile {
         if special {
             let file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
             let out = Some(BufWriter::new(file));
-            return Ok(ReportFile { path: path.to_owned(), temp: None, out });
+            return Ok(AtomicFile { path: path.to_owned(), temp: None, out });
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp =
             parent.unwrap_or(Path::new(".")).join(format!(".{name}.{}.tmp", std::process::id()));
         let file = std::fs::File::create(&temp).map_err(err)?;
-        Ok(ReportFile { path: path.to_owned(), temp: Some(temp), out: Some(BufWriter::new(file)) })
+        Ok(AtomicFile { path: path.to_owned(), temp: Some(temp), out: Some(BufWriter::new(file)) })
     }
 
     /// Flushes the text and renames it over the report.
@@ -53,7 +53,7 @@ impl ReportFile {
     }
 }
 
-impl Write for ReportFile {
+impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.out {
             Some(out) => out.write(buf),
@@ -66,7 +66,7 @@ impl Write for ReportFile {
     }
 }
 
-impl Drop for ReportFile {
+impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Not committed: the report stays as it was, and the half-written text goes.
         if let Some(temp) = self.temp.take() {
@@ -84,12 +84,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("junit.xml");
         std::fs::write(&path, "old").unwrap();
-        let mut file = ReportFile::create(&path).unwrap();
+        let mut file = AtomicFile::create(&path).unwrap();
         file.write_all(b"new, half").unwrap();
         drop(file);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
-        let mut file = ReportFile::create(&path).unwrap();
+        let mut file = AtomicFile::create(&path).unwrap();
         file.write_all(b"new").unwrap();
         file.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
@@ -98,7 +98,7 @@ mod tests {
     /// `--junit /dev/null` once renamed a regular file over the device.
     #[test]
     fn a_device_is_written_in_place_never_replaced() {
-        let mut file = ReportFile::create(Path::new("/dev/null")).unwrap();
+        let mut file = AtomicFile::create(Path::new("/dev/null")).unwrap();
         file.write_all(b"gone").unwrap();
         file.commit().unwrap();
         let meta = std::fs::metadata("/dev/null").unwrap();
