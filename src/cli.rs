@@ -246,16 +246,9 @@ impl RunArgs {
         if !self.checks.is_empty() {
             o.checks.enabled = Some(self.checks);
         }
-        let list = |slot: &mut Vec<PathBuf>, flag: Vec<PathBuf>| {
-            if !flag.is_empty() {
-                *slot = flag;
-            }
-        };
-        list(&mut o.cases, self.cases);
-        list(&mut o.cacert, self.cacert);
-        if !self.operations.is_empty() {
-            o.operations = self.operations;
-        }
+        crate::engine::overlay_list(&mut o.cases, self.cases);
+        crate::engine::overlay_list(&mut o.cacert, self.cacert);
+        crate::engine::overlay_list(&mut o.operations, self.operations);
         o.spec = self.spec.unwrap_or(o.spec);
         o.ref_root = self.ref_root.or(o.ref_root);
         o.junit = self.junit.or(o.junit);

@@ -254,16 +254,9 @@ impl Config {
         if self.api_key.is_some() {
             options.credentials.api_key = self.api_key;
         }
-        let set = |slot: &mut Vec<PathBuf>, list: Vec<PathBuf>| {
-            if !list.is_empty() {
-                *slot = list;
-            }
-        };
-        set(&mut options.cases, self.cases);
-        set(&mut options.cacert, self.cacert);
-        if !self.operations.is_empty() {
-            options.operations = self.operations;
-        }
+        crate::engine::overlay_list(&mut options.cases, self.cases);
+        crate::engine::overlay_list(&mut options.cacert, self.cacert);
+        crate::engine::overlay_list(&mut options.operations, self.operations);
         options.spec = self.spec.unwrap_or(std::mem::take(&mut options.spec));
         options.ref_root = self.ref_root.or(options.ref_root.take());
         options.junit = self.junit.or(options.junit.take());

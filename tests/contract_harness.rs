@@ -8,6 +8,15 @@ fn listed(out: &crate::support::Outcome) -> Vec<String> {
     out.stdout.lines().filter_map(|l| l.strip_suffix(": test")).map(str::to_owned).collect()
 }
 
+/// The trial names of the scenarios a `gauntlet run --dry-run` printed.
+fn planned(dry: &crate::support::Outcome) -> Vec<String> {
+    dry.stdout
+        .lines()
+        .filter(|l| l.starts_with("retrieve-sip-endpoint "))
+        .map(|l| l.replacen(' ', "::", 1))
+        .collect()
+}
+
 #[test]
 fn every_scenario_is_a_trial_with_a_stable_name() {
     let seed = [("GAUNTLET_SEED", "11")];
@@ -17,12 +26,7 @@ fn every_scenario_is_a_trial_with_a_stable_name() {
     assert_eq!(names, listed(&contract(&["--list"], &seed)), "names change between runs");
     // The same scenarios gauntlet run plans for that seed, cases included.
     let dry = gauntlet(&["run", "--dry-run", "--seed", "11", "--spec", SEED_SPEC]);
-    let planned: Vec<String> = dry
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("retrieve-sip-endpoint "))
-        .map(|l| l.replacen(' ', "::", 1))
-        .collect();
+    let planned = planned(&dry);
     assert_eq!(names, planned, "{}", dry.all());
     assert!(names.contains(&"retrieve-sip-endpoint::case/known endpoint is returned".to_owned()));
     assert!(names.contains(&"retrieve-sip-endpoint::negative/path.id/urn-uuid".to_owned()));
@@ -118,12 +122,7 @@ fn the_harness_reads_gauntlet_toml_and_partitions_like_gauntlet_run() {
     let env = [("GAUNTLET_CONFIG", config.to_str().unwrap())];
     let all = listed(&contract(&["--list"], &env));
     let dry = gauntlet(&["run", "--dry-run", "--config", config.to_str().unwrap()]);
-    let planned: Vec<String> = dry
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("retrieve-sip-endpoint "))
-        .map(|l| l.replacen(' ', "::", 1))
-        .collect();
+    let planned = planned(&dry);
     assert_eq!(all, planned, "the settings file shapes both plans alike: {}", dry.all());
     let mut halves: Vec<String> = Vec::new();
     for k in ["1/2", "2/2"] {

@@ -12,7 +12,7 @@ mod signal;
 
 pub use options::{
     DEFAULT_CONCURRENCY, DEFAULT_JUNIT, DEFAULT_MAX_BODY, DEFAULT_MAX_EXAMPLES, DEFAULT_MOCK_PORT,
-    DEFAULT_SPEC, DEFAULT_TIMEOUT, RATE_LIMITS, RunOptions, check_rate,
+    DEFAULT_SPEC, DEFAULT_TIMEOUT, RATE_LIMITS, RunOptions, check_rate, overlay_list,
 };
 pub use prepare::{Prepared, build, prepare, select};
 pub use run::{run, run_config, runtime, target};

@@ -75,6 +75,14 @@ pub struct RunOptions {
     pub dry_run: bool,
 }
 
+/// Replaces `slot` with `given` when `given` has anything: a list setting from a flag or a
+/// settings file replaces the one below it, it is not appended to.
+pub fn overlay_list<T>(slot: &mut Vec<T>, given: Vec<T>) {
+    if !given.is_empty() {
+        *slot = given;
+    }
+}
+
 /// Checks a rate limit: a number of requests per second within [`RATE_LIMITS`].
 pub fn check_rate(rate: f64) -> Result<f64, String> {
     let (slowest, fastest) = RATE_LIMITS;
