@@ -630,3 +630,18 @@ fn concurrency_past_the_open_file_limit_is_capped_not_blamed_on_the_target() {
         assert_eq!(text.contains("more than the open-file limit"), capped, "{limits}: {text}");
     }
 }
+
+/// A spec with only webhooks ran nothing and said `PASS 0 scenarios`, exit 0.
+#[test]
+fn a_spec_with_nothing_to_call_is_not_a_pass() {
+    let out = gauntlet(&["run", "--spec", "../shared/corpus/openapi/oai--webhook-example.yaml"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains(
+            "nothing was tested: the spec declares no operation under paths, only webhooks"
+        ),
+        "{}",
+        out.all()
+    );
+    assert!(!out.stdout.contains("PASS"), "{}", out.all());
+}

@@ -87,8 +87,20 @@ pub fn run(options: RunOptions) -> Result<i32> {
     }
     if prepared.planned == 0 {
         // A run that sends nothing proves nothing: never a PASS.
-        let notes = prepared.notes();
-        let why = if notes.is_empty() { "the plan is empty".to_owned() } else { notes.join("; ") };
+        let mut reasons = Vec::new();
+        if prepared.all_operations.is_empty() {
+            let doc = &prepared.spec.doc;
+            let hooks =
+                doc.get("webhooks").and_then(|w| w.as_object()).is_some_and(|w| !w.is_empty());
+            reasons.push(if hooks {
+                "the spec declares no operation under paths, only webhooks (which the API calls, not gauntlet)"
+            } else {
+                "the spec declares no operation under paths"
+            }.to_owned());
+        }
+        reasons.extend(prepared.notes());
+        let why =
+            if reasons.is_empty() { "the plan is empty".to_owned() } else { reasons.join("; ") };
         return Err(Error::Other(format!(
             "nothing was tested: {}",
             crate::support::text::truncate(&why, 600)
