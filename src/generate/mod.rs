@@ -5,15 +5,15 @@
 //! or the credentials) while everything else stays valid. Every generated value is confirmed
 //! with the compiled validator as the server will read it, so a "negative" is really invalid.
 
-mod invalid;
-mod negative;
+pub mod invalid;
 mod params;
 mod route;
 mod scenario;
 mod value;
 
-pub use invalid::{Invalid, invalid_values};
-pub use negative::{Candidate, for_schema as invalid_texts, uuid_battery};
+pub use invalid::{
+    Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
+};
 pub use params::{coerce, encode_segment, primitive_text, read_param, serialize};
 pub use route::Router;
 pub use scenario::Generator;

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::invalid::invalid_values;
-use super::negative;
+use super::invalid::{self as negative, Rule};
 use super::params::{coerce, encode_segment, read_param, serialize};
 use super::route::Router;
 use super::value::ValueGen;
@@ -111,12 +111,13 @@ impl<'a> Generator<'a> {
         for (i, param) in op.parameters.iter().enumerate() {
             let target = format!("{}.{}", param.location.as_str(), param.name);
             let negative =
-                |rule: &str| Kind::Negative { target: target.clone(), rule: rule.into() };
+                |rule: &Rule| Kind::Negative { target: target.clone(), rule: rule.label() };
             if param.required && param.location != Location::Path {
                 let mut slots = base.clone();
                 slots[i] = Slot::Absent;
                 let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
-                push(&mut out, format!("negative/{target}/missing"), negative("missing"), request);
+                let label = format!("negative/{target}/{}", Rule::Missing.label());
+                push(&mut out, label, negative(&Rule::Missing), request);
             }
             for candidate in self.invalid_texts(param, &base[i]) {
                 let mut slots = base.clone();
@@ -125,7 +126,7 @@ impl<'a> Generator<'a> {
                 if param.location == Location::Path && self.router.strays(&op.path, &request.path) {
                     continue;
                 }
-                let label = format!("negative/{target}/{}", candidate.rule);
+                let label = format!("negative/{target}/{}", candidate.rule.label());
                 push(&mut out, label, negative(&candidate.rule), request);
             }
         }
@@ -298,7 +299,7 @@ impl<'a> Generator<'a> {
         let Some(media) = rb.content.first() else { return Vec::new() };
         let mut out = Vec::new();
         if rb.required {
-            out.push(("missing".to_owned(), None));
+            out.push((Rule::Missing.label(), None));
         }
         if !is_json(&media.name) {
             return out;
@@ -317,7 +318,7 @@ impl<'a> Generator<'a> {
         };
         let candidates: Vec<(String, Value)> = invalid_values(self.doc, schema, &current)
             .into_iter()
-            .map(|i| (i.rule, i.value))
+            .map(|i| (i.rule.label(), i.value))
             .collect();
         out.extend(
             candidates

@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::openapi::resolve_ref;
+use crate::generate::Rule;
+use crate::generate::invalid::break_each_property;
 
 /// One way of breaking the contract.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,72 +224,16 @@ impl Fault {
 }
 
 /// Ways to break `body` (valid under `schema`) as `fault` says, one per top-level property
-/// that allows it; the caller keeps the first one its validator rejects.
+/// that allows it (by the fault's [`Rule`]); the caller keeps the first one its validator
+/// rejects.
 pub fn mutations(doc: &Value, schema: &Value, body: &Value, fault: &Fault) -> Vec<Value> {
-    let mut out = Vec::new();
-    let Some(props) = object_schema(doc, schema) else { return out };
-    let Value::Object(map) = body else { return out };
-    for (name, value) in map {
-        let Some(prop_schema) = props.get("properties").and_then(|p| p.get(name)) else { continue };
-        let Ok((resolved, _)) = resolve_ref(doc, prop_schema) else { continue };
-        let broken = match fault {
-            Fault::MissingRequiredProperty => {
-                let required = props.get("required").and_then(Value::as_array);
-                if required.is_some_and(|r| r.contains(&json!(name))) {
-                    let mut broken = map.clone();
-                    broken.remove(name);
-                    out.push(Value::Object(broken));
-                }
-                None
-            }
-            Fault::WrongType => Some(match value {
-                Value::String(_) => json!(12345),
-                Value::Null => continue,
-                _ => json!("gauntlet-wrong-type"),
-            }),
-            Fault::EnumViolation => {
-                find_keyword(doc, resolved, "enum").map(|_| json!("gauntlet-not-in-enum"))
-            }
-            Fault::FormatViolation => find_keyword(doc, resolved, "format")
-                .filter(|f| {
-                    matches!(
-                        f.as_str(),
-                        Some("uuid" | "date-time" | "date" | "email" | "ipv4" | "ipv6" | "uri")
-                    )
-                })
-                .map(|_| json!("gauntlet-not-formatted")),
-            Fault::NullWhereNotAllowed => Some(Value::Null),
-            _ => None,
-        };
-        if let Some(broken) = broken {
-            let mut with = map.clone();
-            with.insert(name.clone(), broken);
-            out.push(Value::Object(with));
-        }
-    }
-    out
-}
-
-fn object_schema<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Map<String, Value>> {
-    let resolved = resolve_ref(doc, schema).ok()?.0.as_object()?;
-    if resolved.contains_key("properties") {
-        return Some(resolved);
-    }
-    None
-}
-
-/// Finds `keyword` in `schema` or in the first branch of its `oneOf`/`anyOf` that has it.
-fn find_keyword<'a>(doc: &'a Value, schema: &'a Value, keyword: &str) -> Option<&'a Value> {
-    if let Some(v) = schema.get(keyword) {
-        return Some(v);
-    }
-    for key in ["oneOf", "anyOf", "allOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
-            let Ok((resolved, _)) = resolve_ref(doc, branch) else { continue };
-            if let Some(v) = resolved.get(keyword) {
-                return Some(v);
-            }
-        }
-    }
-    None
+    let rule = match fault {
+        Fault::MissingRequiredProperty => Rule::MissingRequiredProperty(String::new()),
+        Fault::WrongType => Rule::WrongType,
+        Fault::EnumViolation => Rule::NotInEnum,
+        Fault::FormatViolation => Rule::BadFormat,
+        Fault::NullWhereNotAllowed => Rule::NullNotAllowed,
+        _ => return Vec::new(),
+    };
+    break_each_property(doc, schema, body, &rule)
 }

@@ -1,4 +1,4 @@
-//! Invalid values for a schema, each labelled with the one rule it means to break.
+//! Invalid JSON values for a schema, each with the one [`Rule`] it means to break.
 //!
 //! Built from a valid value by changing one thing: its type, a bound, a length, an enum or
 //! format, a required property, an extra property. Candidates are proposals; callers keep those
@@ -7,24 +7,25 @@
 
 use serde_json::{Map, Value, json};
 
-use super::value::merge_all_of;
+use super::rule::{NOT_CONST, NOT_IN_ENUM, Rule, bad_format};
+use crate::generate::value::merge_all_of;
 use crate::openapi::resolve_ref;
 
 /// How many properties of an object get their own invalid values.
 const MAX_PROPERTIES: usize = 6;
 
-/// An invalid value and the rule it breaks (`wrong-type`, `missing-required-property:id`,
-/// `codecs.too-long`, ...).
+/// An invalid value and the rule it breaks (labelled `wrong-type`,
+/// `missing-required-property:id`, `codecs.too-long`, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invalid {
     /// The rule broken.
-    pub rule: String,
+    pub rule: Rule,
     /// The value.
     pub value: Value,
 }
 
-fn inv(rule: impl Into<String>, value: Value) -> Invalid {
-    Invalid { rule: rule.into(), value }
+fn inv(rule: Rule, value: Value) -> Invalid {
+    Invalid { rule, value }
 }
 
 /// Invalid values for `schema`, derived from `valid` (a value valid under it).
@@ -37,7 +38,8 @@ pub fn invalid_values(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid
             for nested in top_level(doc, prop_schema, value).into_iter().take(8) {
                 let mut broken = values.clone();
                 broken.insert(name.clone(), nested.value);
-                out.push(inv(format!("{name}.{}", nested.rule), Value::Object(broken)));
+                let rule = Rule::Property(name.clone(), Box::new(nested.rule));
+                out.push(inv(rule, Value::Object(broken)));
             }
         }
     }
@@ -75,75 +77,77 @@ fn top_level(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid> {
             ("object", json!({})),
         ];
         if let Some((_, v)) = samples.iter().find(|(t, _)| !allows(t)) {
-            out.push(inv("wrong-type", v.clone()));
+            out.push(inv(Rule::WrongType, v.clone()));
         }
         if !allows("null") {
-            out.push(inv("null-not-allowed", Value::Null));
+            out.push(inv(Rule::NullNotAllowed, Value::Null));
         }
     }
     if let Some(Value::Array(values)) = map.get("enum") {
         let candidate = match valid {
             Value::Number(_) => json!(987_654_321),
-            _ => json!("gauntlet-not-in-enum"),
+            _ => json!(NOT_IN_ENUM),
         };
         if !values.contains(&candidate) {
-            out.push(inv("not-in-enum", candidate));
+            out.push(inv(Rule::NotInEnum, candidate));
         }
     }
     if map.contains_key("const") {
-        out.push(inv("not-const", json!("gauntlet-not-const")));
+        out.push(inv(Rule::NotConst, json!(NOT_CONST)));
     }
     let num = |k: &str| map.get(k).and_then(Value::as_f64);
     let number =
         |x: f64| if x.fract() == 0.0 && x.abs() < 9e15 { json!(x as i64) } else { json!(x) };
     if let Some(min) = num("minimum") {
-        out.push(inv("below-minimum", number(min - 1.0)));
+        out.push(inv(Rule::BelowMinimum, number(min - 1.0)));
     }
     if let Some(max) = num("maximum") {
-        out.push(inv("above-maximum", number(max + 1.0)));
+        out.push(inv(Rule::AboveMaximum, number(max + 1.0)));
     }
     if let Some(min) = num("exclusiveMinimum") {
-        out.push(inv("at-exclusive-minimum", number(min)));
+        out.push(inv(Rule::AtExclusiveMinimum, number(min)));
     }
     if let Some(max) = num("exclusiveMaximum") {
-        out.push(inv("at-exclusive-maximum", number(max)));
+        out.push(inv(Rule::AtExclusiveMaximum, number(max)));
     }
     if let (Some(m), Some(x)) = (num("multipleOf"), valid.as_f64()) {
-        out.push(inv("not-multiple-of", json!(x + m / 2.0)));
+        out.push(inv(Rule::NotMultipleOf, json!(x + m / 2.0)));
     }
     let len = |k: &str| map.get(k).and_then(Value::as_u64).map(|n| n as usize);
-    if let Some(min) = len("minLength").filter(|m| *m > 0 && *m as u64 <= super::value::MAX_SIZE) {
-        out.push(inv("too-short", json!("a".repeat(min - 1))));
+    if let Some(min) =
+        len("minLength").filter(|m| *m > 0 && *m as u64 <= super::super::value::MAX_SIZE)
+    {
+        out.push(inv(Rule::TooShort, json!("a".repeat(min - 1))));
     }
     if let Some(max) = len("maxLength").filter(|m| *m < 100_000) {
-        out.push(inv("too-long", json!("a".repeat(max + 1))));
+        out.push(inv(Rule::TooLong, json!("a".repeat(max + 1))));
     }
     if map.contains_key("pattern") {
         for text in ["", "!~ gauntlet ~!", " "] {
-            out.push(inv("pattern-mismatch", json!(text)));
+            out.push(inv(Rule::PatternMismatch, json!(text)));
         }
     }
     if let Some(format) = map.get("format").and_then(Value::as_str)
         && let Some(bad) = bad_format(format)
     {
-        out.push(inv("bad-format", json!(bad)));
+        out.push(inv(Rule::BadFormat, json!(bad)));
     }
     if let Value::Array(items) = valid {
         if let Some(min) = len("minItems").filter(|m| *m > 0) {
             out.push(inv(
-                "too-few-items",
+                Rule::TooFewItems,
                 Value::Array(items.iter().take(min - 1).cloned().collect()),
             ));
         }
         if let (Some(max), Some(first)) = (len("maxItems").filter(|m| *m < 10_000), items.first()) {
-            out.push(inv("too-many-items", Value::Array(vec![first.clone(); max + 1])));
+            out.push(inv(Rule::TooManyItems, Value::Array(vec![first.clone(); max + 1])));
         }
         if map.get("uniqueItems") == Some(&Value::Bool(true))
             && let Some(first) = items.first()
         {
             let mut dup = items.clone();
             dup.push(first.clone());
-            out.push(inv("duplicate-items", Value::Array(dup)));
+            out.push(inv(Rule::DuplicateItems, Value::Array(dup)));
         }
     }
     if let Value::Object(values) = valid {
@@ -151,32 +155,19 @@ fn top_level(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid> {
         for name in required.into_iter().flatten().filter_map(Value::as_str).take(MAX_PROPERTIES) {
             let mut broken = values.clone();
             if broken.remove(name).is_some() {
-                out.push(inv(format!("missing-required-property:{name}"), Value::Object(broken)));
+                out.push(inv(
+                    Rule::MissingRequiredProperty(name.to_owned()),
+                    Value::Object(broken),
+                ));
             }
         }
         if map.get("additionalProperties") == Some(&Value::Bool(false)) {
             let mut broken = values.clone();
             broken.insert("gauntlet_extra".into(), json!(1));
-            out.push(inv("extra-property", Value::Object(broken)));
+            out.push(inv(Rule::ExtraProperty, Value::Object(broken)));
         }
     }
     out
-}
-
-/// A malformed value for a well-known format.
-fn bad_format(format: &str) -> Option<&'static str> {
-    Some(match format {
-        "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa",
-        "date-time" => "2024-13-45T25:61:00",
-        "date" => "2024-02-30x",
-        "time" => "25:61:00",
-        "email" => "not-an-email",
-        "ipv4" => "999.1.1.1",
-        "ipv6" => "2001:db8:::1::",
-        "uri" => "not a uri",
-        "hostname" => "-bad-.host_name",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -190,7 +181,7 @@ mod tests {
                            "tags": {"type": "array", "maxItems": 2, "uniqueItems": true, "items": {"enum": ["a", "b"]}}}}});
         let valid = json!({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "n": 3, "tags": ["a"]});
         let rules: Vec<String> =
-            invalid_values(&doc, &doc["s"], &valid).into_iter().map(|i| i.rule).collect();
+            invalid_values(&doc, &doc["s"], &valid).into_iter().map(|i| i.rule.label()).collect();
         for rule in [
             "wrong-type",
             "null-not-allowed",
