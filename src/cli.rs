@@ -338,7 +338,7 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     let mut out = anstream::stdout();
     let io = Error::Console;
     if args.list_faults {
-        for (name, what) in crate::mock::FAULTS {
+        for (name, what) in crate::mock::faults() {
             writeln!(out, "{name:<27} {what}").map_err(io)?;
         }
         return Ok(EXIT_OK);
@@ -358,7 +358,7 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     runtime.block_on(async {
         let listener = crate::mock::bind(&args.host, args.port).await?;
         let addr = listener.local_addr().map_err(|e| Error::Other(format!("mock: {e}")))?;
-        let faults = if args.faults.is_empty() { String::new() } else { format!(" · faults: {:?}", args.faults) };
+        let faults = if args.faults.is_empty() { String::new() } else { format!(" · faults: {}", args.faults.iter().map(crate::mock::Fault::name).collect::<Vec<_>>().join(", ")) };
         writeln!(out, "gauntlet mock listening on http://{addr} · {} · {count} operations{faults} · Ctrl-C stops", args.spec.display()).map_err(io)?;
         out.flush().map_err(io)?;
         let shutdown = async {

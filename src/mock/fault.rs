@@ -101,6 +101,17 @@ impl CharClass {
         })
     }
 
+    /// Its name, as `class-500:NAME` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CharClass::Control => "control",
+            CharClass::Whitespace => "whitespace",
+            CharClass::NonAscii => "non-ascii",
+            CharClass::Punctuation => "punctuation",
+            CharClass::Digit => "digit",
+        }
+    }
+
     /// Whether `c` is in the class.
     pub fn contains(self, c: char) -> bool {
         match self {
@@ -126,24 +137,49 @@ impl Trigger {
     }
 }
 
-/// Each fault's name and what it does, for `--list-faults`.
-pub const FAULTS: &[(&str, &str)] = &[
-    ("missing-required-property", "leave a required property out of success bodies"),
-    ("wrong-type", "give a property of success bodies the wrong JSON type"),
-    ("enum-violation", "give an enum property a value outside its enum"),
-    ("format-violation", "give a property with a format (uuid, date-time...) a malformed value"),
-    ("null-where-not-allowed", "set a property that may not be null to null"),
-    ("undocumented-status", "answer valid requests with 418"),
-    ("server-error", "answer valid requests with 500"),
-    ("wrong-content-type", "send success bodies as text/html"),
-    ("malformed-json", "cut success bodies short so they are not JSON"),
-    ("empty-body", "send success responses with a JSON content type and no body"),
-    ("auth-bypass", "accept missing and wrong credentials"),
-    ("accepts-invalid-input", "accept invalid parameters and bodies with a success status"),
-    ("rejects-valid-input", "reject valid requests with the validation status"),
+/// The faults without an argument: each name, fault and what it does, written once for
+/// parsing, `--list-faults` and the mock's start line.
+const PLAIN: &[(&str, Fault, &str)] = &[
+    (
+        "missing-required-property",
+        Fault::MissingRequiredProperty,
+        "leave a required property out of success bodies",
+    ),
+    ("wrong-type", Fault::WrongType, "give a property of success bodies the wrong JSON type"),
+    ("enum-violation", Fault::EnumViolation, "give an enum property a value outside its enum"),
+    (
+        "format-violation",
+        Fault::FormatViolation,
+        "give a property with a format (uuid, date-time...) a malformed value",
+    ),
+    (
+        "null-where-not-allowed",
+        Fault::NullWhereNotAllowed,
+        "set a property that may not be null to null",
+    ),
+    ("undocumented-status", Fault::UndocumentedStatus, "answer valid requests with 418"),
+    ("server-error", Fault::ServerError, "answer valid requests with 500"),
+    ("wrong-content-type", Fault::WrongContentType, "send success bodies as text/html"),
+    ("malformed-json", Fault::MalformedJson, "cut success bodies short so they are not JSON"),
+    ("empty-body", Fault::EmptyBody, "send success responses with a JSON content type and no body"),
+    ("auth-bypass", Fault::AuthBypass, "accept missing and wrong credentials"),
+    (
+        "accepts-invalid-input",
+        Fault::AcceptsInvalidInput,
+        "accept invalid parameters and bodies with a success status",
+    ),
+    (
+        "rejects-valid-input",
+        Fault::RejectsValidInput,
+        "reject valid requests with the validation status",
+    ),
+    ("hang", Fault::Hang, "never answer valid requests"),
+    ("reset", Fault::Reset, "break the connection after the response head of valid requests"),
+];
+
+/// The faults that take an argument, as `--list-faults` shows them.
+const WITH_ARGUMENT: &[(&str, &str)] = &[
     ("slow", "answer valid requests late: slow (2s) or slow:DURATION"),
-    ("hang", "never answer valid requests"),
-    ("reset", "break the connection after the response head of valid requests"),
     ("value-500:V", "answer 500 when a path parameter is exactly V"),
     ("length-500:N", "answer 500 when a path parameter is longer than N characters"),
     (
@@ -156,6 +192,11 @@ pub const FAULTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every fault's name (with its argument's form) and what it does, for `--list-faults`.
+pub fn faults() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PLAIN.iter().map(|(name, _, what)| (*name, *what)).chain(WITH_ARGUMENT.iter().copied())
+}
+
 impl Fault {
     /// Parses a fault name (`slow:500ms` carries its delay).
     pub fn parse(text: &str) -> Result<Fault, String> {
@@ -163,30 +204,21 @@ impl Fault {
             Some((n, a)) => (n, Some(a)),
             None => (text, None),
         };
-        let fault = match name {
-            "missing-required-property" => Fault::MissingRequiredProperty,
-            "wrong-type" => Fault::WrongType,
-            "enum-violation" => Fault::EnumViolation,
-            "format-violation" => Fault::FormatViolation,
-            "null-where-not-allowed" => Fault::NullWhereNotAllowed,
-            "undocumented-status" => Fault::UndocumentedStatus,
-            "server-error" => Fault::ServerError,
-            "wrong-content-type" => Fault::WrongContentType,
-            "malformed-json" => Fault::MalformedJson,
-            "empty-body" => Fault::EmptyBody,
-            "auth-bypass" => Fault::AuthBypass,
-            "accepts-invalid-input" => Fault::AcceptsInvalidInput,
-            "rejects-valid-input" => Fault::RejectsValidInput,
+        if let Some((_, fault, _)) = PLAIN.iter().find(|(n, _, _)| *n == name) {
+            if arg.is_some() {
+                return Err(format!("fault '{name}' takes no argument"));
+            }
+            return Ok(fault.clone());
+        }
+        Ok(match name {
             "slow" => Fault::Slow(match arg {
                 Some(a) => crate::support::duration::parse_duration(a)?,
                 None => Duration::from_secs(2),
             }),
-            "hang" => Fault::Hang,
-            "reset" => Fault::Reset,
             "value-500" | "length-500" | "case-reset" | "class-500" => {
                 let arg =
                     arg.ok_or_else(|| format!("fault '{name}' needs an argument: {name}:..."))?;
-                return Ok(Fault::Trigger(match name {
+                Fault::Trigger(match name {
                     "value-500" => Trigger::Value(arg.to_owned()),
                     "length-500" => Trigger::LongerThan(
                         arg.parse().map_err(|_| format!("length-500:{arg}: not a length"))?,
@@ -197,17 +229,29 @@ impl Fault {
                         _ => return Err(format!("case-reset:{arg}: upper or lower")),
                     }),
                     _ => Trigger::Class(CharClass::parse(arg)?),
-                }));
+                })
             }
             _ => {
-                let names: Vec<&str> = FAULTS.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = faults().map(|(n, _)| n).collect();
                 return Err(format!("unknown fault '{text}' (faults: {})", names.join(", ")));
             }
-        };
-        if arg.is_some() && !matches!(fault, Fault::Slow(_)) {
-            return Err(format!("fault '{name}' takes no argument"));
+        })
+    }
+
+    /// The name it was given by (`format-violation`, `slow:2s`, `value-500:V`).
+    pub fn name(&self) -> String {
+        if let Some((name, _, _)) = PLAIN.iter().find(|(_, f, _)| f == self) {
+            return (*name).to_owned();
         }
-        Ok(fault)
+        match self {
+            Fault::Slow(d) => format!("slow:{d:?}"),
+            Fault::Trigger(Trigger::Value(v)) => format!("value-500:{v}"),
+            Fault::Trigger(Trigger::LongerThan(n)) => format!("length-500:{n}"),
+            Fault::Trigger(Trigger::Case(LetterCase::Upper)) => "case-reset:upper".into(),
+            Fault::Trigger(Trigger::Case(LetterCase::Lower)) => "case-reset:lower".into(),
+            Fault::Trigger(Trigger::Class(c)) => format!("class-500:{}", c.name()),
+            _ => format!("{self:?}"),
+        }
     }
 
     /// Whether this fault rewrites success bodies.
@@ -236,4 +280,30 @@ pub fn mutations(doc: &Value, schema: &Value, body: &Value, fault: &Fault) -> Ve
         _ => return Vec::new(),
     };
     break_each_property(doc, schema, body, &rule)
+}
+
+#[cfg(test)]
+mod names {
+    use super::*;
+
+    /// Every fault `--list-faults` shows parses, and its name reads back as it was written.
+    #[test]
+    fn every_listed_fault_parses_and_names_itself() {
+        for (listed, _) in faults() {
+            let written = match listed.split_once(':') {
+                Some(("value-500", _)) => "value-500:abc".to_owned(),
+                Some(("length-500", _)) => "length-500:64".to_owned(),
+                Some(("case-reset", _)) => "case-reset:upper".to_owned(),
+                Some(("class-500", _)) => "class-500:non-ascii".to_owned(),
+                _ => listed.to_owned(),
+            };
+            let fault = Fault::parse(&written).unwrap_or_else(|e| panic!("{written}: {e}"));
+            let name = fault.name();
+            assert!(
+                name == written || written == "slow" && name == "slow:2s",
+                "{written} → {name}"
+            );
+        }
+        assert!(Fault::parse("hang:1").unwrap_err().contains("takes no argument"));
+    }
 }

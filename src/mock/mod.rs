@@ -9,7 +9,7 @@ mod respond;
 mod route;
 mod server;
 
-pub use fault::{CharClass, FAULTS, Fault, LetterCase, Trigger};
+pub use fault::{CharClass, Fault, LetterCase, Trigger, faults};
 pub use respond::{Mock, MockConfig, MockRequest, MockResponse};
 pub use route::{Route, Routes};
 pub use server::{Running, bind, serve, spawn};
