@@ -1,7 +1,7 @@
 //! How a request carries credentials: described, never held ([`AuthMode`]).
 
 /// How a request carries credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AuthMode {
     /// The configured credentials, as the operation's security scheme wants them.
     Valid,
@@ -14,7 +14,7 @@ pub enum AuthMode {
 }
 
 /// How `gauntlet fuzz` changes HTTP Basic credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AuthFuzz {
     /// The scheme's letters in another case (bit i flips letter i of `Basic`): still valid,
     /// as the scheme name is case-insensitive.
@@ -72,7 +72,7 @@ impl AuthFuzz {
 }
 
 /// The ways credentials are broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AuthBreak {
     /// The header (or key) present but empty.
     Empty,

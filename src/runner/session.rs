@@ -1,6 +1,7 @@
 //! A [`Session`]: one plan, its schemas, one HTTP client; sends a scenario step by step,
 //! retries what `Retry-After` asks, checks each answer, and keeps a redacted result.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use crate::checks::{self, Failure};
 use crate::credentials::{Credentials, Placement, Redactor};
 use crate::error::Result;
 use crate::http::{self, ClientConfig, Response};
+use crate::openapi::Operation;
 use crate::plan::{AuthMode, CaptureFrom, Plan, Scenario, SecretPlace, Step};
 use crate::schema::Validators;
 
@@ -55,6 +57,8 @@ pub struct Session {
     redactor: Redactor,
     /// Each operation's method, parsed once.
     methods: Vec<Option<reqwest::Method>>,
+    /// The credentials of each (operation, mode) the plan sends, rendered once.
+    rendered: HashMap<(usize, AuthMode), Vec<Placement>>,
 }
 
 impl Session {
@@ -88,7 +92,15 @@ impl Session {
         extra.sort();
         extra.dedup();
         let redactor = Redactor::with(&config.credentials, extra);
-        Ok(Session { plan, validators, config, client, limiter, redactor, methods })
+        let mut rendered = HashMap::new();
+        for step in plan.scenarios.iter().flat_map(|s| &s.steps) {
+            let key = (step.operation, step.request.auth);
+            if !rendered.contains_key(&key) {
+                let placements = render(&config.credentials, &plan.operations[key.0], key.1);
+                rendered.insert(key, placements);
+            }
+        }
+        Ok(Session { plan, validators, config, client, limiter, redactor, methods, rendered })
     }
 
     /// The plan this session sends.
@@ -193,15 +205,11 @@ impl Session {
     fn prepare(&self, step: &Step) -> Result<reqwest::Request, http::TransportError> {
         let operation = &self.plan.operations[step.operation];
         let credentials = &self.config.credentials;
-        let mut placements: Vec<Placement> = operation
-            .auth
-            .iter()
-            .enumerate()
-            .filter_map(|(i, scheme)| {
-                let mode = if i == 0 { step.request.auth } else { AuthMode::Valid };
-                credentials.render(scheme, mode)
-            })
-            .collect();
+        let mut placements = match self.rendered.get(&(step.operation, step.request.auth)) {
+            Some(rendered) => rendered.clone(),
+            // A scenario from outside the plan (fuzz, replay) is rendered as it comes.
+            None => render(credentials, operation, step.request.auth),
+        };
         for secret in &step.request.secrets {
             let value = crate::support::env::interpolate(&secret.template).map_err(|m| {
                 http::TransportError { kind: http::TransportKind::Other, message: m }
@@ -223,6 +231,20 @@ impl Session {
             self.redactor.redact(t)
         })
     }
+}
+
+/// The credentials of `operation` for `mode`: only the first scheme is broken, the others
+/// stay valid.
+fn render(credentials: &Credentials, operation: &Operation, mode: AuthMode) -> Vec<Placement> {
+    operation
+        .auth
+        .iter()
+        .enumerate()
+        .filter_map(|(i, scheme)| {
+            let mode = if i == 0 { mode } else { AuthMode::Valid };
+            credentials.render(scheme, mode)
+        })
+        .collect()
 }
 
 fn redact_failure(failure: &mut Failure, redact: &impl Fn(&str) -> String) {
