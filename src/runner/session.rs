@@ -95,10 +95,9 @@ impl Session {
         let mut rendered = HashMap::new();
         for step in plan.scenarios.iter().flat_map(|s| &s.steps) {
             let key = (step.operation, step.request.auth);
-            if !rendered.contains_key(&key) {
-                let placements = render(&config.credentials, &plan.operations[key.0], key.1);
-                rendered.insert(key, placements);
-            }
+            rendered
+                .entry(key)
+                .or_insert_with(|| render(&config.credentials, &plan.operations[key.0], key.1));
         }
         Ok(Session { plan, validators, config, client, limiter, redactor, methods, rendered })
     }
