@@ -32,6 +32,9 @@ pub enum TransportKind {
     /// This machine ran out of something (open files): the harness's problem, not the
     /// target's.
     Local,
+    /// The connection was closed or reset before any byte of an answer came (a server that
+    /// closes idle or errored connections without saying so): sent again on a fresh one.
+    Closed,
     /// Reset, malformed HTTP, or anything else.
     Other,
 }

@@ -16,8 +16,14 @@ pub async fn send(
 ) -> Exchange {
     let started = Instant::now();
     let fut = async {
-        let mut response =
-            client.execute(request).await.map_err(|e| transport(timeout, redact, &e))?;
+        let mut response = client.execute(request).await.map_err(|e| {
+            let error = transport(timeout, redact, &e);
+            // Nothing of an answer came: a connection the server had closed, not a verdict.
+            if error.kind == TransportKind::Other && closed_before_answer(&error.message) {
+                return TransportError { kind: TransportKind::Closed, ..error };
+            }
+            error
+        })?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -72,6 +78,19 @@ fn transport(
         return TransportError { kind: TransportKind::Timeout, message: timeout_message(timeout) };
     }
     TransportError { kind: TransportKind::Other, message: redact(&message) }
+}
+
+/// Whether a send failed because the connection was gone: reset, closed, or a broken pipe.
+fn closed_before_answer(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    [
+        "connection reset",
+        "connection closed before message completed",
+        "broken pipe",
+        "connection aborted",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
 }
 
 fn timeout_message(timeout: Duration) -> String {

@@ -43,6 +43,9 @@ pub struct RunConfig {
 pub const MAX_RETRIES: u8 = 3;
 /// The longest `Retry-After` honoured; a longer one is waited for this long.
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
+/// How many times a request is sent again after its connection was closed before any answer
+/// (each time on another connection: the pool drops a dead one).
+const MAX_RECONNECTS: u8 = 2;
 
 /// Everything needed to send scenarios of one plan: the plan, its schemas, the configuration
 /// and one HTTP client (one connection pool). [`super::run`] sends the whole plan through
@@ -144,7 +147,7 @@ impl Session {
             Ok(request) => request,
             Err(error) => return StepResult { error: Some(error), ..Default::default() },
         };
-        let mut retries = 0;
+        let (mut retries, mut reconnects) = (0, 0);
         let mut next = Some(request);
         let exchange = loop {
             let Some(request) = next.take() else { unreachable!("a request for every send") };
@@ -158,6 +161,16 @@ impl Session {
                 &redact,
             )
             .await;
+            // A connection the server closed before answering is not a verdict: send again.
+            if let Err(e) = &exchange.outcome
+                && e.kind == http::TransportKind::Closed
+                && reconnects < MAX_RECONNECTS
+                && let Some(again) = again
+            {
+                reconnects += 1;
+                next = Some(again);
+                continue;
+            }
             // 429 and 503 with Retry-After say "later", not "no": honour them, a few times.
             let wait = match &exchange.outcome {
                 Ok(r) if matches!(r.status, 429 | 503) && retries < MAX_RETRIES => r.retry_after,
