@@ -90,7 +90,7 @@ pub struct RunArgs {
     /// Files the spec `$ref`s may be anywhere inside this folder [default: the spec's folder].
     #[arg(long, value_name = "DIR")]
     ref_root: Option<PathBuf>,
-    /// The target's base URL, path prefix included (http://host:port/api/relay/rest).
+    /// The target's base URL, path prefix included (https://staging.example.com/api/v1).
     #[arg(long, value_name = "URL", env = "GAUNTLET_BASE_URL")]
     base_url: Option<String>,
     #[command(flatten)]
@@ -148,7 +148,7 @@ pub struct RunArgs {
 /// The credential flags of `run` and `fuzz`.
 #[derive(Debug, Args)]
 pub struct CredentialArgs {
-    /// HTTP Basic credentials (SignalWire: project id and API token). Never printed.
+    /// HTTP Basic credentials (an id and a token or password). Never printed.
     #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
     user: Option<String>,
     /// A bearer token for operations secured by an http bearer scheme (defaults to TOKEN of --user).

@@ -79,7 +79,7 @@ pub fn strings() -> Vec<String> {
         "<%= 7*7 %>",
         "' OR '1'='1",
         "\" OR \"1\"=\"1",
-        "1; DROP TABLE sip_endpoints--",
+        "1; DROP TABLE users--",
         "' UNION SELECT NULL--",
         "<script>alert(1)</script>",
         "\"><img src=x>",
