@@ -203,7 +203,8 @@ fn a_closed_stdout_ends_quietly() {
     use std::io::Read;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gauntlet"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--dry-run", "--max-examples", "100"])
+        // Far more than a pipe holds, so the writes after the reader leaves really fail.
+        .args(["run", "--dry-run", "--max-examples", "3000"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
