@@ -159,8 +159,10 @@ fn invalid_utf8_and_json_nested_100000_deep_are_reported_not_crashed_on() {
 
 #[test]
 fn connections_reset_mid_run_are_errors_and_the_rest_is_reported() {
-    let url = raw_server(|s, _, n| {
-        if n % 3 == 0 {
+    // Requests without Basic credentials are always met with a closed connection (sending
+    // them again on a fresh one does not help); the others are answered.
+    let url = raw_server(|s, head, _| {
+        if !head.to_ascii_lowercase().contains("authorization: basic") {
             return; // closed without a word
         }
         not_found(s);
