@@ -90,15 +90,10 @@ impl Credentials {
         render::render(scheme, mode, &Form::Real(self))
     }
 
-    /// A [`Redactor`] for these secrets and every form gauntlet sends them in.
+    /// A [`Redactor`] for these secrets and every form gauntlet sends them in (build it
+    /// once and keep it: it compiles a matcher).
     pub fn redactor(&self) -> Redactor {
         Redactor::new(self)
-    }
-
-    /// Replaces every secret in `text` (in any form gauntlet sends it) with `***`. Builds a
-    /// [`Redactor`] each call: hold one where text is redacted often.
-    pub fn redact(&self, text: &str) -> String {
-        self.redactor().redact(text)
     }
 }
 
@@ -138,7 +133,8 @@ mod tests {
                 "{b:?}"
             );
         }
-        assert_eq!(creds.redact(&format!("echo {v} and s3cret-token")), "echo Basic *** and ***");
+        let shown = creds.redactor().redact(&format!("echo {v} and s3cret-token"));
+        assert_eq!(shown, "echo Basic *** and ***");
         assert!(creds.render(&SecurityScheme::Basic, AuthMode::Omit).is_none());
     }
 }

@@ -14,7 +14,7 @@ pub fn prepare(
     base_url: &str,
     method: &reqwest::Method,
     spec: &RequestSpec,
-    placements: Vec<Placement>,
+    placements: &[Placement],
     redact: impl Fn(&str) -> String,
 ) -> Result<reqwest::Request, TransportError> {
     let invalid = |m: String| TransportError { kind: TransportKind::Other, message: m };
@@ -27,7 +27,7 @@ pub fn prepare(
         spec.cookies.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut query: Vec<(&str, &str)> =
         spec.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    for placement in &placements {
+    for placement in placements {
         match placement {
             Placement::Header(n, v) => headers.push((n, v)),
             Placement::Query(n, v) => query.push((n, v)),

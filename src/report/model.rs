@@ -57,8 +57,6 @@ pub struct RunReport {
     pub fixed: Vec<crate::baseline::Entry>,
     /// Baseline entries that expired and failed again.
     pub expired: Vec<crate::baseline::Entry>,
-    /// Whether a baseline was applied.
-    pub baseline: bool,
 }
 
 /// An operation, as reports name it.
@@ -308,7 +306,6 @@ impl RunReport {
         report.interrupted = run.interrupted;
         report.retried = retried;
         if let Some(v) = verdict {
-            report.baseline = true;
             report.fixed = v.fixed.clone();
             report.expired = v.expired.clone();
         }
@@ -374,7 +371,6 @@ impl RunReport {
             retried: (0, 0),
             fixed: Vec::new(),
             expired: Vec::new(),
-            baseline: false,
         }
     }
 

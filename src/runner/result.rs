@@ -68,14 +68,6 @@ impl ScenarioResult {
     pub fn retries(&self) -> u8 {
         self.steps.iter().map(|s| s.retries).fold(0, u8::saturating_add)
     }
-
-    /// The first step that failed `check` (or, for `transport`, that got no answer).
-    pub fn step_failing(&self, check: &str) -> Option<(usize, &StepResult)> {
-        self.steps.iter().enumerate().find(|(_, s)| {
-            s.failures.iter().any(|f| f.check == check)
-                || (check == crate::http::TRANSPORT && s.error.is_some())
-        })
-    }
 }
 
 /// The results of a run, aligned with the plan's scenarios.

@@ -1,6 +1,7 @@
 //! A [`Session`]: one plan, its schemas, one HTTP client; sends a scenario step by step,
 //! retries what `Retry-After` asks, checks each answer, and keeps a redacted result.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -143,16 +144,14 @@ impl Session {
         let credentials = &self.config.credentials;
         let redact = |t: &str| self.redactor.redact(t);
         let operation = &self.plan.operations[step.operation];
-        let request = match self.prepare(step) {
-            Ok(request) => request,
-            Err(error) => return StepResult { error: Some(error), ..Default::default() },
-        };
         let (mut retries, mut reconnects) = (0, 0);
-        let mut next = Some(request);
         let exchange = loop {
-            let Some(request) = next.take() else { unreachable!("a request for every send") };
-            // Kept for a retry; a body that cannot be cloned is never one we send.
-            let again = request.try_clone();
+            // Prepared for each send: a send again (rare) costs a preparation, not every
+            // request a copy kept just in case.
+            let request = match self.prepare(step) {
+                Ok(request) => request,
+                Err(error) => return StepResult { error: Some(error), ..Default::default() },
+            };
             let exchange = http::send(
                 &self.client,
                 request,
@@ -165,10 +164,8 @@ impl Session {
             if let Err(e) = &exchange.outcome
                 && e.kind == http::TransportKind::Closed
                 && reconnects < MAX_RECONNECTS
-                && let Some(again) = again
             {
                 reconnects += 1;
-                next = Some(again);
                 continue;
             }
             // 429 and 503 with Retry-After say "later", not "no": honour them, a few times.
@@ -176,10 +173,9 @@ impl Session {
                 Ok(r) if matches!(r.status, 429 | 503) && retries < MAX_RETRIES => r.retry_after,
                 _ => None,
             };
-            let (Some(wait), Some(again)) = (wait, again) else { break exchange };
+            let Some(wait) = wait else { break exchange };
             tokio::time::sleep(wait.min(MAX_RETRY_WAIT)).await;
             retries += 1;
-            next = Some(again);
         };
         let elapsed = exchange.elapsed;
         let mut result = StepResult { elapsed, retries, ..Default::default() };
@@ -218,16 +214,16 @@ impl Session {
         let operation = &self.plan.operations[step.operation];
         let credentials = &self.config.credentials;
         let mut placements = match self.rendered.get(&(step.operation, step.request.auth)) {
-            Some(rendered) => rendered.clone(),
+            Some(rendered) => Cow::Borrowed(rendered.as_slice()),
             // A scenario from outside the plan (fuzz, replay) is rendered as it comes.
-            None => render(credentials, operation, step.request.auth),
+            None => Cow::Owned(render(credentials, operation, step.request.auth)),
         };
         for secret in &step.request.secrets {
             let value = crate::support::env::interpolate(&secret.template).map_err(|m| {
                 http::TransportError { kind: http::TransportKind::Other, message: m }
             })?;
             let name = secret.name.clone();
-            placements.push(match secret.place {
+            placements.to_mut().push(match secret.place {
                 SecretPlace::Header => Placement::Header(name, value),
                 SecretPlace::Query => Placement::Query(name, value),
                 SecretPlace::Cookie => Placement::Cookie(name, value),
@@ -239,9 +235,14 @@ impl Session {
                 message: format!("'{}' is not an HTTP method", operation.method),
             });
         };
-        http::prepare(&self.client, &self.config.base_url, method, &step.request, placements, |t| {
-            self.redactor.redact(t)
-        })
+        http::prepare(
+            &self.client,
+            &self.config.base_url,
+            method,
+            &step.request,
+            &placements,
+            |t| self.redactor.redact(t),
+        )
     }
 }
 
