@@ -689,3 +689,45 @@ fn a_connection_the_server_closed_is_never_a_verdict() {
     assert!(out.stdout.contains(" 0 errors"), "{}", out.all());
     assert_eq!(seen.load(Ordering::SeqCst), scenarios, "each scenario reached the server once");
 }
+
+/// A path item that is a `$ref` (to a file beside the spec) had its schemas looked up under
+/// `paths/...`, where they are not: they were never compiled, so a wrong body there passed.
+#[test]
+fn schemas_of_a_path_item_behind_a_ref_are_compiled_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things/{id}:\n    $ref: 'thing.yaml'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("thing.yaml"),
+        "get:\n  operationId: getThing\n  parameters:\n    - {name: id, in: path, required: true, schema: {type: integer}}\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {type: object, required: [name], properties: {name: {type: string}}}\n    '400': {description: bad}\n",
+    )
+    .unwrap();
+    let spec = dir.path().join("openapi.yaml");
+    let mock = crate::support::MockProcess::start(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--fault",
+        "wrong-type",
+    ]);
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--base-url",
+        &mock.url,
+        "--max-examples",
+        "10",
+    ]);
+    assert!(!out.stdout.contains("not compiled"), "{}", out.all());
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.failed_checks().contains(&"response_schema_conformance".to_owned()),
+        "{}",
+        out.all()
+    );
+    // And negatives of the path parameter exist: its integer schema was read.
+    assert!(out.junit.unwrap_or_default().contains("negative/path.id/"), "{}", out.stdout);
+}

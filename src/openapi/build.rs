@@ -32,15 +32,18 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
     let mut seen_ids = HashSet::new();
     for (template, item) in paths {
         let item_ptr = format!("/paths/{}", escape(template));
-        let (item, _) = resolve_ref(doc, item).map_err(|m| err(&item_ptr, m))?;
+        // A path item may be a `$ref` (to a bundled file, say): its schemas are found where
+        // it really is, while reports name it by its place under `paths`.
+        let (item, resolved) = resolve_ref(doc, item).map_err(|m| err(&item_ptr, m))?;
+        let real_item = resolved.unwrap_or_else(|| item_ptr.clone());
         let Some(item_map) = item.as_object() else { continue };
         let shared = item_map.get("parameters");
         for method in METHODS {
             let Some(op) = item_map.get(*method).filter(|o| o.is_object()) else { continue };
             let pointer = format!("{item_ptr}/{method}");
-            let params =
-                parameters(doc, template, shared, op.get("parameters"), &item_ptr, &pointer)
-                    .map_err(|(p, m)| err(&p, m))?;
+            let real = format!("{real_item}/{method}");
+            let params = parameters(doc, template, shared, op.get("parameters"), &real_item, &real)
+                .map_err(|(p, m)| err(&p, m))?;
             let mut id = op
                 .get("operationId")
                 .and_then(Value::as_str)
@@ -59,9 +62,9 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
                 id,
                 method: method.to_uppercase(),
                 path: PathTemplate::parse(template),
-                request_body: request_body(doc, op.get("requestBody"), &pointer)
+                request_body: request_body(doc, op.get("requestBody"), &real)
                     .map_err(|(p, m)| err(&p, m))?,
-                responses: responses(doc, op.get("responses"), &pointer)
+                responses: responses(doc, op.get("responses"), &real)
                     .map_err(|(p, m)| err(&p, m))?,
                 auth: security(doc, op, declares_auth_header),
                 parameters: params.0,
