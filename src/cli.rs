@@ -20,6 +20,7 @@ const EXIT_CODES: &str = "Exit codes:
   0    every check passed
   1    at least one contract violation (a failed check, or a request with no answer)
   2    the run could not be made (bad flag, spec or case file, unwritable report, unreachable target)
+  3    every check passed, but the run covered less than --min-coverage asks
   130  interrupted (Ctrl-C): the report holds what finished
   143  stopped by SIGTERM: the report holds what finished";
 
@@ -45,6 +46,17 @@ enum Command {
     /// Serve the spec: schema-valid answers, enforced credentials and parameters, and
     /// contract breaks on request (--fault).
     Mock(MockArgs),
+    /// What a check or finding code means, why it matters and how to fix it (every code
+    /// without an argument).
+    Explain(ExplainArgs),
+}
+
+/// Flags of `gauntlet explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A code (`GA101`) or a check name (`not_a_server_error`).
+    #[arg(value_name = "CODE")]
+    code: Option<String>,
 }
 
 /// Flags of `gauntlet mock`.
@@ -101,6 +113,15 @@ pub struct RunArgs {
     /// Where to write the JUnit XML report [default: reports/junit.xml].
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also write this report (repeatable): junit, json, ndjson, sarif or html, each at
+    /// reports/ unless =PATH is given; github prints annotations for GitHub Actions.
+    #[arg(long = "report", value_name = "FORMAT[=PATH]", value_parser = parse_report)]
+    reports: Vec<(crate::report::Format, Option<PathBuf>)>,
+    /// Fail with exit code 3 when the run covers less than this, in percent:
+    /// operations=100,statuses=80 (measures: operations, statuses, parameters,
+    /// invalid-parameters, enums).
+    #[arg(long, value_name = "MEASURE=PERCENT,...")]
+    min_coverage: Option<String>,
     /// Seed for generation (random and printed when absent).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
@@ -199,6 +220,9 @@ pub struct FuzzArgs {
     /// Where to write the JUnit XML report.
     #[arg(long, value_name = "FILE", default_value = crate::fuzz::command::DEFAULT_JUNIT)]
     junit: PathBuf,
+    /// Also write this report (repeatable): junit, json, ndjson, sarif, html or github.
+    #[arg(long = "report", value_name = "FORMAT[=PATH]", value_parser = parse_report)]
+    reports: Vec<(crate::report::Format, Option<PathBuf>)>,
     /// Send a saved failure (reports/fuzz/<id>.json) again and say whether it still fails.
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
@@ -219,6 +243,7 @@ pub fn fuzz(args: FuzzArgs) -> Result<i32> {
     run.concurrency = args.concurrency.map_or(run.concurrency, usize::from);
     run.rate_limit = args.rate_limit;
     run.junit = Some(args.junit);
+    run.reports = args.reports;
     let max_examples = match (args.max_examples, args.duration) {
         (None, None) => Some(crate::fuzz::command::DEFAULT_EXAMPLES),
         (n, _) => n,
@@ -252,6 +277,11 @@ impl RunArgs {
         o.spec = self.spec.unwrap_or(o.spec);
         o.ref_root = self.ref_root.or(o.ref_root);
         o.junit = self.junit.or(o.junit);
+        crate::engine::overlay_list(&mut o.reports, self.reports);
+        if let Some(min) = &self.min_coverage {
+            o.min_coverage = crate::engine::parse_min_coverage(min)
+                .map_err(|m| Error::flag("--min-coverage", m))?;
+        }
         o.seed = self.seed.or(o.seed);
         o.max_examples = self.max_examples.map_or(o.max_examples, |n| n as usize);
         o.concurrency = self.concurrency.map_or(o.concurrency, usize::from);
@@ -286,8 +316,14 @@ fn parse_rate(text: &str) -> std::result::Result<f64, String> {
     crate::engine::check_rate(rate)
 }
 
+fn parse_report(
+    text: &str,
+) -> std::result::Result<(crate::report::Format, Option<PathBuf>), String> {
+    crate::report::Format::parse_request(text)
+}
+
 fn parse_check(text: &str) -> std::result::Result<String, String> {
-    let names: Vec<&str> = crate::checks::ALL.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = crate::checks::names().collect();
     if names.contains(&text) {
         Ok(text.to_owned())
     } else {
@@ -308,6 +344,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run(*args),
         Command::Fuzz(args) => fuzz(*args),
         Command::Mock(args) => mock(args),
+        Command::Explain(args) => explain(args),
     };
     match outcome {
         Ok(code) => code,
@@ -331,6 +368,35 @@ pub fn main() -> i32 {
 /// plans, sends, checks and reports. Returns the exit code.
 pub fn run(args: RunArgs) -> Result<i32> {
     crate::engine::run(args.options()?)
+}
+
+/// `gauntlet explain`: one rule in full, or every code with its summary.
+pub fn explain(args: ExplainArgs) -> Result<i32> {
+    let mut out = anstream::stdout();
+    let io = Error::Console;
+    let every = || crate::checks::ALL.iter().map(|c| &c.rule).chain(crate::checks::FINDINGS);
+    let Some(code) = args.code else {
+        for rule in every() {
+            let severity = rule.severity.as_str();
+            writeln!(out, "{} {:<27} {severity:<7} {}", rule.code, rule.name, rule.summary)
+                .map_err(io)?;
+        }
+        return Ok(EXIT_OK);
+    };
+    let Some(rule) = crate::checks::rule(&code) else {
+        let codes: Vec<&str> = every().map(|r| r.code).collect();
+        return Err(Error::Flag {
+            flag: "explain".into(),
+            message: format!(
+                "unknown code or check '{}'; codes: {}",
+                crate::support::text::escape_controls(&crate::support::text::truncate(&code, 80)),
+                codes.join(", ")
+            ),
+        });
+    };
+    writeln!(out, "{} {} ({})\n", rule.code, rule.name, rule.severity.as_str()).map_err(io)?;
+    writeln!(out, "What: {}\nWhy:  {}\nFix:  {}", rule.summary, rule.why, rule.fix).map_err(io)?;
+    Ok(EXIT_OK)
 }
 
 /// `gauntlet mock`: serve until Ctrl-C.

@@ -14,6 +14,14 @@
 //! statuses = [400, 422]
 //! [checks.content_type_conformance]
 //! enabled = false
+//!
+//! [reports]
+//! html = "reports/report.html"
+//! sarif = true          # at its default path
+//!
+//! [min_coverage]
+//! operations = 100
+//! statuses = 80
 //! ```
 
 use std::collections::BTreeMap;
@@ -75,6 +83,12 @@ pub struct Config {
     /// Per check: whether it runs and which statuses it accepts.
     #[serde(default)]
     pub checks: BTreeMap<String, CheckConfig>,
+    /// Reports besides JUnit, by format: a path, or `true` for the format's default path.
+    #[serde(default)]
+    pub reports: BTreeMap<String, ReportSetting>,
+    /// Minimum coverage per measure, in percent.
+    #[serde(default)]
+    pub min_coverage: BTreeMap<String, f64>,
     /// The keys whose values came from environment variables, and those variables: their
     /// errors name the variables, never the values (which may be secrets).
     #[serde(skip)]
@@ -89,6 +103,16 @@ pub struct CheckConfig {
     pub enabled: Option<bool>,
     /// The statuses it accepts in place of its default rule.
     pub statuses: Option<Vec<u16>>,
+}
+
+/// A `[reports]` value: a file, or whether to write the format at its default path.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ReportSetting {
+    /// `true`: the default path; `false`: not written.
+    On(bool),
+    /// The file.
+    Path(PathBuf),
 }
 
 use crate::support::text::toml_message;
@@ -125,6 +149,11 @@ impl Config {
         config.baseline.iter_mut().for_each(resolve);
         config.cases.iter_mut().for_each(resolve);
         config.cacert.iter_mut().for_each(resolve);
+        for setting in config.reports.values_mut() {
+            if let ReportSetting::Path(p) = setting {
+                resolve(p);
+            }
+        }
         Ok(config)
     }
 
@@ -189,7 +218,7 @@ impl Config {
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
-        let names: Vec<&str> = crate::checks::ALL.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = crate::checks::names().collect();
         for (name, check) in &self.checks {
             if !names.contains(&name.as_str()) {
                 return Err(format!("checks.{name}: unknown check; checks: {}", names.join(", ")));
@@ -216,6 +245,18 @@ impl Config {
         }
         if let Some(rate) = self.rate_limit {
             crate::engine::check_rate(rate).map_err(|m| format!("rate_limit: {m}"))?;
+        }
+        for (name, setting) in &self.reports {
+            let request = match setting {
+                ReportSetting::Path(p) => format!("{name}={}", p.display()),
+                ReportSetting::On(_) => name.clone(),
+            };
+            crate::report::Format::parse_request(&request)
+                .map_err(|m| format!("reports.{name}: {m}"))?;
+        }
+        for (name, percent) in &self.min_coverage {
+            crate::engine::parse_min_coverage(&format!("{name}={percent}"))
+                .map_err(|m| format!("min_coverage.{name}: {m}"))?;
         }
         if self.concurrency == Some(0) || self.max_examples == Some(0) {
             return Err("concurrency and max_examples must be at least 1".into());
@@ -267,6 +308,20 @@ impl Config {
         options.max_body = self.max_body.unwrap_or(options.max_body);
         options.insecure |= self.insecure == Some(true);
         options.baseline = self.baseline.or(options.baseline.take());
+        let mut reports = Vec::new();
+        for (name, setting) in &self.reports {
+            let request = match setting {
+                ReportSetting::Path(p) => format!("{name}={}", p.display()),
+                ReportSetting::On(true) => name.clone(),
+                ReportSetting::On(false) => continue,
+            };
+            let parsed = crate::report::Format::parse_request(&request);
+            reports.push(parsed.map_err(|m| Error::flag(&key(&format!("reports.{name}")), &m))?);
+        }
+        crate::engine::overlay_list(&mut options.reports, reports);
+        let minimums: Vec<(String, f64)> =
+            self.min_coverage.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        crate::engine::overlay_list(&mut options.min_coverage, minimums);
         Ok(())
     }
 
@@ -280,12 +335,7 @@ impl Config {
             .map(|(n, _)| n.as_str())
             .collect();
         let enabled = (!disabled.is_empty()).then(|| {
-            crate::checks::ALL
-                .iter()
-                .map(|(n, _)| *n)
-                .filter(|n| !disabled.contains(n))
-                .map(str::to_owned)
-                .collect()
+            crate::checks::names().filter(|n| !disabled.contains(n)).map(str::to_owned).collect()
         });
         let statuses = self
             .checks

@@ -15,6 +15,8 @@ pub const EXIT_VIOLATION: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// The run was interrupted (Ctrl-C); the report holds what finished.
 pub const EXIT_INTERRUPTED: i32 = 130;
+/// The run passed but covered less of the spec than `--min-coverage` requires.
+pub const EXIT_COVERAGE: i32 = 3;
 /// The run was stopped by SIGTERM; the report holds what finished.
 pub const EXIT_TERMINATED: i32 = 143;
 

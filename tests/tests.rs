@@ -17,6 +17,7 @@ mod hostile_specs;
 mod junit_schema;
 mod mock;
 mod regression;
+mod reports;
 mod secrets;
 mod snapshots;
 mod steps;

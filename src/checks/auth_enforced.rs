@@ -6,6 +6,16 @@ use crate::plan::Kind;
 /// The check's name.
 pub const NAME: &str = "auth_enforced";
 
+/// Its code, severity and explanation (`gauntlet explain GA106`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA106",
+    name: NAME,
+    severity: super::Severity::Error,
+    summary: "missing or invalid credentials get 401 (or 403 where documented)",
+    why: "an operation that answers without valid credentials leaks data or lets anyone write",
+    fix: "require the credentials the operation's security lists, and answer 401 when they are missing or wrong",
+};
+
 /// Fails when a scenario with broken credentials is not answered 401 (or a documented 403).
 /// A 5xx is left to `not_a_server_error`.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {

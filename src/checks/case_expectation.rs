@@ -6,6 +6,16 @@ use super::{Context, Failure, status_list};
 /// The check's name.
 pub const NAME: &str = "case_expectation";
 
+/// Its code, severity and explanation (`gauntlet explain GA108`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA108",
+    name: NAME,
+    severity: super::Severity::Error,
+    summary: "a case file's expectations hold: status, body values, headers, time",
+    why: "a case file states what a known request must give; a difference is a regression",
+    fix: "fix the server, or the case file if the expectation changed on purpose",
+};
+
 /// Fails when any of a case's expectations is not met; every unmet one is listed.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let expect = ctx.step.expect.as_ref()?;

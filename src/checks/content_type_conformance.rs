@@ -5,6 +5,16 @@ use super::{Context, Failure, essence, media_matches};
 /// The check's name.
 pub const NAME: &str = "content_type_conformance";
 
+/// Its code, severity and explanation (`gauntlet explain GA103`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA103",
+    name: NAME,
+    severity: super::Severity::Error,
+    summary: "the Content-Type is one documented for the status",
+    why: "a client picks its parser from the documented media type; another one breaks it",
+    fix: "document the media type under the status's content, or make the server send the documented one",
+};
+
 /// Fails on an undocumented media type, or a missing one where a body is documented.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let documented = ctx.operation.response_for(ctx.response.status)?;

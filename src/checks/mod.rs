@@ -1,7 +1,8 @@
 //! The checks: pure functions of (operation, scenario, step, response) that pass or fail.
 //!
 //! Each check lives in its own file and has a stable name that appears in every report; the
-//! names follow Schemathesis's where one exists. To add a check, add a file and list it in
+//! names follow Schemathesis's where one exists, and a stable code with an explanation
+//! ([`Rule`]). To add a check, add a file (its `NAME`, `RULE` and `check`) and list it in
 //! [`ALL`].
 
 mod auth_enforced;
@@ -11,7 +12,10 @@ mod negative_data_rejection;
 mod not_a_server_error;
 mod positive_data_acceptance;
 mod response_schema_conformance;
+pub mod rule;
 mod status_code_conformance;
+
+pub use rule::{FINDINGS, Rule, Severity};
 
 use serde_json::Value;
 
@@ -79,27 +83,49 @@ pub struct Failure {
     pub details: Vec<String>,
 }
 
-/// A check: its name and its function (`None` when it passed or did not apply).
-pub type Check = (&'static str, fn(&Context<'_>) -> Option<Failure>);
+/// A check: what it is ([`Rule`]) and its function (`None` when it passed or did not apply).
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    /// Its code, name, severity and explanation.
+    pub rule: Rule,
+    /// The check itself.
+    pub run: fn(&Context<'_>) -> Option<Failure>,
+}
+
+impl Check {
+    /// Its stable name.
+    pub fn name(&self) -> &'static str {
+        self.rule.name
+    }
+}
 
 /// Every check, in reporting order.
 pub const ALL: &[Check] = &[
-    (not_a_server_error::NAME, not_a_server_error::check),
-    (status_code_conformance::NAME, status_code_conformance::check),
-    (content_type_conformance::NAME, content_type_conformance::check),
-    (response_schema_conformance::NAME, response_schema_conformance::check),
-    (negative_data_rejection::NAME, negative_data_rejection::check),
-    (auth_enforced::NAME, auth_enforced::check),
-    (positive_data_acceptance::NAME, positive_data_acceptance::check),
-    (case_expectation::NAME, case_expectation::check),
+    Check { rule: not_a_server_error::RULE, run: not_a_server_error::check },
+    Check { rule: status_code_conformance::RULE, run: status_code_conformance::check },
+    Check { rule: content_type_conformance::RULE, run: content_type_conformance::check },
+    Check { rule: response_schema_conformance::RULE, run: response_schema_conformance::check },
+    Check { rule: negative_data_rejection::RULE, run: negative_data_rejection::check },
+    Check { rule: auth_enforced::RULE, run: auth_enforced::check },
+    Check { rule: positive_data_acceptance::RULE, run: positive_data_acceptance::check },
+    Check { rule: case_expectation::RULE, run: case_expectation::check },
 ];
+
+/// The names of every check, in reporting order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    ALL.iter().map(Check::name)
+}
+
+/// The rule with this code or name (case-insensitive): a check's or another finding's.
+pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter().map(|c| &c.rule).chain(FINDINGS).find(|r| {
+        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
 
 /// Runs every enabled check and returns the failures.
 pub fn run(ctx: &Context<'_>) -> Vec<Failure> {
-    ALL.iter()
-        .filter(|(name, _)| ctx.settings.enabled(name))
-        .filter_map(|(_, check)| check(ctx))
-        .collect()
+    ALL.iter().filter(|c| ctx.settings.enabled(c.name())).filter_map(|c| (c.run)(ctx)).collect()
 }
 
 /// The media type essence of a `Content-Type` value (`application/json`), lower case.

@@ -6,6 +6,16 @@ use crate::plan::Kind;
 /// The check's name.
 pub const NAME: &str = "negative_data_rejection";
 
+/// Its code, severity and explanation (`gauntlet explain GA105`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA105",
+    name: NAME,
+    severity: super::Severity::Error,
+    summary: "a request with invalid data gets a documented 4xx",
+    why: "a server that accepts what its schema forbids stores bad data or fails later; the 4xx is the contract's promise to clients",
+    fix: "validate the input the schema describes (or relax the schema to what the server really accepts)",
+};
+
 /// Fails when a negative (non-credential) scenario is answered with anything but a documented
 /// 4xx. A 5xx is left to `not_a_server_error`.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {

@@ -6,6 +6,16 @@ use crate::plan::Kind;
 /// The check's name.
 pub const NAME: &str = "positive_data_acceptance";
 
+/// Its code, severity and explanation (`gauntlet explain GA107`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA107",
+    name: NAME,
+    severity: super::Severity::Warning,
+    summary: "a valid, authenticated request is not rejected",
+    why: "a valid request rejected with 4xx means the spec promises what the server does not do, or the server is stricter than documented",
+    fix: "tighten the schema to what the server accepts (patterns, enums, formats), or accept what the spec allows; pin fixed values with case files",
+};
+
 /// Statuses that say "your request is invalid or unauthenticated".
 const REJECTIONS: &[u16] = &[400, 401, 403, 405, 406, 415, 422];
 

@@ -6,6 +6,16 @@ use crate::schema::describe;
 /// The check's name.
 pub const NAME: &str = "response_schema_conformance";
 
+/// Its code, severity and explanation (`gauntlet explain GA104`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA104",
+    name: NAME,
+    severity: super::Severity::Error,
+    summary: "the body validates against the status's schema, formats enforced",
+    why: "generated clients and typed consumers fail on a body that does not match: a missing required field, a wrong type, a bad date-time",
+    fix: "fix the serialiser, or correct the schema where it is the spec that is wrong (nullable fields, optional properties)",
+};
+
 /// Fails when the body is not JSON, or does not validate; names the body pointer, the schema
 /// keyword path and, for `oneOf`/`anyOf`, every branch's reason.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {

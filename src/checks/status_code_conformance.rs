@@ -5,6 +5,16 @@ use super::{Context, Failure, documented_statuses};
 /// The check's name.
 pub const NAME: &str = "status_code_conformance";
 
+/// Its code, severity and explanation (`gauntlet explain GA102`).
+pub const RULE: super::Rule = super::Rule {
+    code: "GA102",
+    name: NAME,
+    severity: super::Severity::Error,
+    summary: "the status is documented for the operation",
+    why: "clients are written from the spec: a status it does not list is one no client handles",
+    fix: "document the status under the operation's responses (or a range such as 4XX), or stop the server from returning it",
+};
+
 /// Fails when no exact code, range or `default` documents the status.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let op = ctx.operation;

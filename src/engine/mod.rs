@@ -13,6 +13,7 @@ mod signal;
 pub use options::{
     DEFAULT_CONCURRENCY, DEFAULT_JUNIT, DEFAULT_MAX_BODY, DEFAULT_MAX_EXAMPLES, DEFAULT_MOCK_PORT,
     DEFAULT_SPEC, DEFAULT_TIMEOUT, RATE_LIMITS, RunOptions, check_rate, overlay_list,
+    parse_min_coverage,
 };
 pub use prepare::{Prepared, build, prepare, select};
 pub use run::{run, run_config, runtime, target};

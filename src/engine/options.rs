@@ -43,8 +43,10 @@ pub struct RunOptions {
     pub cases: Vec<PathBuf>,
     /// The JUnit report (`None`: write none).
     pub junit: Option<PathBuf>,
-    /// Further reports, each a format and its file.
-    pub reports: Vec<(Format, PathBuf)>,
+    /// Further reports, each a format and its file (`None` for one that writes no file).
+    pub reports: Vec<(Format, Option<PathBuf>)>,
+    /// Minimum coverage per measure (`statuses` → 80.0), see `report::MEASURES`.
+    pub min_coverage: Vec<(String, f64)>,
     /// The generation seed (random and printed when `None`).
     pub seed: Option<u64>,
     /// Most generated scenarios per operation.
@@ -83,6 +85,34 @@ pub fn overlay_list<T>(slot: &mut Vec<T>, given: Vec<T>) {
     }
 }
 
+/// Parses `--min-coverage`: `MEASURE=PERCENT` pairs separated by commas
+/// (`operations=100,statuses=80`).
+pub fn parse_min_coverage(text: &str) -> Result<Vec<(String, f64)>, String> {
+    let names: Vec<&str> = crate::report::MEASURES.iter().map(|(n, _)| *n).collect();
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let short = crate::support::text::truncate(pair, 60);
+            let shown = crate::support::text::escape_controls(&short);
+            let (name, value) = pair.split_once('=').ok_or_else(|| {
+                format!("'{shown}' is not MEASURE=PERCENT; measures: {}", names.join(", "))
+            })?;
+            let name = name.trim();
+            if !names.contains(&name) {
+                return Err(format!("unknown measure '{shown}'; measures: {}", names.join(", ")));
+            }
+            let percent: f64 = value.trim().trim_end_matches('%').parse().map_err(|_| {
+                format!("'{shown}': the minimum must be a percentage from 0 to 100")
+            })?;
+            if !(0.0..=100.0).contains(&percent) {
+                return Err(format!("'{shown}': the minimum must be a percentage from 0 to 100"));
+            }
+            Ok((name.to_owned(), percent))
+        })
+        .collect()
+}
+
 /// Checks a rate limit: a number of requests per second within [`RATE_LIMITS`].
 pub fn check_rate(rate: f64) -> Result<f64, String> {
     let (slowest, fastest) = RATE_LIMITS;
@@ -94,10 +124,17 @@ pub fn check_rate(rate: f64) -> Result<f64, String> {
 }
 
 impl RunOptions {
-    /// Every report file to write: the JUnit report first, then the others asked for.
-    pub fn report_files(&self) -> Vec<(Format, PathBuf)> {
-        let junit = self.junit.iter().map(|p| (Format::Junit, p.clone()));
-        junit.chain(self.reports.iter().cloned()).collect()
+    /// Every report to write: the JUnit report first, then the others asked for, each
+    /// (format, file) once.
+    pub fn report_files(&self) -> Vec<(Format, Option<PathBuf>)> {
+        let junit = self.junit.iter().map(|p| (Format::Junit, Some(p.clone())));
+        let mut out: Vec<(Format, Option<PathBuf>)> = Vec::new();
+        for request in junit.chain(self.reports.iter().cloned()) {
+            if !out.contains(&request) {
+                out.push(request);
+            }
+        }
+        out
     }
 }
 
@@ -111,6 +148,7 @@ impl Default for RunOptions {
             cases: Vec::new(),
             junit: Some(PathBuf::from(DEFAULT_JUNIT)),
             reports: Vec::new(),
+            min_coverage: Vec::new(),
             seed: None,
             max_examples: DEFAULT_MAX_EXAMPLES,
             concurrency: DEFAULT_CONCURRENCY,

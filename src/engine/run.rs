@@ -7,8 +7,8 @@ use std::time::SystemTime;
 use super::{Prepared, RunOptions, prepare};
 use crate::baseline::Baseline;
 use crate::credentials::Credentials;
-use crate::error::{EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
-use crate::report::{self, Console, RunInfo, RunReport};
+use crate::error::{EXIT_COVERAGE, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
+use crate::report::{self, Case, Console, Coverage, Events, Format, RunInfo, RunReport, Shortfall};
 use crate::runner::{self, RunConfig};
 use crate::target::Target;
 use crate::verdict::Verdict;
@@ -106,12 +106,21 @@ pub fn run(options: RunOptions) -> Result<i32> {
             crate::support::text::truncate(&why, 600)
         )));
     }
-    // Created before anything is sent, so an unwritable path stops the run first.
-    let files = options
-        .report_files()
-        .into_iter()
-        .map(|(format, path)| Ok((format, report::create(&path)?, path)))
-        .collect::<Result<Vec<_>>>()?;
+    // Created before anything is sent, so an unwritable path stops the run first. Events
+    // are written in place as they come; every other file is renamed into place whole.
+    let requests = options.report_files();
+    let mut stream = None;
+    let mut files = Vec::new();
+    for (format, path) in &requests {
+        let Some(path) = path else { continue };
+        if *format == Format::Ndjson && stream.is_none() {
+            stream = Some((report::AtomicFile::in_place(path)?, path.clone()));
+        } else {
+            files.push((*format, report::create(path)?, path.clone()));
+        }
+    }
+    let annotations = requests.iter().any(|(f, _)| *f == Format::Github);
+    let locations = requests.iter().any(|(f, _)| f.needs_locations());
     let runtime = runtime()?;
     let mut credentials = options.credentials.clone();
     let target = runtime.block_on(target(&options, &prepared, &mut credentials))?;
@@ -167,16 +176,52 @@ pub fn run(options: RunOptions) -> Result<i32> {
     if options.insecure {
         console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
     }
+    let notes = prepared.notes();
+    let declared = prepared.all_operations.len();
     let Prepared { spec, plan, validators, .. } = prepared;
     let plan = Arc::new(plan);
+    let info = RunInfo {
+        spec: options.spec.display().to_string(),
+        title: spec.title.clone(),
+        base_url: base_url.clone(),
+        has_credentials,
+        started,
+    };
+    // The operations as reports name them, located in the spec when a report points there.
+    let mut before = RunReport::from_cases(&plan.operations, Vec::new(), info.clone(), seed);
+    if locations {
+        let pointers: Vec<&str> = plan.operations.iter().map(|o| o.pointer.as_str()).collect();
+        for (op, at) in before.operations.iter_mut().zip(crate::openapi::locate(&spec, &pointers)) {
+            op.location = at;
+        }
+    }
+    let mut events = match stream {
+        Some((file, path)) => {
+            let started = Events::start(file, &before, plan.scenarios.len());
+            Some((started.map_err(|source| Error::Report { path: path.clone(), source })?, path))
+        }
+        None => None,
+    };
+    let mut stream_error = None;
     let stopped_with = std::cell::Cell::new(EXIT_INTERRUPTED);
     let cancel = async {
         stopped_with.set(super::stop_requested().await);
     };
-    let result =
-        runtime.block_on(runner::run(Arc::clone(&plan), validators, config, cancel, |p| {
-            console.progress(p)
-        }))?;
+    let result = runtime.block_on(runner::run(
+        Arc::clone(&plan),
+        validators,
+        config,
+        cancel,
+        |p, index, result| {
+            console.progress(p);
+            if let Some((events, _)) = &mut events
+                && stream_error.is_none()
+            {
+                let case = Case::new(&plan.operations, &plan.scenarios[index], result, &[], &info);
+                stream_error = events.scenario(&before, index, &case).err();
+            }
+        },
+    ))?;
     // The verdict is the baseline's overlay; with --update-baseline, the new file's: what
     // failed is now known (an expired entry keeps its date, so its failure still counts until
     // someone extends it).
@@ -201,25 +246,67 @@ pub fn run(options: RunOptions) -> Result<i32> {
     };
     let verdict =
         baseline.as_ref().map(|b| Verdict::overlay(b, &plan, &result, &today, checks_run));
-    let info = RunInfo {
-        spec: options.spec.display().to_string(),
-        title: spec.title.clone(),
-        base_url: base_url.clone(),
-        has_credentials,
-        started,
-    };
-    let report = RunReport::build(&plan, &result, verdict.as_ref(), info);
+    let mut report = RunReport::build(&plan, &result, verdict.as_ref(), info);
+    report.operations = before.operations;
+    report.notes = notes;
+    let coverage =
+        Coverage::build(&spec.doc, &plan, &result, declared, checks_run, has_credentials);
+    report.below = shortfalls(&coverage, &options.min_coverage);
+    report.coverage = Some(coverage);
+    if let Some((events, path)) = events {
+        let done = match stream_error {
+            Some(e) => Err(e),
+            None => events.done(&report).map(drop),
+        };
+        done.map_err(|source| Error::Report { path: path.clone(), source })?;
+    }
     for (format, mut file, path) in files {
         format.write(&report, &mut file).map_err(|source| Error::Report { path, source })?;
         file.commit()?;
     }
+    step_summary(&report)?;
     let junit_name = options.junit.as_ref().map(|p| p.display().to_string());
     console.report(&report, junit_name.as_deref()).map_err(io)?;
+    if annotations {
+        report::write_annotations(anstream::stdout(), &report).map_err(io)?;
+    }
     if report.interrupted {
         console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
         return Ok(stopped_with.get());
     }
-    Ok(if report.violated() { EXIT_VIOLATION } else { EXIT_OK })
+    Ok(if report.violated() {
+        EXIT_VIOLATION
+    } else if !report.below.is_empty() {
+        EXIT_COVERAGE
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The measures of `coverage` below their minimum.
+fn shortfalls(coverage: &Coverage, minimums: &[(String, f64)]) -> Vec<Shortfall> {
+    minimums
+        .iter()
+        .filter_map(|(measure, minimum)| {
+            let actual = coverage.measure(measure)?.percent();
+            (actual + 1e-9 < *minimum).then(|| Shortfall {
+                measure: measure.clone(),
+                actual,
+                minimum: *minimum,
+            })
+        })
+        .collect()
+}
+
+/// Appends the Markdown summary to `GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
+fn step_summary(report: &RunReport) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = std::path::PathBuf::from(path);
+    let err = |source| Error::Report { path: path.clone(), source };
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(err)?;
+    report::write_summary(std::io::BufWriter::new(file), report).map_err(err)
 }
 
 /// Prints the planned requests, credentials redacted, and sends nothing.

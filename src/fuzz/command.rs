@@ -194,12 +194,31 @@ pub fn run(o: Options) -> Result<i32> {
         started,
     };
     show(&mut out, plan, &outcome, &saved, &info).map_err(io)?;
-    let report = junit_report(plan, &bases, &outcome, info);
+    let mut report = junit_report(plan, &bases, &outcome, info);
+    if o.run.reports.iter().any(|(f, _)| f.needs_locations()) {
+        let pointers: Vec<&str> = plan.operations.iter().map(|op| op.pointer.as_str()).collect();
+        let found = crate::openapi::locate(&spec_doc, &pointers);
+        for (op, at) in report.operations.iter_mut().zip(found) {
+            op.location = at;
+        }
+    }
     let junit = o.run.junit.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_JUNIT));
     let mut file = crate::report::create(&junit)?;
     write_junit(&mut file, &report)
         .map_err(|source| Error::Report { path: junit.clone(), source })?;
     file.commit()?;
+    for (format, path) in &o.run.reports {
+        match path {
+            Some(path) => {
+                let mut file = crate::report::create(path)?;
+                format
+                    .write(&report, &mut file)
+                    .map_err(|source| Error::Report { path: path.clone(), source })?;
+                file.commit()?;
+            }
+            None => format.write(&report, &mut out).map_err(io)?,
+        }
+    }
     let secs = outcome.elapsed.as_secs_f64().max(1e-9);
     let verdict = if outcome.findings.is_empty() { "PASS" } else { "FAIL" };
     writeln!(
@@ -302,8 +321,8 @@ fn junit_report(
             cases.push(Case::new(ops, &scenario, &result, &[], &info));
         }
         let Some(base) = bases.iter().find(|b| b.operation() == index) else { continue };
-        for (check, _) in crate::checks::ALL {
-            if outcome.findings.iter().any(|f| f.key.operation == index && f.key.check == *check) {
+        for check in crate::checks::names() {
+            if outcome.findings.iter().any(|f| f.key.operation == index && f.key.check == check) {
                 continue;
             }
             let mut scenario = base.clone();

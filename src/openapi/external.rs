@@ -21,13 +21,14 @@ pub const BUNDLE_KEY: &str = "x-gauntlet-external";
 const MAX_FILES: usize = 256;
 
 /// Resolves every external `$ref` of `doc` (read from `path`) by bundling the files it
-/// names, none outside `root` (the spec's folder when `None`).
+/// names, none outside `root` (the spec's folder when `None`). Returns the files read, by
+/// bundle id.
 pub fn bundle(
     path: &Path,
     doc: &mut Value,
     root: Option<&Path>,
     parse: impl Fn(&Path) -> Result<Value>,
-) -> Result<()> {
+) -> Result<Vec<PathBuf>> {
     let mut files: HashMap<PathBuf, String> = HashMap::new();
     let mut bundled: Map<String, Value> = Map::new();
     let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -49,7 +50,10 @@ pub fn bundle(
     {
         root.insert(BUNDLE_KEY.to_owned(), Value::Object(bundled));
     }
-    Ok(())
+    let mut read: Vec<(usize, PathBuf)> =
+        files.into_iter().map(|(path, id)| (id.parse().unwrap_or(usize::MAX), path)).collect();
+    read.sort();
+    Ok(read.into_iter().map(|(_, path)| path).collect())
 }
 
 /// The files bundled so far and where they may come from.

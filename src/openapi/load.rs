@@ -26,6 +26,8 @@ pub struct Spec {
     pub doc: Value,
     /// The version family.
     pub version: Version,
+    /// The files its `$ref`s pulled in, by bundle id.
+    pub files: Vec<PathBuf>,
     /// The `info.title`, or the file name.
     pub title: String,
 }
@@ -40,7 +42,7 @@ pub fn load(path: &Path) -> Result<Spec> {
 pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
     let mut doc = read(path)?;
     let version = version(path, &doc)?;
-    super::external::bundle(path, &mut doc, root, read)?;
+    let files = super::external::bundle(path, &mut doc, root, read)?;
     check_refs(path, &doc)?;
     match version {
         Version::V30 => normalize::openapi30(&mut doc),
@@ -51,7 +53,7 @@ pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
-    Ok(Spec { path: path.to_owned(), doc, version, title })
+    Ok(Spec { path: path.to_owned(), doc, version, title, files })
 }
 
 /// Reads and parses one file.

@@ -6,6 +6,7 @@
 
 mod build;
 mod external;
+mod lines;
 mod load;
 mod model;
 mod normalize;
@@ -13,10 +14,11 @@ mod path;
 mod pointer;
 
 pub use build::operations;
+pub use lines::{SourceLocation, locate};
 pub use load::{Spec, Version, load, load_within, parse_yaml, yaml_error};
 pub use model::{
     ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
     SecurityScheme, StatusKey,
 };
 pub use path::PathTemplate;
-pub use pointer::{escape, ref_to_pointer, resolve_pointer, resolve_ref};
+pub use pointer::{escape, ref_to_pointer, resolve_pointer, resolve_ref, unescape};

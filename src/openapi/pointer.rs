@@ -14,6 +14,11 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Undoes [`escape`] on one reference token (`~1` → `/`, `~0` → `~`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Turns a local `$ref` (`#/a/b`, percent-encoded) into a plain JSON pointer (`/a/b`).
 pub fn ref_to_pointer(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;

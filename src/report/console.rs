@@ -146,6 +146,25 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
             Some(path) => writeln!(out, " · JUnit: {path}")?,
             None => writeln!(out)?,
         }
+        if let Some(cov) = &report.coverage {
+            let pct = |r: super::Ratio| format!("{}/{} ({:.0}%)", r.covered, r.total, r.percent());
+            writeln!(
+                out,
+                "{DIM}coverage:{DIM:#} operations {} · statuses {} · parameters {} valid, {} invalid · enum values {}",
+                pct(cov.operations_total),
+                pct(cov.statuses),
+                pct(cov.parameters),
+                pct(cov.invalid_parameters),
+                pct(cov.enums)
+            )?;
+        }
+        for short in &report.below {
+            writeln!(
+                out,
+                "{RED}coverage below --min-coverage:{RED:#} {} {:.1}% < {}%",
+                short.measure, short.actual, short.minimum
+            )?;
+        }
         let (retried, gave_up) = report.retried;
         if retried > 0 {
             writeln!(
@@ -198,7 +217,16 @@ pub fn write_failure(
         n => format!(" (and {n} more scenarios)"),
     };
     let op = &report.operations[case.operation];
-    writeln!(out, "{RED}✘ {}{RED:#} · {} · {}{more}", shown.check, esc(&op.id), esc(&case.label))?;
+    let code = crate::checks::rule(shown.check)
+        .map(|r| format!("  {DIM}{}{DIM:#}", r.code))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{RED}✘ {}{RED:#} · {} · {}{more}{code}",
+        shown.check,
+        esc(&op.id),
+        esc(&case.label)
+    )?;
     writeln!(out, "  {}", esc(shown.title))?;
     let Some(step) = case.step_showing(shown.check) else { return Ok(()) };
     if case.steps.len() > 1 {

@@ -87,7 +87,11 @@ fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case) -> io::Result
             let message = format!("{}: {}", failures[0].check, failures[0].title);
             let mut body = String::new();
             for f in &failures {
-                body.push_str(&format!("{}: {}\n  expected: {}\n", f.check, f.title, f.expected));
+                let code = crate::checks::rule(f.check).map_or("", |r| r.code);
+                body.push_str(&format!(
+                    "{} [{code}]: {}\n  expected: {}\n",
+                    f.check, f.title, f.expected
+                ));
                 for line in &f.details {
                     body.push_str(&format!("  {line}\n"));
                 }

@@ -57,6 +57,23 @@ pub struct RunReport {
     pub fixed: Vec<crate::baseline::Entry>,
     /// Baseline entries that expired and failed again.
     pub expired: Vec<crate::baseline::Entry>,
+    /// What could not be planned or sent, in the user's terms.
+    pub notes: Vec<String>,
+    /// What the run exercised of the spec (absent for `gauntlet fuzz`).
+    pub coverage: Option<super::Coverage>,
+    /// The `--min-coverage` measures the run fell short of.
+    pub below: Vec<Shortfall>,
+}
+
+/// A coverage measure below its `--min-coverage` minimum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortfall {
+    /// The measure (`statuses`).
+    pub measure: String,
+    /// What the run reached, in percent.
+    pub actual: f64,
+    /// What was required, in percent.
+    pub minimum: f64,
 }
 
 /// An operation, as reports name it.
@@ -66,6 +83,10 @@ pub struct OperationInfo {
     pub id: String,
     /// `GET /things/{id}`.
     pub title: String,
+    /// JSON pointer to the operation object in the bundled document.
+    pub pointer: String,
+    /// Where the operation is written (file, line, column), when a report needs it.
+    pub location: Option<crate::openapi::SourceLocation>,
 }
 
 /// The cases of one operation.
@@ -79,6 +100,10 @@ pub struct Suite {
     pub counts: Counts,
     /// Time its exchanges took, summed.
     pub time: Duration,
+    /// How many cases ended with each status, by status.
+    pub statuses: Vec<(u16, usize)>,
+    /// Its exchange times.
+    pub latency: Option<Latency>,
 }
 
 /// How many cases ended which way.
@@ -327,8 +352,11 @@ impl RunReport {
                 cases: Vec::new(),
                 counts: Counts::default(),
                 time: Duration::ZERO,
+                statuses: Vec::new(),
+                latency: None,
             })
             .collect();
+        let mut suite_times: Vec<Vec<u64>> = vec![Vec::new(); operations.len()];
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of: HashMap<(usize, &str, &str), usize> = HashMap::new();
         let mut times: Vec<u64> = Vec::with_capacity(cases.len());
@@ -338,7 +366,14 @@ impl RunReport {
             suite.cases.push(index);
             suite.counts.add(case.outcome);
             suite.time += case.elapsed;
+            if let Some(status) = case.status {
+                match suite.statuses.iter_mut().find(|(s, _)| *s == status) {
+                    Some((_, n)) => *n += 1,
+                    None => suite.statuses.push((status, 1)),
+                }
+            }
             times.push(case.elapsed.as_micros() as u64);
+            suite_times[case.operation].push(case.elapsed.as_micros() as u64);
             for (check, title) in case.keys() {
                 match group_of.get(&(case.operation, check, title)) {
                     Some(&g) => groups[g].cases.push(index),
@@ -354,6 +389,10 @@ impl RunReport {
             }
         }
         drop(group_of);
+        for (suite, times) in suites.iter_mut().zip(suite_times) {
+            suite.statuses.sort_unstable();
+            suite.latency = latency(times);
+        }
         RunReport {
             info,
             seed,
@@ -361,7 +400,12 @@ impl RunReport {
             interrupted: false,
             operations: operations
                 .iter()
-                .map(|op| OperationInfo { id: op.id.clone(), title: op.title() })
+                .map(|op| OperationInfo {
+                    id: op.id.clone(),
+                    title: op.title(),
+                    pointer: op.pointer.clone(),
+                    location: None,
+                })
                 .collect(),
             suites,
             latency: latency(times),
@@ -371,6 +415,9 @@ impl RunReport {
             retried: (0, 0),
             fixed: Vec::new(),
             expired: Vec::new(),
+            notes: Vec::new(),
+            coverage: None,
+            below: Vec::new(),
         }
     }
 

@@ -14,7 +14,7 @@ use crate::plan::Plan;
 use crate::schema::Validators;
 
 /// Sends every scenario of `plan` and checks each response. `progress` is called from the
-/// collecting task as results arrive. When `cancel` resolves (Ctrl-C), requests in flight are
+/// collecting task as each result arrives, with the scenario's index and its result. When `cancel` resolves (Ctrl-C), requests in flight are
 /// abandoned and the result holds what finished. A run in which no request could even
 /// connect is an error (the target is unreachable), not a verdict.
 pub async fn run(
@@ -22,7 +22,7 @@ pub async fn run(
     validators: Arc<Validators>,
     config: RunConfig,
     cancel: impl std::future::Future<Output = ()>,
-    mut progress: impl FnMut(Progress),
+    mut progress: impl FnMut(Progress, usize, &ScenarioResult),
 ) -> Result<RunResult> {
     let total = plan.scenarios.len();
     let workers = config.concurrency.clamp(1, total.max(1));
@@ -59,8 +59,8 @@ pub async fn run(
                 let Some((index, result)) = next else { break };
                 state.done += 1;
                 state.failed += usize::from(!result.passed());
+                progress(state, index, &result);
                 results[index] = Some(result);
-                progress(state);
             }
             () = &mut cancel => {
                 interrupted = true;

@@ -22,6 +22,8 @@ pub struct StepResult {
     pub retries: u8,
     /// The values its captures read, by name.
     pub captured: Vec<(String, String)>,
+    /// The media type answered (`application/json`), for coverage.
+    pub media: Option<String>,
 }
 
 impl StepResult {

@@ -197,6 +197,7 @@ impl Session {
             settings: &self.config.checks,
         };
         result.status = Some(response.status);
+        result.media = response.content_type.as_deref().map(checks::essence);
         result.failures = checks::run(&ctx);
         result.captured = captured(step, &response, &redact);
         if !result.failures.is_empty() {

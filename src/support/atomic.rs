@@ -38,6 +38,22 @@ impl AtomicFile {
         Ok(AtomicFile { path: path.to_owned(), temp: Some(temp), out: Some(BufWriter::new(file)) })
     }
 
+    /// Opens `path` itself for a report written as the run goes (NDJSON events), so that a
+    /// reader can follow it; the folder is created as for [`AtomicFile::create`].
+    pub fn in_place(path: &Path) -> Result<AtomicFile> {
+        let err = |source| Error::Report { path: path.to_owned(), source };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(err)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .map_err(err)?;
+        Ok(AtomicFile { path: path.to_owned(), temp: None, out: Some(BufWriter::new(file)) })
+    }
+
     /// Flushes the text and renames it over the report.
     pub fn commit(mut self) -> Result<()> {
         let err = |source| Error::Report { path: self.path.clone(), source };
