@@ -149,6 +149,9 @@ pub struct RunArgs {
     /// Print the planned requests (credentials redacted) and send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// No progress bar or progress lines.
+    #[arg(long, short)]
+    quiet: bool,
     /// Trust this CA certificate (PEM) for an https target (repeatable).
     #[arg(long, value_name = "FILE")]
     cacert: Vec<PathBuf>,
@@ -293,6 +296,7 @@ impl RunArgs {
         o.update_baseline = self.update_baseline;
         o.partition = self.partition;
         o.dry_run = self.dry_run;
+        o.quiet = self.quiet;
         Ok(o)
     }
 }

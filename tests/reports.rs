@@ -480,3 +480,22 @@ fn explain_prints_what_a_code_means_why_and_how_to_fix_it() {
     assert_eq!(unknown.code, 2, "{}", unknown.all());
     assert!(unknown.stderr.contains("unknown code or check 'GA999'"), "{}", unknown.all());
 }
+
+#[test]
+fn a_long_run_off_a_terminal_prints_a_progress_line_every_few_seconds_and_quiet_prints_none() {
+    // 24 scenarios at 4 per second: about six seconds, so one line is due.
+    let args = ["run", "--max-examples", "20", "--rate-limit", "4"];
+    let out = gauntlet(&args);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("progress: ")).collect();
+    assert!(!lines.is_empty(), "{}", out.all());
+    assert!(
+        lines[0].contains(" scenarios · 0 failing") && lines[0].contains("/24"),
+        "{}",
+        out.all()
+    );
+    assert!(!out.stdout.contains("progress:"), "progress stays off standard output");
+    let quiet = gauntlet(&["run", "--max-examples", "20", "--rate-limit", "4", "--quiet"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.all());
+    assert!(!quiet.stderr.contains("progress:"), "{}", quiet.all());
+}

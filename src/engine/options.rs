@@ -75,6 +75,8 @@ pub struct RunOptions {
     pub partition: Option<Partition>,
     /// Print the plan and send nothing.
     pub dry_run: bool,
+    /// No progress display.
+    pub quiet: bool,
 }
 
 /// Replaces `slot` with `given` when `given` has anything: a list setting from a flag or a
@@ -163,6 +165,7 @@ impl Default for RunOptions {
             update_baseline: None,
             partition: None,
             dry_run: false,
+            quiet: false,
         }
     }
 }

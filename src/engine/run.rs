@@ -203,6 +203,8 @@ pub fn run(options: RunOptions) -> Result<i32> {
         None => None,
     };
     let mut stream_error = None;
+    let mut display =
+        report::ProgressDisplay::new(Some(plan.scenarios.len() as u64), "scenarios", options.quiet);
     let stopped_with = std::cell::Cell::new(EXIT_INTERRUPTED);
     let cancel = async {
         stopped_with.set(super::stop_requested().await);
@@ -213,7 +215,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
         config,
         cancel,
         |p, index, result| {
-            console.progress(p);
+            display.update(p.done as u64, &format!("{} failing", p.failed));
             if let Some((events, _)) = &mut events
                 && stream_error.is_none()
             {
@@ -222,6 +224,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
             }
         },
     ))?;
+    display.finish();
     // The verdict is the baseline's overlay; with --update-baseline, the new file's: what
     // failed is now known (an expired entry keeps its date, so its failure still counts until
     // someone extends it).
@@ -260,9 +263,19 @@ pub fn run(options: RunOptions) -> Result<i32> {
         };
         done.map_err(|source| Error::Report { path: path.clone(), source })?;
     }
+    // GAUNTLET_REPORT_TIMINGS=1 (for bench/reports.sh) says what each report cost.
+    let timings = std::env::var_os("GAUNTLET_REPORT_TIMINGS").is_some();
     for (format, mut file, path) in files {
+        let began = std::time::Instant::now();
+        let shown = path.display().to_string();
         format.write(&report, &mut file).map_err(|source| Error::Report { path, source })?;
         file.commit()?;
+        if timings {
+            let bytes = std::fs::metadata(&shown).map(|m| m.len()).unwrap_or(0);
+            let ms = began.elapsed().as_secs_f64() * 1000.0;
+            let line = format!("report-timing {} {bytes} bytes {ms:.1} ms\n", format.name());
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        }
     }
     step_summary(&report)?;
     let junit_name = options.junit.as_ref().map(|p| p.display().to_string());

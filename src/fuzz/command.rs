@@ -1,13 +1,13 @@
 //! The `gauntlet fuzz` command: set up the target and the strategies, fuzz with a live
 //! progress display, save and show each distinct failure, write JUnit; and `--replay`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use super::engine::{FuzzConfig, FuzzOutcome, FuzzProgress, Key, fuzz, keys};
+use super::engine::{FuzzConfig, FuzzOutcome, Key, fuzz, keys};
 use super::record::Record;
 use super::strategy::OperationFuzz;
 use crate::credentials::Credentials;
@@ -163,9 +163,11 @@ pub fn run(o: Options) -> Result<i32> {
         });
     }
     let cancelled = || stop.load(Ordering::Relaxed);
-    let mut display = Progress::new(o.max_examples);
-    let outcome =
-        rt.block_on(fuzz(&session, &targets, &config, &cancelled, &mut |p| display.update(p)));
+    let mut display = crate::report::ProgressDisplay::new(o.max_examples, "examples", false);
+    let outcome = rt.block_on(fuzz(&session, &targets, &config, &cancelled, &mut |p| {
+        let rate = p.requests as f64 / p.elapsed.as_secs_f64().max(1e-9);
+        display.update(p.examples, &format!("{rate:.0} req/s · {} failures found", p.failures))
+    }));
     display.finish();
     if outcome.examples > 0 && outcome.unreachable == outcome.examples && !outcome.interrupted {
         let message = outcome
@@ -335,53 +337,6 @@ fn junit_report(
     report.elapsed = outcome.elapsed;
     report.interrupted = outcome.interrupted;
     report
-}
-
-/// A progress bar on a terminal (examples, requests/s, failures); a plain line every five
-/// seconds otherwise.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    last: Instant,
-}
-
-impl Progress {
-    fn new(total: Option<u64>) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = match total {
-                Some(n) => indicatif::ProgressBar::new(n),
-                None => indicatif::ProgressBar::new_spinner(),
-            };
-            let style = indicatif::ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} examples · {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-            bar.set_style(style);
-            bar
-        });
-        Progress { bar, last: Instant::now() }
-    }
-
-    fn update(&mut self, p: FuzzProgress) {
-        let rate = p.requests as f64 / p.elapsed.as_secs_f64().max(1e-9);
-        let message = format!("{rate:.0} req/s · {} failures found", p.failures);
-        match &self.bar {
-            Some(bar) => {
-                bar.set_position(p.examples);
-                bar.set_message(message);
-            }
-            None if self.last.elapsed() >= Duration::from_secs(5) => {
-                self.last = Instant::now();
-                let _ = writeln!(anstream::stdout(), "fuzz: {} examples · {message}", p.examples);
-            }
-            None => {}
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// `gauntlet fuzz --replay FILE`: sends the saved request again; exit 1 when it still fails

@@ -1,16 +1,15 @@
-//! The console report, read from the [`RunReport`]: a header, a live progress line,
-//! per-operation counts, each distinct failure once (with a `curl` line to reproduce it) and
+//! The console report, read from the [`RunReport`]: a header, per-operation counts, each distinct failure once (with a `curl` line to reproduce it) and
 //! a summary.
 //!
 //! Colour goes through `anstream`, which drops it for `NO_COLOR` and for output that is not a
-//! terminal; the progress line is drawn only on a terminal.
+//! terminal. Progress is [`super::ProgressDisplay`]'s.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
 use super::model::{Case, RunReport};
-use crate::runner::{MAX_RETRIES, Progress};
+use crate::runner::MAX_RETRIES;
 use crate::support::text::escape_controls as esc;
 
 const RED: Style = AnsiColor::Red.on_default().bold();
@@ -22,24 +21,19 @@ const BOLD: Style = Style::new().bold();
 /// Writes the console report.
 pub struct Console<W: anstream::stream::RawStream> {
     out: anstream::AutoStream<W>,
-    progress: bool,
 }
 
 impl Console<io::Stdout> {
-    /// A console on standard output; progress is drawn on standard error when it is a terminal.
+    /// A console on standard output.
     pub fn stdout() -> Self {
-        Console {
-            out: anstream::AutoStream::auto(io::stdout()),
-            progress: io::stderr().is_terminal(),
-        }
+        Console { out: anstream::AutoStream::auto(io::stdout()) }
     }
 }
 
 impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W> {
-    /// A console writing to `w` (colour only if `w` is a terminal and `NO_COLOR` is unset;
-    /// never a progress line).
+    /// A console writing to `w` (colour only if `w` is a terminal and `NO_COLOR` is unset).
     pub fn new(w: W) -> Self {
-        Console { out: anstream::AutoStream::auto(w), progress: false }
+        Console { out: anstream::AutoStream::auto(w) }
     }
 
     /// The first line: what is tested, against what.
@@ -50,23 +44,6 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
     /// A note (warning) line.
     pub fn note(&mut self, line: &str) -> io::Result<()> {
         writeln!(self.out, "{YELLOW}note:{YELLOW:#} {}", esc(line))
-    }
-
-    /// Redraws the progress line (terminal only).
-    pub fn progress(&mut self, p: Progress) {
-        if !self.progress || (!p.done.is_multiple_of(64) && p.done != p.total) {
-            return;
-        }
-        let mut err = anstream::stderr();
-        let _ = write!(
-            err,
-            "\r{DIM}  {}/{} scenarios · {} failing{DIM:#}\x1b[K",
-            p.done, p.total, p.failed
-        );
-        if p.done == p.total {
-            let _ = write!(err, "\r\x1b[K");
-        }
-        let _ = err.flush();
     }
 
     /// Per-operation counts, each distinct failure, the known failures, the summary line,

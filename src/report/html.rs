@@ -180,7 +180,7 @@ fn group_into(out: &mut String, report: &RunReport, g: &Group, class: &str) -> s
         if let Some(e) = &step.error {
             writeln!(out, "<div>No answer: {}</div>", esc(&e.message))?;
         }
-        if let Some(x) = &step.excerpt {
+        if let Some(x) = step.excerpt.as_ref().filter(|x| !x.is_empty()) {
             writeln!(out, "<pre class=\"excerpt\">{}</pre>", esc(x))?;
         }
         if !step.reproduce.is_empty() {

@@ -13,10 +13,24 @@ use crate::checks::Failure;
 /// raises it.
 pub const VERSION: u32 = 1;
 
-/// Writes `report` as one JSON document.
+/// Writes `report` as one JSON document. The cases, most of it, are written one by one
+/// rather than built as one tree first.
 pub fn write_json(mut w: impl io::Write, report: &RunReport) -> io::Result<()> {
-    serde_json::to_writer(&mut w, &document(report))?;
-    w.write_all(b"\n")?;
+    let mut doc = summary(report);
+    if let (Value::Object(doc), Value::Object(head)) = (&mut doc, header(report)) {
+        doc.extend(head);
+    }
+    let text = serde_json::to_string(&doc)?;
+    // `doc` is a non-empty object: its text ends with `}`, and the cases go before it.
+    w.write_all(&text.as_bytes()[..text.len() - 1])?;
+    w.write_all(b",\"cases\":[")?;
+    for (i, c) in report.cases.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut w, &case(report, c))?;
+    }
+    w.write_all(b"]}\n")?;
     w.flush()
 }
 
@@ -25,10 +39,10 @@ fn ms(d: std::time::Duration) -> f64 {
     (d.as_micros() as f64) / 1000.0
 }
 
-/// The whole report.
-pub fn document(report: &RunReport) -> Value {
-    let mut doc = header(report);
-    let extra = json!({
+/// Everything of the report but its header ([`header`]) and its cases: what the NDJSON
+/// `done` event holds.
+pub fn summary(report: &RunReport) -> Value {
+    json!({
         "elapsed_ms": ms(report.elapsed),
         "interrupted": report.interrupted,
         "rate": report.rate(),
@@ -42,7 +56,6 @@ pub fn document(report: &RunReport) -> Value {
             "statuses": s.statuses.iter().map(|(code, n)| json!({"status": code, "count": n})).collect::<Vec<_>>(),
             "latency": s.latency.map(|l| json!({"p50": l.p50, "p90": l.p90, "p99": l.p99})),
         })).collect::<Vec<_>>(),
-        "cases": report.cases.iter().map(|c| case(report, c)).collect::<Vec<_>>(),
         "groups": report.groups.iter().map(|g| {
             let first = &report.cases[g.cases[0]];
             json!({
@@ -62,11 +75,7 @@ pub fn document(report: &RunReport) -> Value {
         "notes": report.notes,
         "coverage": report.coverage.as_ref().map(|c| coverage(report, c)),
         "below": report.below.iter().map(|s| json!({"measure": s.measure, "actual": s.actual, "minimum": s.minimum})).collect::<Vec<_>>(),
-    });
-    if let (Value::Object(doc), Value::Object(extra)) = (&mut doc, extra) {
-        doc.extend(extra);
-    }
-    doc
+    })
 }
 
 /// What every document and the `started` event begin with: version, tool, run facts and

@@ -20,6 +20,7 @@ mod json;
 mod junit;
 mod model;
 mod ndjson;
+mod progress;
 mod sarif;
 
 pub use crate::support::atomic::AtomicFile;
@@ -31,6 +32,7 @@ pub use html::write_html;
 pub use json::{VERSION, write_json};
 pub use junit::write_junit;
 pub use ndjson::{Events, write_ndjson};
+pub use progress::ProgressDisplay;
 pub use sarif::write_sarif;
 
 pub use model::{

@@ -7,7 +7,7 @@ use std::io;
 
 use serde_json::{Value, json};
 
-use super::json::{VERSION, case, document, header};
+use super::json::{VERSION, case, header, summary};
 use super::{Case, RunReport};
 
 /// Writes events to `w` as they come. Each line is written whole.
@@ -45,12 +45,9 @@ impl<W: io::Write> Events<W> {
 
     /// The `done` event: everything of the finished report but its cases.
     pub fn done(mut self, report: &RunReport) -> io::Result<W> {
-        let mut event = document(report);
+        let mut event = summary(report);
         if let Value::Object(map) = &mut event {
-            map.remove("cases");
-            for key in ["tool", "spec", "title", "base_url", "seed", "started", "operations"] {
-                map.remove(key);
-            }
+            map.insert("version".into(), VERSION.into());
             map.insert("event".into(), "done".into());
         }
         line(&mut self.out, &event)?;
