@@ -18,20 +18,9 @@ pub fn write_html(mut w: impl io::Write, report: &RunReport) -> io::Result<()> {
     w.flush()
 }
 
-/// HTML-escapes text.
+/// HTML-escapes text (safe in text and in double-quoted attributes).
 fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::support::text::escape_markup(text, true)
 }
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}

@@ -145,33 +145,12 @@ fn hostname() -> String {
 
 /// Escapes text content; characters XML 1.0 cannot hold become U+FFFD.
 fn text(s: &str) -> String {
-    escape(s, false)
+    crate::support::text::escape_markup(s, false)
 }
 
 /// Escapes an attribute value (quotes too; new lines and tabs kept as character references).
 fn attr(s: &str) -> String {
-    escape(s, true)
-}
-
-/// One pass over `s`: markup escaped, characters XML 1.0 cannot hold replaced, and in an
-/// attribute, quotes and white space that parsers would fold written as references.
-fn escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' if attribute => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::support::text::escape_markup(s, true)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Text from specs and servers shown on a terminal: control characters and the Unicode
 //! direction overrides that make a terminal show something other than what is there
-//! (U+202E) are written as escapes.
+//! (U+202E) are written as escapes; markup escaped for the XML and HTML reports; long text
+//! cut short; library messages put in the user's terms.
 
 use std::borrow::Cow;
 
@@ -68,6 +69,28 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
         }
         None => message,
     }
+}
+
+/// XML and HTML text in one pass over `s`: markup escaped, characters XML 1.0 cannot hold
+/// replaced, and in an attribute, quotes and white space that parsers would fold written as
+/// references.
+pub fn escape_markup(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
