@@ -262,6 +262,7 @@ pub fn load(path: &Path, operations: &[Operation]) -> Result<Vec<Scenario>> {
             body,
             auth,
             secrets,
+            method: None,
         };
         let kind = Kind::Case { file: path.display().to_string() };
         let mut scenario = Scenario::single(index, format!("case/{}", case.name), kind, request);

@@ -14,7 +14,7 @@ fn conformant_server_passes_every_check() {
     let out = run_against(Fault::None, &[]);
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(
-        out.stdout.contains("PASS 64 scenarios: 64 passed, 0 failed, 0 errors"),
+        out.stdout.contains("PASS 70 scenarios: 70 passed, 0 failed, 0 errors"),
         "{}",
         out.all()
     );
@@ -189,4 +189,98 @@ fn dry_run_plans_every_kind_of_scenario_and_sends_nothing() {
         "a `..` id routes elsewhere: {}",
         out.all()
     );
+}
+
+/// A server answering each method as `answer` says, on every path.
+fn method_server(answer: fn(&str) -> &'static str) -> String {
+    crate::support::raw_server(move |stream, head, _| {
+        use std::io::Write;
+        let method = head.split_whitespace().next().unwrap_or("");
+        let status_line = answer(method);
+        let body = r#"{"error":"x"}"#;
+        let reply = format!(
+            "HTTP/1.1 {status_line}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.write_all(reply.as_bytes());
+    })
+}
+
+#[test]
+fn undeclared_methods_must_get_405_with_allow_and_a_router_answering_404_is_caught() {
+    let run = |url: &str| {
+        gauntlet(&[
+            "run",
+            "--spec",
+            SEED_SPEC,
+            "--base-url",
+            url,
+            "--user",
+            USER,
+            "--max-examples",
+            "3",
+            "--check",
+            "unsupported_method",
+        ])
+    };
+    // 405 with Allow, or 501 for a method the server does not know: conformant.
+    let good = method_server(|m| match m {
+        "GET" => "404 Not Found",
+        "TRACE" => "501 Not Implemented",
+        _ => "405 Method Not Allowed\r\nAllow: GET",
+    });
+    let out = run(&good);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let junit = out.junit.clone().unwrap();
+    for method in ["PUT", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE"] {
+        assert!(junit.contains(&format!("name=\"negative/method/{method}\"")), "{method}: {junit}");
+    }
+    assert!(!junit.contains("negative/method/HEAD"), "HEAD is served wherever GET is: {junit}");
+    // Express's default: an undeclared method falls through to 404.
+    let express = method_server(|_| "404 Not Found");
+    let out = run(&express);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(out.failed_checks(), ["unsupported_method"], "{}", out.all());
+    assert!(out.stdout.contains("undeclared method answered 404"), "{}", out.all());
+    assert_eq!(
+        out.stdout.matches("✘ unsupported_method").count(),
+        1,
+        "one root cause: {}",
+        out.all()
+    );
+    assert!(out.stdout.contains("curl -sS -g -X PUT"), "{}", out.all());
+}
+
+#[test]
+fn a_method_another_matching_template_declares_is_not_probed() {
+    let (_dir, spec) = crate::support::temp_file(
+        "two.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /things/{id}:\n    get:\n      operationId: getThing\n      parameters: [{name: id, in: path, required: true, schema: {type: string, minLength: 1}}]\n      responses: {'200': {description: ok}, '400': {description: bad}}\n  /things/me:\n    put:\n      operationId: putMe\n      responses: {'200': {description: ok}, '400': {description: bad}}\n",
+    );
+    let out = gauntlet(&["run", "--spec", spec.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let probes: Vec<&str> =
+        out.stdout.lines().filter(|l| l.starts_with("putMe negative/method/")).collect();
+    // /things/me also routes to /things/{id}, whose GET the router may rightly serve.
+    assert!(!probes.iter().any(|l| l.ends_with("/GET") || l.ends_with("/HEAD")), "{probes:?}");
+    assert!(probes.iter().any(|l| l.ends_with("/DELETE")), "{probes:?}");
+    let own = out.stdout.lines().filter(|l| l.starts_with("getThing negative/method/")).count();
+    assert_eq!(own, 6, "PUT POST DELETE PATCH OPTIONS TRACE on a random id: {}", out.stdout);
+}
+
+/// Box's spec writes `/files/{id}` twice, once as `/files/{id}#add_shared_link`, to declare
+/// two PUTs: one route, so a method either declares was probed on the other as undeclared.
+#[test]
+fn a_path_written_twice_with_a_fragment_is_one_route_for_method_probes() {
+    let (_dir, spec) = temp_file(
+        "box.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /files/{id}:\n    get:\n      operationId: getFile\n      parameters: [{name: id, in: path, required: true, schema: {type: string, minLength: 1}}]\n      responses: {'200': {description: ok}, '400': {description: bad}}\n  /files/{id}#add_shared_link:\n    put:\n      operationId: addLink\n      parameters: [{name: id, in: path, required: true, schema: {type: string, minLength: 1}}]\n      responses: {'200': {description: ok}, '400': {description: bad}}\n",
+    );
+    let dry = gauntlet(&["run", "--spec", spec.to_str().unwrap(), "--dry-run"]);
+    let probes: Vec<&str> =
+        dry.stdout.lines().filter(|l| l.contains(" negative/method/")).collect();
+    assert!(!probes.iter().any(|l| l.ends_with("/GET") || l.ends_with("/PUT")), "{probes:?}");
+    assert!(probes.iter().all(|l| l.starts_with("getFile ")), "one route, probed once: {probes:?}");
+    let out = gauntlet(&["run", "--spec", spec.to_str().unwrap(), "--max-examples", "5"]);
+    assert_eq!(out.code, 0, "{}", out.all());
 }

@@ -142,14 +142,14 @@ fn gauntlet_toml_holds_the_flags_reads_the_environment_and_yields_to_flags() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     // auth_enforced, the only check this server breaks, is off.
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("40 scenarios") && stdout.contains("seed 3"), "{stdout}");
+    assert!(stdout.contains("46 scenarios") && stdout.contains("seed 3"), "{stdout}");
     assert!(dir.path().join("out/report.xml").is_file(), "{stdout}");
 
     // A flag wins over the file.
     let out =
         gauntlet_in(dir.path(), &["run", "--check", "auth_enforced", "--max-examples", "30"], &env);
     assert_eq!(out.code, 1, "{}", out.all());
-    assert!(out.stdout.contains("30 scenarios"), "{}", out.all());
+    assert!(out.stdout.contains("36 scenarios"), "30 and 6 method probes: {}", out.all());
 
     // Configured statuses replace a check's rule: this server answers malformed ids 422.
     std::fs::write(

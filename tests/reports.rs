@@ -483,14 +483,15 @@ fn explain_prints_what_a_code_means_why_and_how_to_fix_it() {
 
 #[test]
 fn a_long_run_off_a_terminal_prints_a_progress_line_every_few_seconds_and_quiet_prints_none() {
-    // 24 scenarios at 4 per second: about six seconds, so one line is due.
+    // 30 scenarios (24 and 6 method probes) at 4 per second: over seven seconds, so one
+    // line is due.
     let args = ["run", "--max-examples", "20", "--rate-limit", "4"];
     let out = gauntlet(&args);
     assert_eq!(out.code, 0, "{}", out.all());
     let lines: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("progress: ")).collect();
     assert!(!lines.is_empty(), "{}", out.all());
     assert!(
-        lines[0].contains(" scenarios · 0 failing") && lines[0].contains("/24"),
+        lines[0].contains(" scenarios · 0 failing") && lines[0].contains("/30"),
         "{}",
         out.all()
     );

@@ -14,6 +14,7 @@ mod positive_data_acceptance;
 mod response_schema_conformance;
 pub mod rule;
 mod status_code_conformance;
+mod unsupported_method;
 
 pub use rule::{FINDINGS, Rule, Severity};
 
@@ -108,6 +109,7 @@ pub const ALL: &[Check] = &[
     Check { rule: negative_data_rejection::RULE, run: negative_data_rejection::check },
     Check { rule: auth_enforced::RULE, run: auth_enforced::check },
     Check { rule: positive_data_acceptance::RULE, run: positive_data_acceptance::check },
+    Check { rule: unsupported_method::RULE, run: unsupported_method::check },
     Check { rule: case_expectation::RULE, run: case_expectation::check },
 ];
 

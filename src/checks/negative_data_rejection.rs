@@ -19,6 +19,10 @@ pub const RULE: super::Rule = super::Rule {
 /// Fails when a negative (non-credential) scenario is answered with anything but a documented
 /// 4xx. A 5xx is left to `not_a_server_error`.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
+    // The responses document the operation's own method; `unsupported_method` judges probes.
+    if ctx.scenario.kind.is_method_probe() {
+        return None;
+    }
     let Kind::Negative { target, rule } = &ctx.scenario.kind else { return None };
     if target == "auth" {
         return None;

@@ -32,6 +32,7 @@ fn scenario(kind: Kind) -> Scenario {
         body: None,
         auth: AuthMode::Valid,
         secrets: vec![],
+        method: None,
     };
     Scenario::single(0, "x".into(), kind, request)
 }

@@ -106,6 +106,7 @@ pub fn build(
         per_op.push(generated);
         notes.extend(op_notes);
     }
+    generator.method_probes(all_ops, &operations, &mut per_op);
     let (case_files, strict) = if case_paths.is_empty() {
         let default = Path::new("cases");
         (if default.is_dir() { crate::cases::files(default)? } else { Vec::new() }, false)

@@ -18,7 +18,7 @@ impl Router {
         let mut router = Router::default();
         let mut seen = HashSet::new();
         for t in templates {
-            if !seen.insert(t.as_str().to_owned()) {
+            if !seen.insert(t.route().to_owned()) {
                 continue;
             }
             let count = t.segment_count();
@@ -43,6 +43,11 @@ impl Router {
         literal.into_iter().flatten().chain(self.variable_first.get(&count).into_iter().flatten())
     }
 
+    /// The templates `path` matches.
+    pub fn matching<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a PathTemplate> {
+        self.candidates(path).filter(move |t| t.matches(path, false))
+    }
+
     /// Whether `path`, meant for `own`, would instead reach another template (literal segments
     /// win over variables, as in every router), or is changed by URL normalisation (`..`).
     pub fn strays(&self, own: &PathTemplate, path: &str) -> bool {
@@ -54,7 +59,7 @@ impl Router {
                 return true;
             }
         }
-        self.candidates(path).any(|t| t.as_str() != own.as_str() && t.matches(path, false))
+        self.candidates(path).any(|t| t.route() != own.route() && t.matches(path, false))
     }
 }
 

@@ -24,7 +24,7 @@ const ATTEMPTS: usize = 24;
 pub struct Generator<'a> {
     doc: &'a Value,
     validators: &'a Validators,
-    router: Router,
+    pub(super) router: Router,
     max_examples: usize,
     /// Schemas found by pointer: each is looked up once, not once per example.
     schemas: std::cell::RefCell<HashMap<String, Option<&'a Value>>>,
@@ -359,7 +359,7 @@ impl<'a> Generator<'a> {
         let path = op
             .path
             .render(|name| segments.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()));
-        RequestSpec { path, query, headers, cookies, body, auth, secrets: Vec::new() }
+        RequestSpec { path, query, headers, cookies, body, auth, secrets: Vec::new(), method: None }
     }
 }
 

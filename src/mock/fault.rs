@@ -42,6 +42,11 @@ pub enum Fault {
     Hang,
     /// Valid requests get the head of a response, then the connection breaks.
     Reset,
+    /// A method the path does not declare is served by the path's operation (as routers
+    /// that match on the path alone do).
+    IgnoresMethod,
+    /// A method the path does not declare gets 405 without an `Allow` header.
+    NoAllowHeader,
     /// A narrow fault: only a path parameter value that trips it breaks the server (for
     /// fuzzing: each hides where a random run seldom looks).
     Trigger(Trigger),
@@ -175,6 +180,12 @@ const PLAIN: &[(&str, Fault, &str)] = &[
     ),
     ("hang", Fault::Hang, "never answer valid requests"),
     ("reset", Fault::Reset, "break the connection after the response head of valid requests"),
+    (
+        "ignores-method",
+        Fault::IgnoresMethod,
+        "serve an undeclared method with the path's operation instead of 405",
+    ),
+    ("no-allow-header", Fault::NoAllowHeader, "answer undeclared methods 405 without Allow"),
 ];
 
 /// The faults that take an argument, as `--list-faults` shows them.

@@ -125,9 +125,16 @@ impl Mock {
     pub fn respond(&self, req: &MockRequest) -> MockResponse {
         let (index, path_params) = match self.routes.find(&req.method, &req.path) {
             Route::Found { operation, params } => (operation, params),
+            Route::MethodNotAllowed(methods) if self.has(Fault::IgnoresMethod) => {
+                // Served as the path's first declared method would be.
+                let as_declared = MockRequest { method: methods[0].clone(), ..req.clone() };
+                return self.respond(&as_declared);
+            }
             Route::MethodNotAllowed(methods) => {
                 let mut r = plain_json(405, json!({"error": "Method Not Allowed"}));
-                r.headers.push(("allow".into(), methods.join(", ")));
+                if !self.has(Fault::NoAllowHeader) {
+                    r.headers.push(("allow".into(), methods.join(", ")));
+                }
                 return r;
             }
             Route::NotFound => return plain_json(404, json!({"error": "Not Found"})),

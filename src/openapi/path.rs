@@ -26,15 +26,23 @@ enum Piece {
 }
 
 impl PathTemplate {
-    /// Parses `raw`; an unclosed `{` is literal text.
+    /// Parses `raw`; an unclosed `{` is literal text. A `#fragment` (specs that declare one
+    /// method twice on a path write it twice, `/files/{id}#add_shared_link`) is kept in the
+    /// name but is no part of the route: no request carries it.
     pub fn parse(raw: &str) -> PathTemplate {
-        let segments = raw.split('/').map(parse_segment).collect();
+        let route = raw.split('#').next().unwrap_or(raw);
+        let segments = route.split('/').map(parse_segment).collect();
         PathTemplate { raw: raw.to_owned(), segments }
     }
 
     /// The template as written.
     pub fn as_str(&self) -> &str {
         &self.raw
+    }
+
+    /// The route it names: the template without its `#fragment`.
+    pub fn route(&self) -> &str {
+        self.raw.split('#').next().unwrap_or(&self.raw)
     }
 
     /// The variables, in order.

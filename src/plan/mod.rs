@@ -52,6 +52,11 @@ impl Kind {
         matches!(self, Kind::Negative { target, .. } if target == "auth")
     }
 
+    /// Whether this scenario sends a method the path does not declare.
+    pub fn is_method_probe(&self) -> bool {
+        matches!(self, Kind::Negative { target, .. } if target == "method")
+    }
+
     /// `positive`, `negative` or `case`.
     pub fn tag(&self) -> &'static str {
         match self {

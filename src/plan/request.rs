@@ -31,6 +31,10 @@ pub struct RequestSpec {
     /// `curl` lines as shell variables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<Secret>,
+    /// The method to send instead of the operation's: a probe of one the path does not
+    /// declare (`TRACE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 /// A credential-bearing value taken from the environment, held as its template.

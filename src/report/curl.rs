@@ -14,14 +14,11 @@ fn quote(s: &str) -> String {
 /// as values.
 pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: bool) -> String {
     let spec = &step.request;
+    let method = spec.method.as_deref().unwrap_or(&op.method);
     let mut url = match reqwest::Url::parse(&format!("{base_url}{}", spec.path)) {
         Ok(u) => u,
         Err(_) => {
-            return format!(
-                "curl -g -X {} {}",
-                op.method,
-                quote(&format!("{base_url}{}", spec.path))
-            );
+            return format!("curl -g -X {} {}", method, quote(&format!("{base_url}{}", spec.path)));
         }
     };
     if !spec.query.is_empty() {
@@ -33,7 +30,7 @@ pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: b
         "-sS".to_owned(),
         "-g".to_owned(),
         "-X".to_owned(),
-        op.method.clone(),
+        method.to_owned(),
     ];
     let mut url_text = quote(url.as_str());
     let mut headers: Vec<String> = spec.headers.iter().map(|(k, v)| quote(&header(k, v))).collect();
@@ -135,6 +132,7 @@ mod tests {
             body: None,
             auth,
             secrets: vec![],
+            method: None,
         };
         Scenario::single(0, "l".into(), Kind::Positive, request).steps.remove(0)
     }

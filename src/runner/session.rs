@@ -230,11 +230,18 @@ impl Session {
                 SecretPlace::Cookie => Placement::Cookie(name, value),
             });
         }
-        let Some(method) = &self.methods[step.operation] else {
-            return Err(http::TransportError {
-                kind: http::TransportKind::Other,
-                message: format!("'{}' is not an HTTP method", operation.method),
-            });
+        // A probe of an undeclared method names its own (rare: parsed per request).
+        let probed =
+            step.request.method.as_deref().map(|m| reqwest::Method::from_bytes(m.as_bytes()));
+        let method = match (&probed, &self.methods[step.operation]) {
+            (Some(Ok(m)), _) | (None, Some(m)) => m,
+            _ => {
+                let name = step.request.method.as_deref().unwrap_or(&operation.method);
+                return Err(http::TransportError {
+                    kind: http::TransportKind::Other,
+                    message: format!("'{name}' is not an HTTP method"),
+                });
+            }
         };
         http::prepare(
             &self.client,
