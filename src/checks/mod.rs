@@ -55,6 +55,10 @@ pub struct Settings {
     pub statuses: std::collections::BTreeMap<String, Vec<u16>>,
 }
 
+/// The check that judges probes of undeclared methods (the plan leaves them out when it is
+/// off).
+pub const UNSUPPORTED_METHOD: &str = unsupported_method::NAME;
+
 /// The checks whose accepted statuses can be configured.
 pub const WITH_STATUSES: &[&str] =
     &[negative_data_rejection::NAME, auth_enforced::NAME, positive_data_acceptance::NAME];

@@ -46,8 +46,12 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
     let all_operations = openapi::operations(&spec)?;
     let selected = select(&all_operations, &options.operations)?;
     let seed = options.seed.unwrap_or_else(crate::target::random_seed);
-    let (plan, validators) =
+    let (mut plan, validators) =
         build(&spec, &all_operations, &selected, seed, options.max_examples, &options.cases)?;
+    // Probes of undeclared methods serve one check: without it they would only cost requests.
+    if !options.checks.enabled(crate::checks::UNSUPPORTED_METHOD) {
+        plan.scenarios.retain(|s| !s.kind.is_method_probe());
+    }
     let planned = plan.scenarios.len();
     let plan = match options.partition {
         Some(p) => p.apply(plan),
