@@ -89,7 +89,8 @@ impl Routes {
                 .filter(|e| e.template.matches(path, allow_empty))
                 .collect();
             let Some(first) = matching.first() else { continue };
-            let same_template = matching.iter().filter(|e| e.template.route() == first.template.route());
+            let same_template =
+                matching.iter().filter(|e| e.template.route() == first.template.route());
             let found = same_template
                 .clone()
                 .find(|e| e.method.eq_ignore_ascii_case(method))
