@@ -152,6 +152,9 @@ pub struct RunArgs {
     /// No progress bar or progress lines.
     #[arg(long, short)]
     quiet: bool,
+    /// Spec gaps (a right rejection the spec does not document) fail the run too.
+    #[arg(long)]
+    strict: bool,
     /// Trust this CA certificate (PEM) for an https target (repeatable).
     #[arg(long, value_name = "FILE")]
     cacert: Vec<PathBuf>,
@@ -297,6 +300,7 @@ impl RunArgs {
         o.partition = self.partition;
         o.dry_run = self.dry_run;
         o.quiet = self.quiet;
+        o.checks.strict |= self.strict;
         Ok(o)
     }
 }

@@ -80,6 +80,8 @@ pub struct Config {
     pub cacert: Vec<PathBuf>,
     /// Skip TLS verification.
     pub insecure: Option<bool>,
+    /// Spec gaps fail the run.
+    pub strict: Option<bool>,
     /// Per check: whether it runs and which statuses it accepts.
     #[serde(default)]
     pub checks: BTreeMap<String, CheckConfig>,
@@ -342,6 +344,6 @@ impl Config {
             .iter()
             .filter_map(|(n, c)| c.statuses.clone().map(|s| (n.clone(), s)))
             .collect();
-        crate::checks::Settings { enabled, statuses }
+        crate::checks::Settings { enabled, statuses, strict: self.strict == Some(true) }
     }
 }

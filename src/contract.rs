@@ -155,6 +155,7 @@ impl Contract {
             title: self.title.clone(),
             base_url: self.target.base_url.clone(),
             has_credentials: self.has_credentials,
+            strict: self.session.config().checks.strict,
             started: self.started,
         }
     }

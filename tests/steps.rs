@@ -70,6 +70,7 @@ fn every_step_is_sent_and_judged_and_captures_read_the_answer() {
         title: "relay".into(),
         base_url: target.base_url.clone(),
         has_credentials: true,
+        strict: false,
         started: std::time::SystemTime::now(),
     };
     let case = Case::new(&plan.operations, &chain, &result, &[], &info);

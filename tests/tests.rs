@@ -20,5 +20,6 @@ mod regression;
 mod reports;
 mod secrets;
 mod snapshots;
+mod spec_gaps;
 mod steps;
 mod tls;

@@ -30,7 +30,9 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     }
     let status = ctx.response.status;
     let forbidden_ok = ctx.operation.documents_status(403);
-    if status == 401 || (status == 403 && forbidden_ok) || status >= 500 {
+    // A 403 where neither 401 nor 403 is documented enforced the credentials: a spec gap.
+    if status == 401 || (status == 403 && forbidden_ok) || status >= 500 || super::is_spec_gap(ctx)
+    {
         return None;
     }
     Some(Failure {

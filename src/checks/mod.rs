@@ -13,6 +13,7 @@ mod not_a_server_error;
 mod positive_data_acceptance;
 mod response_schema_conformance;
 pub mod rule;
+mod spec_gap;
 mod status_code_conformance;
 mod unsupported_method;
 
@@ -53,7 +54,14 @@ pub struct Settings {
     pub enabled: Option<Vec<String>>,
     /// Per check, the statuses it accepts instead of its default rule.
     pub statuses: std::collections::BTreeMap<String, Vec<u16>>,
+    /// Spec gaps fail the run (`--strict`).
+    pub strict: bool,
 }
+
+/// The check that reports spec gaps (kept apart from failures unless [`Settings::strict`]).
+pub const SPEC_GAP: &str = spec_gap::NAME;
+/// The check whose configured statuses also settle what a gap is.
+const NEGATIVE_DATA_REJECTION: &str = negative_data_rejection::NAME;
 
 /// The check that judges probes of undeclared methods (the plan leaves them out when it is
 /// off).
@@ -114,6 +122,7 @@ pub const ALL: &[Check] = &[
     Check { rule: auth_enforced::RULE, run: auth_enforced::check },
     Check { rule: positive_data_acceptance::RULE, run: positive_data_acceptance::check },
     Check { rule: unsupported_method::RULE, run: unsupported_method::check },
+    Check { rule: spec_gap::RULE, run: spec_gap::check },
     Check { rule: case_expectation::RULE, run: case_expectation::check },
 ];
 
@@ -127,6 +136,12 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     ALL.iter().map(|c| &c.rule).chain(FINDINGS).find(|r| {
         r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
     })
+}
+
+/// Whether the answer is a spec gap (the server rejected rightly; the spec documents no
+/// rejection of the kind): the status and rejection checks then leave it to `spec_gap`.
+pub fn is_spec_gap(ctx: &Context<'_>) -> bool {
+    ctx.settings.enabled(SPEC_GAP) && spec_gap::gap(ctx).is_some()
 }
 
 /// Runs every enabled check and returns the failures.

@@ -185,6 +185,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
         title: spec.title.clone(),
         base_url: base_url.clone(),
         has_credentials,
+        strict: options.checks.strict,
         started,
     };
     // The operations as reports name them, located in the spec when a report points there.

@@ -193,6 +193,7 @@ pub fn run(o: Options) -> Result<i32> {
         title: spec_doc.title.clone(),
         base_url: target.base_url.clone(),
         has_credentials,
+        strict: o.run.checks.strict,
         started,
     };
     show(&mut out, plan, &outcome, &saved, &info).map_err(io)?;
@@ -411,6 +412,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         title: spec_doc.title.clone(),
         base_url: target.base_url.clone(),
         has_credentials: credentials.any(),
+        strict: options.checks.strict,
         started: SystemTime::now(),
     };
     let plan = session.plan();

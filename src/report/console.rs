@@ -52,8 +52,7 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         let out = &mut self.out;
         for suite in report.suites.iter().filter(|s| s.counts.total > 0) {
             let op = &report.operations[suite.operation];
-            let (total, failed) =
-                (suite.counts.total, suite.counts.total - suite.counts.passed - suite.counts.known);
+            let (total, failed) = (suite.counts.total, suite.counts.failed + suite.counts.errors);
             let (mark, style) = if failed == 0 { ("✔", GREEN) } else { ("✘", RED) };
             writeln!(
                 out,
@@ -62,15 +61,37 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 esc(&op.title)
             )?;
         }
-        if !report.groups.is_empty() {
+        let (gaps, failures): (Vec<_>, Vec<_>) =
+            report.groups.iter().partition(|g| g.check == crate::checks::SPEC_GAP);
+        if !failures.is_empty() {
             writeln!(out)?;
-            writeln!(out, "{BOLD}Failures{BOLD:#} ({} distinct)", report.groups.len())?;
+            writeln!(out, "{BOLD}Failures{BOLD:#} ({} distinct)", failures.len())?;
         }
-        for group in &report.groups {
+        for group in failures {
             let more = group.cases.len() - 1;
             writeln!(out)?;
             let shown = Shown { check: &group.check, title: &group.title, more };
             write_failure(out, report, &report.cases[group.cases[0]], &shown)?;
+        }
+        if !gaps.is_empty() {
+            writeln!(out)?;
+            let fail = if report.info.strict {
+                "they fail the run (--strict)"
+            } else {
+                "the server was right; they do not fail the run unless --strict"
+            };
+            writeln!(out, "{BOLD}Spec gaps{BOLD:#} ({}; {fail})", gaps.len())?;
+            for group in gaps {
+                let case = &report.cases[group.cases[0]];
+                writeln!(
+                    out,
+                    "  {YELLOW}~{YELLOW:#} {} · {} {DIM}({} scenarios, e.g. {}){DIM:#}  {DIM}GA110{DIM:#}",
+                    esc(&report.operations[case.operation].id),
+                    esc(&group.title),
+                    group.cases.len(),
+                    esc(&case.label)
+                )?;
+            }
         }
         let known: Vec<&Case> = report.cases.iter().filter(|c| !c.known.is_empty()).collect();
         if !known.is_empty() {
@@ -113,6 +134,9 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         )?;
         if c.known > 0 {
             write!(out, ", {} known", c.known)?;
+        }
+        if c.gaps > 0 {
+            write!(out, ", {} with spec gaps", c.gaps)?;
         }
         write!(out, " in {:.2}s ({:.0} req/s", report.elapsed.as_secs_f64(), report.rate())?;
         if let Some(l) = report.latency {

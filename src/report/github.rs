@@ -18,12 +18,13 @@ pub fn write_summary(mut w: impl io::Write, report: &RunReport) -> io::Result<()
     writeln!(w, "### gauntlet: {mark}\n")?;
     writeln!(
         w,
-        "{} scenarios · {} passed · {} failed · {} errors · {} known · seed {} · {} against {}\n",
+        "{} scenarios · {} passed · {} failed · {} errors · {} known · {} with spec gaps · seed {} · {} against {}\n",
         c.total,
         c.passed,
         c.failed,
         c.errors,
         c.known,
+        c.gaps,
         report.seed,
         cell(&report.info.spec),
         cell(&report.info.base_url)

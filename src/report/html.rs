@@ -71,6 +71,7 @@ fn page_into(out: &mut String, report: &RunReport) -> std::fmt::Result {
         ("failed", c.failed),
         ("errors", c.errors),
         ("known", c.known),
+        ("spec gaps", c.gaps),
     ] {
         writeln!(out, "<div class=\"card\"><b>{n}</b>{label}</div>")?;
     }
@@ -128,7 +129,7 @@ fn failures_into(out: &mut String, report: &RunReport) -> std::fmt::Result {
     )?;
     writeln!(
         out,
-        "<p class=\"muted\">Valid requests the server rejected: often the spec promises more than the server does.</p>"
+        "<p class=\"muted\">Spec gaps: the server rejected rightly, with a status the spec does not document (they fail the run only with --strict). Warnings: valid requests the server rejected, often because the spec promises more than the server does.</p>"
     )?;
     for g in warnings {
         group_into(out, report, g, " warning")?;
@@ -155,7 +156,7 @@ fn group_into(out: &mut String, report: &RunReport, g: &Group, class: &str) -> s
         esc(&first.label)
     )?;
     if let Some(step) = first.step_showing(&g.check) {
-        if let Some(f) = step.failures.iter().find(|f| f.check == g.check) {
+        if let Some(f) = step.failures.iter().chain(&step.gaps).find(|f| f.check == g.check) {
             writeln!(
                 out,
                 "<div>Expected: {} · actual: status {}</div>",

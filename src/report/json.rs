@@ -115,7 +115,7 @@ pub fn verdict(report: &RunReport) -> &'static str {
 }
 
 fn counts(c: &super::Counts) -> Value {
-    json!({"total": c.total, "passed": c.passed, "failed": c.failed, "errors": c.errors, "known": c.known})
+    json!({"total": c.total, "passed": c.passed, "failed": c.failed, "errors": c.errors, "known": c.known, "gaps": c.gaps})
 }
 
 /// A check's (or `transport`'s) stable code.
@@ -134,6 +134,7 @@ fn outcome(o: Outcome) -> &'static str {
         Outcome::Failed => "failed",
         Outcome::Error => "error",
         Outcome::Known => "known",
+        Outcome::Gap => "gap",
     }
 }
 
@@ -162,6 +163,7 @@ pub fn case(report: &RunReport, c: &Case) -> Value {
             "operation": op(s.operation),
             "status": s.status,
             "failures": s.failures.iter().map(failure).collect::<Vec<_>>(),
+            "gaps": s.gaps.iter().map(failure).collect::<Vec<_>>(),
             "error": s.error.as_ref().map(|e| json!({
                 "code": code(crate::http::TRANSPORT),
                 "kind": format!("{:?}", e.kind).to_lowercase(),

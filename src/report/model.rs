@@ -23,6 +23,8 @@ pub struct RunInfo {
     pub base_url: String,
     /// Whether the run had credentials (for `curl` lines).
     pub has_credentials: bool,
+    /// Whether spec gaps fail the run (`--strict`): they are failures then.
+    pub strict: bool,
     /// When the run started.
     pub started: SystemTime,
 }
@@ -119,6 +121,8 @@ pub struct Counts {
     pub errors: usize,
     /// Only failures the baseline knows.
     pub known: usize,
+    /// Only spec gaps (the server was right; the spec is incomplete).
+    pub gaps: usize,
 }
 
 impl Counts {
@@ -129,6 +133,7 @@ impl Counts {
             Outcome::Failed => self.failed += 1,
             Outcome::Error => self.errors += 1,
             Outcome::Known => self.known += 1,
+            Outcome::Gap => self.gaps += 1,
         }
     }
 }
@@ -144,6 +149,8 @@ pub enum Outcome {
     Error,
     /// Only known failures.
     Known,
+    /// Passed, but showed a spec gap.
+    Gap,
 }
 
 /// One scenario that ran.
@@ -174,6 +181,8 @@ pub struct CaseStep {
     pub status: Option<u16>,
     /// The failed checks the baseline does not know.
     pub failures: Vec<Failure>,
+    /// The spec gaps it showed.
+    pub gaps: Vec<Failure>,
     /// The transport error, unless the baseline knows it.
     pub error: Option<TransportError>,
     /// A redacted excerpt of the body.
@@ -219,7 +228,8 @@ impl Case {
         info: &RunInfo,
     ) -> Case {
         let status = result.status();
-        if result.passed() && known.is_empty() {
+        let gaps = result.steps.iter().any(|s| !s.gaps.is_empty());
+        if result.passed() && known.is_empty() && !gaps {
             // The common case stays small: a passing case keeps no steps.
             return Case {
                 operation: scenario.operation(),
@@ -240,6 +250,7 @@ impl Case {
                 operation: step.operation,
                 status: r.status,
                 failures: r.failures.iter().filter(|f| !is_known(f.check)).cloned().collect(),
+                gaps: r.gaps.clone(),
                 error: r.error.clone().filter(|_| !is_known(crate::http::TRANSPORT)),
                 excerpt: r.excerpt.clone(),
                 retries: r.retries,
@@ -253,6 +264,8 @@ impl Case {
             Outcome::Failed
         } else if !known.is_empty() {
             Outcome::Known
+        } else if steps.iter().any(|s| !s.gaps.is_empty()) {
+            Outcome::Gap
         } else {
             Outcome::Passed
         };
@@ -296,16 +309,18 @@ impl Case {
         self.steps
             .iter()
             .find(|s| {
-                s.failures.iter().any(|f| f.check == check)
+                s.failures.iter().chain(&s.gaps).any(|f| f.check == check)
                     || (check == crate::http::TRANSPORT && s.error.is_some())
             })
             .or(self.steps.last())
     }
 
-    /// Every (check, title) it fails with, transport errors as `transport`.
+    /// Every (check, title) it fails with, transport errors as `transport`, spec gaps as
+    /// `spec_gap`.
     pub fn keys(&self) -> Vec<(&str, &str)> {
+        let gaps = self.steps.iter().flat_map(|s| &s.gaps);
         let mut keys: Vec<(&str, &str)> =
-            self.failures().map(|f| (f.check, f.title.as_str())).collect();
+            self.failures().chain(gaps).map(|f| (f.check, f.title.as_str())).collect();
         keys.extend(self.error().map(|e| (crate::http::TRANSPORT, e.message.as_str())));
         keys
     }

@@ -87,7 +87,9 @@ fn log(report: &RunReport) -> Value {
             group.cases.len(),
             first.label
         );
-        if let Some(f) = step.and_then(|s| s.failures.iter().find(|f| f.check == group.check)) {
+        if let Some(f) =
+            step.and_then(|s| s.failures.iter().chain(&s.gaps).find(|f| f.check == group.check))
+        {
             text.push_str(&format!("; expected {}", f.expected));
         }
         if let Some(curl) = step.map(|s| s.reproduce.as_str()).filter(|c| !c.is_empty()) {

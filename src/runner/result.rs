@@ -24,6 +24,8 @@ pub struct StepResult {
     pub captured: Vec<(String, String)>,
     /// The media type answered (`application/json`), for coverage.
     pub media: Option<String>,
+    /// Spec gaps the answer showed (not failures unless `--strict`).
+    pub gaps: Vec<Failure>,
 }
 
 impl StepResult {

@@ -199,10 +199,15 @@ impl Session {
         result.status = Some(response.status);
         result.media = response.content_type.as_deref().map(checks::essence);
         result.failures = checks::run(&ctx);
+        if !self.config.checks.strict {
+            let (gaps, failures) =
+                result.failures.drain(..).partition(|f| f.check == checks::SPEC_GAP);
+            (result.gaps, result.failures) = (gaps, failures);
+        }
         result.captured = captured(step, &response, &redact);
-        if !result.failures.is_empty() {
+        if !result.failures.is_empty() || !result.gaps.is_empty() {
             result.excerpt = Some(redact(&checks::excerpt(&response.body, 300)));
-            for failure in &mut result.failures {
+            for failure in result.failures.iter_mut().chain(&mut result.gaps) {
                 redact_failure(failure, &redact);
             }
         }
