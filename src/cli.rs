@@ -178,7 +178,8 @@ pub struct CredentialArgs {
     /// HTTP Basic credentials (an id and a token or password). Never printed.
     #[arg(long, value_name = "ID:TOKEN", env = "GAUNTLET_USER", hide_env_values = true)]
     user: Option<String>,
-    /// A bearer token for operations secured by an http bearer scheme (defaults to TOKEN of --user).
+    /// A bearer token for operations secured by an http bearer, oauth2 or openIdConnect scheme
+    /// (defaults to TOKEN of --user).
     #[arg(long, value_name = "TOKEN", env = "GAUNTLET_BEARER", hide_env_values = true)]
     bearer: Option<String>,
     /// An API key for operations secured by an apiKey scheme (defaults to TOKEN of --user).

@@ -731,3 +731,50 @@ fn schemas_of_a_path_item_behind_a_ref_are_compiled_and_checked() {
     // And negatives of the path parameter exist: its integer schema was read.
     assert!(out.junit.unwrap_or_default().contains("negative/path.id/"), "{}", out.stdout);
 }
+
+/// `oauth2` and `openIdConnect` schemes got no credential at all: `--bearer` went unused and
+/// the server's 401 read as "valid request rejected".
+#[test]
+fn oauth2_and_openid_connect_operations_send_the_bearer_token() {
+    let (_dir, spec) = temp_file(
+        "oauth.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /me:\n    get:\n      operationId: me\n      security: [{oauth: [read]}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '401': {description: no}\n  /you:\n    get:\n      operationId: you\n      security: [{oidc: []}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '401': {description: no}\ncomponents:\n  securitySchemes:\n    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://auth.invalid/token', scopes: {read: r}}}}\n    oidc: {type: openIdConnect, openIdConnectUrl: 'https://auth.invalid/.well-known/openid-configuration'}\n",
+    );
+    let url = crate::support::raw_server(|stream, head, _| {
+        use std::io::Write;
+        let ok = head.lines().any(|l| l.eq_ignore_ascii_case("authorization: Bearer tok-3141"));
+        let (status, body) = if !head.starts_with("GET ") {
+            ("405 Method Not Allowed\r\nAllow: GET", "{}")
+        } else if ok {
+            ("200 OK", "{}")
+        } else {
+            ("401 Unauthorized", "{\"error\":\"no\"}")
+        };
+        let reply = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.write_all(reply.as_bytes());
+    });
+    let spec = spec.to_str().unwrap();
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        spec,
+        "--base-url",
+        &url,
+        "--bearer",
+        "tok-3141",
+        "--max-examples",
+        "5",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let junit = out.junit.clone().unwrap();
+    assert!(
+        junit.contains("negative/auth/missing") && junit.contains("negative/auth/wrong-token"),
+        "auth negatives for both: {junit}"
+    );
+    assert!(!out.stdout.contains("tok-3141"), "{}", out.all());
+    let dry = gauntlet(&["run", "--spec", spec, "--dry-run", "--bearer", "tok-3141"]);
+    assert!(dry.stdout.contains("-H \"Authorization: Bearer $GAUNTLET_BEARER\""), "{}", dry.stdout);
+}

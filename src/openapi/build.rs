@@ -274,6 +274,9 @@ fn parse_scheme(raw: &Value) -> Option<SecurityScheme> {
                 _ => return None,
             },
         },
+        // Both end in a bearer token in `Authorization` (from `--bearer`), however it was
+        // obtained.
+        "oauth2" | "openIdConnect" => SecurityScheme::Bearer,
         other => SecurityScheme::Unsupported(other.to_owned()),
     })
 }
