@@ -194,15 +194,10 @@ fn dry_run_plans_every_kind_of_scenario_and_sends_nothing() {
 /// A server answering each method as `answer` says, on every path.
 fn method_server(answer: fn(&str) -> &'static str) -> String {
     crate::support::raw_server(move |stream, head, _| {
-        use std::io::Write;
         let method = head.split_whitespace().next().unwrap_or("");
         let status_line = answer(method);
         let body = r#"{"error":"x"}"#;
-        let reply = format!(
-            "HTTP/1.1 {status_line}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = stream.write_all(reply.as_bytes());
+        crate::support::answer(stream, status_line, "application/json", body);
     })
 }
 

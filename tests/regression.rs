@@ -741,7 +741,6 @@ fn oauth2_and_openid_connect_operations_send_the_bearer_token() {
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /me:\n    get:\n      operationId: me\n      security: [{oauth: [read]}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '401': {description: no}\n  /you:\n    get:\n      operationId: you\n      security: [{oidc: []}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '401': {description: no}\ncomponents:\n  securitySchemes:\n    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://auth.invalid/token', scopes: {read: r}}}}\n    oidc: {type: openIdConnect, openIdConnectUrl: 'https://auth.invalid/.well-known/openid-configuration'}\n",
     );
     let url = crate::support::raw_server(|stream, head, _| {
-        use std::io::Write;
         let ok = head.lines().any(|l| l.eq_ignore_ascii_case("authorization: Bearer tok-3141"));
         let (status, body) = if !head.starts_with("GET ") {
             ("405 Method Not Allowed\r\nAllow: GET", "{}")
@@ -750,11 +749,7 @@ fn oauth2_and_openid_connect_operations_send_the_bearer_token() {
         } else {
             ("401 Unauthorized", "{\"error\":\"no\"}")
         };
-        let reply = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = stream.write_all(reply.as_bytes());
+        crate::support::answer(stream, status, "application/json", body);
     });
     let spec = spec.to_str().unwrap();
     let out = gauntlet(&[

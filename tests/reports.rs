@@ -226,14 +226,8 @@ fn html_report_renders_its_charts_and_failures_in_headless_chromium_without_erro
     }
     // A server that breaks the contract and answers with markup meant to run in the page.
     let url = crate::support::raw_server(|stream, _, _| {
-        use std::io::Write;
         let body = "<script>console.error('injected')</script><img src=x onerror=alert(1)>";
-        let head = format!(
-            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(body.as_bytes());
+        crate::support::answer(stream, "500 Internal Server Error", "text/html", body);
     });
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("report.html");

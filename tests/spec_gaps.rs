@@ -99,16 +99,11 @@ fn a_spec_that_documents_its_validation_status_gets_no_gap_for_another_one() {
     );
     let (_dir, spec) = temp_file("documented.yaml", &spec_text);
     let url = crate::support::raw_server(|stream, head, _| {
-        use std::io::Write;
         let valid = head.starts_with("GET /items/")
             && head.split_whitespace().nth(1).is_some_and(|p| p[7..].parse::<i64>().is_ok());
         let (status, body) =
             if valid { ("200 OK", "{}") } else { ("400 Bad Request", "{\"error\":\"bad\"}") };
-        let reply = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = stream.write_all(reply.as_bytes());
+        crate::support::answer(stream, status, "application/json", body);
     });
     let out = gauntlet(&[
         "run",

@@ -161,6 +161,19 @@ pub fn raw_server(
     url
 }
 
+/// Writes one whole HTTP/1.1 answer on `stream` (the connection then closes): `status` is
+/// the status line after the version (`404 Not Found`, with any further header lines after a
+/// `\r\n`), the body is `body` of `content_type`.
+pub fn answer(stream: &mut std::net::TcpStream, status: &str, content_type: &str, body: &str) {
+    use std::io::Write;
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
 /// Sends one raw HTTP/1.1 request to `url` (`http://host:port`) and returns the whole reply.
 pub fn raw_request(url: &str, request_head: &str) -> String {
     use std::io::{Read, Write};
