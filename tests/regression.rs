@@ -773,3 +773,72 @@ fn oauth2_and_openid_connect_operations_send_the_bearer_token() {
     let dry = gauntlet(&["run", "--spec", spec, "--dry-run", "--bearer", "tok-3141"]);
     assert!(dry.stdout.contains("-H \"Authorization: Bearer $GAUNTLET_BEARER\""), "{}", dry.stdout);
 }
+
+/// With 401 and 403 no longer failures of a valid request (they are authorisation decisions),
+/// a run whose credentials are refused everywhere would pass having tested nothing behind
+/// them: it stops with exit 2 and one line, the reports written.
+#[test]
+fn credentials_refused_for_every_valid_request_are_exit_2_not_a_pass() {
+    let url = crate::support::raw_server(|stream, head, _| {
+        let status = if head.starts_with("GET ") {
+            "401 Unauthorized"
+        } else {
+            "405 Method Not Allowed\r\nAllow: GET"
+        };
+        crate::support::answer(stream, status, "application/json", r#"{"error":"expired"}"#);
+    });
+    let out = gauntlet(&[
+        "run",
+        "--base-url",
+        &url,
+        "--user",
+        crate::support::USER,
+        "--max-examples",
+        "40",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.all());
+    assert!(
+        out.stderr.contains(
+            "the target refused the credentials: every valid request to a secured operation ("
+        ),
+        "{}",
+        out.all()
+    );
+    assert!(out.junit.is_some(), "the reports are written first");
+    assert!(!out.failed_checks().contains(&"positive_data_acceptance".to_owned()), "{}", out.all());
+    // One operation refusing a valid request (an admin action) is no such verdict, and no
+    // failure of positive_data_acceptance.
+    let (_dir, spec) = temp_file(
+        "admin.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nsecurity: [{basic: []}]\npaths:\n  /items:\n    get:\n      operationId: items\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '401': {description: no}\n        '403': {description: forbidden}\n  /admin:\n    get:\n      operationId: admin\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '401': {description: no}\n        '403': {description: forbidden}\ncomponents:\n  securitySchemes:\n    basic: {type: http, scheme: basic}\n",
+    );
+    let mixed = crate::support::raw_server(|stream, head, _| {
+        use base64::Engine;
+        let basic = base64::engine::general_purpose::STANDARD.encode(crate::support::USER);
+        let signed_in = head.lines().any(|l| l == format!("authorization: Basic {basic}"));
+        let status = if !head.starts_with("GET ") {
+            "405 Method Not Allowed\r\nAllow: GET"
+        } else if !signed_in {
+            "401 Unauthorized"
+        } else if head.starts_with("GET /admin") {
+            "403 Forbidden"
+        } else {
+            "200 OK"
+        };
+        crate::support::answer(stream, status, "application/json", "{}");
+    });
+    let spec = spec.to_str().unwrap();
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        spec,
+        "--base-url",
+        &mixed,
+        "--user",
+        crate::support::USER,
+        "--max-examples",
+        "10",
+    ]);
+    assert_eq!(out.code, 0, "403 to a valid admin request is not a rejection: {}", out.all());
+}

@@ -42,13 +42,13 @@ fn every_step_is_sent_and_judged_and_captures_read_the_answer() {
     let plan = Arc::new(prepared.plan);
     let session = Session::new(Arc::clone(&plan), prepared.validators, config).unwrap();
 
-    // Read, then read again with a wrong token: the second step must be refused.
+    // Read, then read a malformed id: the second step must be refused.
     let mut chain = base.clone();
-    chain.label = "chain/read-then-wrong-token".into();
+    chain.label = "chain/read-then-malformed-id".into();
     chain.first_mut().captures =
         vec![Capture { name: "id".into(), from: CaptureFrom::Body("/id".into()) }];
     let mut second = base.first().clone();
-    second.request.auth = gauntlet::plan::AuthMode::Broken(gauntlet::plan::AuthBreak::WrongToken);
+    second.request.path = "/endpoints/sip/not-a-uuid".into();
     chain.steps.push(second);
     chain.kind = Kind::Positive;
     let result = runtime.block_on(session.execute_scenario(&chain));
@@ -59,7 +59,7 @@ fn every_step_is_sent_and_judged_and_captures_read_the_answer() {
     let sent_id = base.first().request.path.rsplit('/').next().unwrap().to_owned();
     assert_eq!(result.steps[0].captured, vec![("id".to_owned(), sent_id)]);
     // A positive scenario whose step is refused fails positive_data_acceptance there.
-    assert_eq!(result.steps[1].status, Some(401), "{result:?}");
+    assert_eq!(result.steps[1].status, Some(422), "{result:?}");
     let failed: Vec<&str> = result.steps[1].failures.iter().map(|f| f.check).collect();
     assert_eq!(failed, vec!["positive_data_acceptance"], "{result:?}");
     assert!(!result.passed());
@@ -78,7 +78,7 @@ fn every_step_is_sent_and_judged_and_captures_read_the_answer() {
     let text = failure_text(&report, &report.cases[0]);
     assert!(text.contains("step:     2 of 2 (retrieve-sip-endpoint)"), "{text}");
     assert!(text.contains("reproduce 1: curl") && text.contains("reproduce 2: curl"), "{text}");
-    assert!(text.contains("gauntlet-wrong-token") && !text.contains(":tok"), "{text}");
+    assert!(text.contains("-u \"$GAUNTLET_USER\"") && !text.contains(":tok"), "{text}");
     assert_eq!(report.counts.failed, 1);
     assert_eq!(report.groups.len(), 1);
 }

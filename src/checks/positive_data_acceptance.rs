@@ -11,16 +11,19 @@ pub const RULE: super::Rule = super::Rule {
     code: "GA107",
     name: NAME,
     severity: super::Severity::Warning,
-    summary: "a valid, authenticated request is not rejected",
+    summary: "a valid, authenticated request is not rejected as invalid (400, 405, 406, 415, 422)",
     why: "a valid request rejected with 4xx means the spec promises what the server does not do, or the server is stricter than documented",
     fix: "tighten the schema to what the server accepts (patterns, enums, formats), or accept what the spec allows; pin fixed values with case files",
 };
 
-/// Statuses that say "your request is invalid or unauthenticated".
-const REJECTIONS: &[u16] = &[400, 401, 403, 405, 406, 415, 422];
+/// Statuses that say "your request is invalid". 401 and 403 are not among them: to a valid
+/// request they are authorisation decisions (unknown credentials at a login, an action
+/// reserved to admins), judged as statuses; a run whose credentials are refused everywhere
+/// is stopped by the engine instead.
+const REJECTIONS: &[u16] = &[400, 405, 406, 415, 422];
 
-/// Fails when a positive scenario is answered as invalid or unauthenticated (404 for an
-/// unknown id is fine). Skipped for secured operations when the run has no credentials.
+/// Fails when a positive scenario is answered as invalid (404 for an unknown id is fine).
+/// Skipped for secured operations when the run has no credentials.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     if ctx.scenario.kind != Kind::Positive {
         return None;

@@ -99,8 +99,13 @@ fn each_check_fires_on_its_fault_and_only_then() {
     assert!(failures(&s, negative(), 400, json, "{}").contains(&"negative_data_rejection"));
     assert_eq!(failures(&s, auth(), 401, json, r#"{"error":"Unauthorized"}"#), Vec::<&str>::new());
     assert_eq!(failures(&s, auth(), 404, json, r#"{"error":"Not Found"}"#), ["auth_enforced"]);
+    // A 401 to a valid request is an authorisation decision, not a rejection of its data.
     assert_eq!(
         failures(&s, Kind::Positive, 401, json, r#"{"error":"Unauthorized"}"#),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        failures(&s, Kind::Positive, 422, json, r#"{"errors":[]}"#),
         ["positive_data_acceptance"]
     );
 }

@@ -157,6 +157,12 @@ pub fn run(options: RunOptions) -> Result<i32> {
             ))
             .map_err(io)?;
     }
+    // Which operations the run can authenticate to, for the verdict on refused credentials.
+    let covered: Vec<bool> = plan
+        .operations
+        .iter()
+        .map(|o| o.requires_auth() && o.auth.first().is_some_and(|a| credentials.covers(a)))
+        .collect();
     let mut config = run_config(&options, &base_url, credentials)?;
     // Requests in flight need a socket each: more than the open-file limit allows would turn
     // a healthy target into "Too many open files" errors.
@@ -288,12 +294,42 @@ pub fn run(options: RunOptions) -> Result<i32> {
         console.note("interrupted: the report holds the scenarios that finished").map_err(io)?;
         return Ok(stopped_with.get());
     }
+    if let Some(line) = credentials_refused(&plan, &result, &covered) {
+        return Err(Error::Other(line));
+    }
     Ok(if report.violated() {
         EXIT_VIOLATION
     } else if !report.below.is_empty() {
         EXIT_COVERAGE
     } else {
         EXIT_OK
+    })
+}
+
+/// When every valid request to an operation the run has credentials for was answered 401 or
+/// 403, the credentials are wrong (or expired): nothing behind them was tested, and the run
+/// says so instead of passing (401 and 403 to one valid request are authorisation decisions,
+/// not failures).
+fn credentials_refused(
+    plan: &crate::plan::Plan,
+    result: &runner::RunResult,
+    covered: &[bool],
+) -> Option<String> {
+    let (mut sent, mut refused) = (0, 0);
+    for (index, r) in result.finished() {
+        let scenario = &plan.scenarios[index];
+        if scenario.kind != crate::plan::Kind::Positive || !covered[scenario.operation()] {
+            continue;
+        }
+        if let Some(status) = r.steps.first().and_then(|s| s.status) {
+            sent += 1;
+            refused += usize::from(matches!(status, 401 | 403));
+        }
+    }
+    (sent > 0 && refused == sent).then(|| {
+        format!(
+            "the target refused the credentials: every valid request to a secured operation ({sent}) was answered 401 or 403, so nothing behind them was tested; check --user, --bearer or --api-key (the reports hold the run)"
+        )
     })
 }
 
