@@ -142,13 +142,19 @@ pub fn run(options: RunOptions) -> Result<i32> {
             plan.scenarios.len()
         ))
         .map_err(io)?;
-    for note in prepared.notes() {
-        console.note(&note).map_err(io)?;
+    let notes = prepared.notes();
+    for note in &notes {
+        console.note(note).map_err(io)?;
     }
-    if let Some(op) = plan
+    // Which secured operations the run can authenticate to: for the note below, and for the
+    // verdict on refused credentials.
+    let covered: Vec<bool> = plan
         .operations
         .iter()
-        .find(|o| o.requires_auth() && !o.auth.first().is_some_and(|a| credentials.covers(a)))
+        .map(|o| o.requires_auth() && o.auth.first().is_some_and(|a| credentials.covers(a)))
+        .collect();
+    if let Some(op) =
+        plan.operations.iter().zip(&covered).find(|(o, c)| o.requires_auth() && !**c).map(|p| p.0)
     {
         console
             .note(&format!(
@@ -157,12 +163,6 @@ pub fn run(options: RunOptions) -> Result<i32> {
             ))
             .map_err(io)?;
     }
-    // Which operations the run can authenticate to, for the verdict on refused credentials.
-    let covered: Vec<bool> = plan
-        .operations
-        .iter()
-        .map(|o| o.requires_auth() && o.auth.first().is_some_and(|a| credentials.covers(a)))
-        .collect();
     let mut config = run_config(&options, &base_url, credentials)?;
     // Requests in flight need a socket each: more than the open-file limit allows would turn
     // a healthy target into "Too many open files" errors.
@@ -182,7 +182,6 @@ pub fn run(options: RunOptions) -> Result<i32> {
     if options.insecure {
         console.note("--insecure: TLS certificates are not verified for this run").map_err(io)?;
     }
-    let notes = prepared.notes();
     let declared = prepared.all_operations.len();
     let Prepared { spec, plan, validators, .. } = prepared;
     let plan = Arc::new(plan);
@@ -222,7 +221,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
         config,
         cancel,
         |p, index, result| {
-            display.update(p.done as u64, &format!("{} failing", p.failed));
+            display.update(p.done as u64, || format!("{} failing", p.failed));
             if let Some((events, _)) = &mut events
                 && stream_error.is_none()
             {

@@ -165,8 +165,10 @@ pub fn run(o: Options) -> Result<i32> {
     let cancelled = || stop.load(Ordering::Relaxed);
     let mut display = crate::report::ProgressDisplay::new(o.max_examples, "examples", false);
     let outcome = rt.block_on(fuzz(&session, &targets, &config, &cancelled, &mut |p| {
-        let rate = p.requests as f64 / p.elapsed.as_secs_f64().max(1e-9);
-        display.update(p.examples, &format!("{rate:.0} req/s · {} failures found", p.failures))
+        display.update(p.examples, || {
+            let rate = p.requests as f64 / p.elapsed.as_secs_f64().max(1e-9);
+            format!("{rate:.0} req/s · {} failures found", p.failures)
+        })
     }));
     display.finish();
     if outcome.examples > 0 && outcome.unreachable == outcome.examples && !outcome.interrupted {

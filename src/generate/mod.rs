@@ -15,7 +15,6 @@ mod value;
 pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
 };
-pub use methods::PROBED;
 pub use params::{coerce, encode_segment, primitive_text, read_param, serialize};
 pub use route::Router;
 pub use scenario::Generator;

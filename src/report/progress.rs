@@ -36,8 +36,9 @@ impl ProgressDisplay {
         }
     }
 
-    /// `done` units so far, with a short message (`812 req/s · 3 failing`).
-    pub fn update(&mut self, done: u64, message: &str) {
+    /// `done` units so far, with a short message (`812 req/s · 3 failing`), made only when
+    /// it is shown: this runs once per result.
+    pub fn update(&mut self, done: u64, message: impl FnOnce() -> String) {
         if self.quiet {
             return;
         }
@@ -47,12 +48,13 @@ impl ProgressDisplay {
             }
             if let Some(bar) = &self.bar {
                 bar.set_position(done);
-                bar.set_message(message.to_owned());
+                bar.set_message(message());
             }
         } else if self.last.elapsed() >= EVERY {
             self.last = Instant::now();
             let of = self.total.map(|t| format!("/{t}")).unwrap_or_default();
-            let _ = writeln!(std::io::stderr(), "progress: {done}{of} {} · {message}", self.unit);
+            let line = format!("progress: {done}{of} {} · {}", self.unit, message());
+            let _ = writeln!(std::io::stderr(), "{line}");
         }
     }
 
