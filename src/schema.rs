@@ -50,6 +50,33 @@ impl Validators {
     /// Compiles the schema at each pointer (duplicates compiled once).
     pub fn compile<'p>(doc: &Value, pointers: impl IntoIterator<Item = &'p str>) -> Self {
         let mut out = Validators::default();
+        out.add(doc, pointers);
+        out
+    }
+
+    /// Compiles every schema `operations` use, each against the view of its direction:
+    /// parameters and request bodies as requests read them (`readOnly` left out), responses
+    /// as responses read them (`writeOnly` left out).
+    pub fn for_operations<'o>(
+        spec: &crate::openapi::Spec,
+        operations: impl IntoIterator<Item = &'o crate::openapi::Operation> + Clone,
+    ) -> Self {
+        use crate::openapi::Operation;
+        let mut out = Validators::default();
+        let requests = operations.clone().into_iter().flat_map(Operation::request_schema_pointers);
+        let responses = operations.into_iter().flat_map(Operation::response_schema_pointers);
+        if std::ptr::eq(spec.request_doc(), spec.response_doc()) {
+            // One document, indexed once.
+            out.add(&spec.doc, requests.chain(responses));
+        } else {
+            out.add(spec.request_doc(), requests);
+            out.add(spec.response_doc(), responses);
+        }
+        out
+    }
+
+    /// Compiles the schema at each pointer of `doc` not compiled yet.
+    fn add<'p>(&mut self, doc: &Value, pointers: impl IntoIterator<Item = &'p str>) {
         let registry = match jsonschema::Registry::new()
             .draft(Draft::Draft202012)
             .add("urn:spec", doc)
@@ -57,8 +84,8 @@ impl Validators {
         {
             Ok(registry) => registry,
             Err(e) => {
-                out.warnings.push(("#".into(), format!("cannot index the document: {e}")));
-                return out;
+                self.warnings.push(("#".into(), format!("cannot index the document: {e}")));
+                return;
             }
         };
         let options = jsonschema::options()
@@ -66,19 +93,18 @@ impl Validators {
             .with_registry(&registry)
             .should_validate_formats(true);
         for pointer in pointers {
-            if out.by_pointer.contains_key(pointer) {
+            if self.by_pointer.contains_key(pointer) {
                 continue;
             }
             let wrapper =
                 json!({"$ref": format!("urn:spec#{}", utf8_percent_encode(pointer, FRAGMENT))});
             match options.build(&wrapper) {
                 Ok(v) => {
-                    out.by_pointer.insert(pointer.to_owned(), Arc::new(v));
+                    self.by_pointer.insert(pointer.to_owned(), Arc::new(v));
                 }
-                Err(e) => out.warnings.push((format!("#{pointer}"), e.to_string())),
+                Err(e) => self.warnings.push((format!("#{pointer}"), e.to_string())),
             }
         }
-        out
     }
 
     /// The validator for the schema at `pointer`, if it compiled.

@@ -152,15 +152,15 @@ fn dry_run_plans_every_kind_of_scenario_and_sends_nothing() {
     ]);
     assert_eq!(out.code, 0, "{}", out.all());
     for label in [
-        "negative/path.id/empty",
+        "negative/route/path.id-empty",
         "negative/path.id/too-short",
         "negative/path.id/too-long",
         "negative/path.id/no-hyphens",
         "negative/path.id/braces",
         "negative/path.id/urn-uuid",
         "negative/path.id/non-ascii",
-        "negative/path.id/path-traversal",
-        "negative/path.id/percent-encoded-slash",
+        "negative/route/path.id-path-traversal",
+        "negative/route/path.id-percent-encoded-slash",
         "negative/path.id/leading-space",
         "negative/auth/missing",
         "negative/auth/other-scheme",

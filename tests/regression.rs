@@ -842,3 +842,133 @@ fn credentials_refused_for_every_valid_request_are_exit_2_not_a_pass() {
     ]);
     assert_eq!(out.code, 0, "403 to a valid admin request is not a rejection: {}", out.all());
 }
+
+/// A required readOnly `id` was sent in every request body, so a strict server rejected
+/// every valid request ("request/body/id is read-only") and the body without it was planned
+/// as a negative ("invalid body accepted"); a required writeOnly `secret` missing from the
+/// answer failed the response schema.
+#[test]
+fn read_only_properties_are_never_sent_and_write_only_ones_never_expected_back() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: things, version: "1" }
+paths:
+  /things:
+    post:
+      operationId: create-thing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Thing" }
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Thing" }
+        "400": { description: invalid }
+components:
+  schemas:
+    Thing:
+      type: object
+      additionalProperties: false
+      required: [id, name, secret]
+      properties:
+        id: { type: integer, readOnly: true }
+        name: { type: string, minLength: 1, maxLength: 20 }
+        secret: { type: string, writeOnly: true, minLength: 4, maxLength: 20 }
+"##;
+    let (_dir, path) = temp_file("things.yaml", spec);
+    // A strict server: readOnly sent, or anything else wrong, is a 400; the answer never
+    // carries the writeOnly secret.
+    let url = crate::support::raw_server(|stream, head, _| {
+        use std::io::Read;
+        let length = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(str::to_owned))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        let _ = stream.read_exact(&mut body);
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let fields = value.as_object().cloned().unwrap_or_default();
+        let name = fields.get("name").and_then(|n| n.as_str()).unwrap_or("");
+        let secret = fields.get("secret").and_then(|s| s.as_str()).unwrap_or("");
+        if !head.starts_with("POST ") {
+            crate::support::answer(
+                stream,
+                "405 Method Not Allowed\r\nAllow: POST",
+                "text/plain",
+                "",
+            );
+            return;
+        }
+        let ok = !fields.contains_key("id")
+            && fields.keys().all(|k| k == "name" || k == "secret")
+            && (1..=20).contains(&name.chars().count())
+            && (4..=20).contains(&secret.chars().count());
+        if ok {
+            let echo = serde_json::json!({"id": 1, "name": name}).to_string();
+            crate::support::answer(stream, "201 Created", "application/json", &echo);
+        } else {
+            let why =
+                if fields.contains_key("id") { "request/body/id is read-only" } else { "invalid" };
+            let problem = serde_json::json!({ "message": why }).to_string();
+            crate::support::answer(stream, "400 Bad Request", "application/json", &problem);
+        }
+    });
+    let spec = path.to_string_lossy().into_owned();
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        &spec,
+        "--base-url",
+        &url,
+        "--seed",
+        "1",
+        "--max-examples",
+        "20",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(!out.stdout.contains("read-only"), "{}", out.all());
+    // Negatives of the writable properties are still sent and rejected.
+    let junit = out.junit.as_deref().unwrap_or("");
+    assert!(junit.contains("negative/body/"), "{junit}");
+}
+
+/// A discriminator without `const` in its branches got random tags (`"petType": "x7f"`), and
+/// a multipart body went out as JSON under a multipart content type; the built-in mock, which
+/// shares every reading, now agrees with the run on both (and on form bodies, OR and AND
+/// security, a readOnly id and a writeOnly secret) for the Express app's spec.
+#[test]
+fn discriminators_multipart_and_form_bodies_loop_clean_against_the_mock() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/frameworks/express/openapi.yaml");
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        spec,
+        "--bearer",
+        "t",
+        "--api-key",
+        "k",
+        "--seed",
+        "1",
+        "--max-examples",
+        "40",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let dry = gauntlet(&["run", "--spec", spec, "--dry-run", "--seed", "1", "--max-examples", "5"]);
+    assert!(
+        dry.stdout.contains("Content-Type: multipart/form-data; boundary=gauntlet-"),
+        "{}",
+        dry.all()
+    );
+    assert!(dry.stdout.contains("filename=\"file.bin\""), "{}", dry.all());
+    assert!(
+        dry.stdout.contains("\"petType\":\"cat\"") || dry.stdout.contains("\"petType\":\"dog\""),
+        "{}",
+        dry.all()
+    );
+    assert!(!dry.stdout.contains("\"id\":"), "a readOnly id is never sent: {}", dry.all());
+}

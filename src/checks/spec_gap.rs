@@ -6,7 +6,7 @@
 //! once per (operation, status), never a failure of the run unless `--strict`.
 
 use super::{Context, Failure};
-use crate::openapi::{Operation, StatusKey};
+use crate::openapi::{Location, Operation, StatusKey};
 
 /// The check's name.
 pub const NAME: &str = "spec_gap";
@@ -41,8 +41,16 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
     let kind = &ctx.scenario.kind;
     let status = ctx.response.status;
     let op = ctx.operation;
+    if op.responses.is_empty() || op.response_for(status).is_some() {
+        return None;
+    }
+    if *kind == crate::plan::Kind::Positive {
+        // A generated id names no resource: a 404 is right, the spec just never says so.
+        let has_path_params = op.parameters.iter().any(|p| p.location == Location::Path);
+        return (status == 404 && has_path_params).then_some(status);
+    }
     let crate::plan::Kind::Negative { .. } = kind else { return None };
-    if kind.is_method_probe() || op.responses.is_empty() || op.response_for(status).is_some() {
+    if kind.is_method_probe() || kind.is_routing_probe() {
         return None;
     }
     if ctx.settings.statuses(super::NEGATIVE_DATA_REJECTION).is_some() && !kind.is_auth_negative() {
@@ -52,13 +60,25 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
         let documented = op.documents_status(401) || op.documents_status(403);
         return (matches!(status, 401 | 403) && !documented).then_some(status);
     }
+    if status == 415 && is_body_negative(kind) {
+        // No Content-Type, or a body the server cannot read: 415 is a right answer too.
+        return Some(status);
+    }
     ((400..500).contains(&status) && !documents_a_rejection(op)).then_some(status)
+}
+
+fn is_body_negative(kind: &crate::plan::Kind) -> bool {
+    matches!(kind, crate::plan::Kind::Negative { target, .. } if target == "body")
 }
 
 /// Reports a spec gap.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let status = gap(ctx)?;
-    let (what, missing) = if ctx.scenario.kind.is_auth_negative() {
+    let (what, missing) = if ctx.scenario.kind == crate::plan::Kind::Positive {
+        ("no 404 is documented; a valid request for an unknown resource", "404")
+    } else if status == 415 && is_body_negative(&ctx.scenario.kind) {
+        ("no 415 is documented; a body left out or broken", "415")
+    } else if ctx.scenario.kind.is_auth_negative() {
         ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
     } else {
         ("no rejection of invalid input is documented; invalid input", "4xx")

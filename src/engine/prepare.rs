@@ -95,10 +95,9 @@ pub fn build(
     case_paths: &[PathBuf],
 ) -> Result<(Plan, Validators)> {
     let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
-    let validators =
-        Validators::compile(&spec.doc, operations.iter().flat_map(Operation::schema_pointers));
+    let validators = Validators::for_operations(spec, &operations);
     let generator = crate::generate::Generator::new(
-        &spec.doc,
+        spec.request_doc(),
         &validators,
         all_ops.iter().map(|o| o.path.clone()),
         max_examples,

@@ -63,10 +63,7 @@ pub fn run(o: Options) -> Result<i32> {
     let seed = o.run.seed.unwrap_or_else(crate::target::random_seed);
     let mut credentials = o.run.credentials.clone();
     // Compiled once: the strategies (to judge inputs) and the session (to check answers).
-    let validators = Arc::new(Validators::compile(
-        &spec_doc.doc,
-        operations.iter().flat_map(Operation::schema_pointers),
-    ));
+    let validators = Arc::new(Validators::for_operations(&spec_doc, &operations));
     let router = Arc::new(Router::new(all_ops.iter().map(|op| op.path.clone())));
     if let Some(unknown) = o.params.iter().find(|p| {
         !operations.iter().any(|op| {
@@ -91,8 +88,12 @@ pub fn run(o: Options) -> Result<i32> {
     let mut notes = Vec::new();
     let mut bases = Vec::new();
     {
-        let generator =
-            Generator::new(&spec_doc.doc, &validators, all_ops.iter().map(|op| op.path.clone()), 1);
+        let generator = Generator::new(
+            spec_doc.request_doc(),
+            &validators,
+            all_ops.iter().map(|op| op.path.clone()),
+            1,
+        );
         for (index, op) in operations.iter().enumerate() {
             let (scenarios, op_notes) = generator.operation(index, op, seed);
             notes.extend(op_notes);
@@ -372,7 +373,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         &mut credentials,
         record.seed,
     ))?;
-    let validators = Arc::new(Validators::compile(&spec_doc.doc, op.schema_pointers()));
+    let validators = Arc::new(Validators::for_operations(&spec_doc, [&op]));
     let label = format!("replay/{}", record.id);
     let scenario = Scenario::single(0, label, record.scenario_kind.clone(), record.request.clone());
     let plan = Plan {

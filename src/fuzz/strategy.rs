@@ -177,7 +177,7 @@ impl OperationFuzz {
     fn accepts(&self, param: &crate::openapi::Parameter, text: &str) -> bool {
         let Some(schema_ref) = &param.schema else { return true };
         let Some(validator) = self.validators.get(&schema_ref.pointer) else { return true };
-        let doc = &self.spec.doc;
+        let doc = self.spec.request_doc();
         let Some(schema) = doc.pointer(&schema_ref.pointer) else { return true };
         validator.is_valid(&read_param(doc, param, schema, text))
     }
@@ -195,7 +195,7 @@ pub fn auth_label(mode: AuthMode) -> String {
 
 /// Text for path parameter `index` of `op`.
 fn text_strategy(spec: &Arc<Spec>, op: &Operation, index: usize, valid_text: &str) -> Text {
-    let doc = &spec.doc;
+    let doc = spec.request_doc();
     let param = op.parameters[index].clone();
     let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)).cloned();
     let resolved = schema.as_ref().and_then(|s| resolve_ref(doc, s).ok()).map(|(r, _)| r.clone());
@@ -260,7 +260,9 @@ impl ValidText {
     fn draw(&self, seed: u64) -> String {
         let Some(schema) = &self.schema else { return format!("gauntlet{}", seed % 1000) };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let value = ValueGen::new(&self.spec.doc, &mut rng).valid(schema, 0).unwrap_or(Value::Null);
+        let value = ValueGen::new(self.spec.request_doc(), &mut rng)
+            .valid(schema, 0)
+            .unwrap_or(Value::Null);
         serialize(&self.param, &value).into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
     }
 }

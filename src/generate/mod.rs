@@ -6,6 +6,7 @@
 //! with the compiled validator as the server will read it, so a "negative" is really invalid.
 
 pub mod invalid;
+mod media;
 mod methods;
 mod params;
 mod route;
@@ -15,6 +16,7 @@ mod value;
 pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
 };
+pub use media::{Writer, decode as decode_body, writer};
 pub use params::{coerce, encode_segment, primitive_text, read_param, serialize};
 pub use route::Router;
 pub use scenario::Generator;

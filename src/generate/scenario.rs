@@ -9,11 +9,12 @@ use serde_json::{Value, json};
 
 use super::invalid::invalid_values;
 use super::invalid::{self as negative, Rule};
+use super::media;
 use super::params::{coerce, encode_segment, read_param, serialize};
 use super::route::Router;
 use super::value::ValueGen;
 use crate::openapi::{Location, Operation, Parameter, SecurityScheme, resolve_ref};
-use crate::plan::{AuthBreak, AuthMode, Body, Kind, RequestSpec, Scenario};
+use crate::plan::{AuthBreak, AuthMode, Body, Kind, ROUTE, RequestSpec, Scenario};
 use crate::schema::Validators;
 use crate::support::fnv1a;
 
@@ -87,16 +88,19 @@ impl<'a> Generator<'a> {
                 }
             }
         }
-        let body = self.valid_body(op, &mut rng);
+        let valid_body = self.valid_body(op, &mut rng);
+        let body = valid_body.as_ref().map(|(b, _)| b.clone());
         if body.is_none() && op.request_body.as_ref().is_some_and(|b| b.required) {
-            let why = op
-                .request_body
-                .as_ref()
-                .and_then(|b| b.content.first())
-                .and_then(|m| m.schema.as_ref())
-                .and_then(|s| self.doc.pointer(&s.pointer))
-                .and_then(|s| super::value::oversized(self.doc, s))
-                .unwrap_or_else(|| "no valid value found".into());
+            let media = op.request_body.as_ref().and_then(writable_media);
+            let why = match media {
+                None => format!("no media type gauntlet can write ({})", media_names(op)),
+                Some(m) => m
+                    .schema
+                    .as_ref()
+                    .and_then(|s| self.doc.pointer(&s.pointer))
+                    .and_then(|s| super::value::oversized(self.doc, s))
+                    .unwrap_or_else(|| "no valid value found".into()),
+            };
             notes.push(format!("{}: request body: {why}: operation not tested", op.id));
             return (Vec::new(), notes);
         }
@@ -121,9 +125,16 @@ impl<'a> Generator<'a> {
             }
             for candidate in self.invalid_texts(param, &base[i]) {
                 let mut slots = base.clone();
+                let routing = param.location == Location::Path && leaves_route(&candidate.text);
                 slots[i] = Slot::Text(candidate.text);
                 let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
                 if param.location == Location::Path && self.router.strays(&op.path, &request.path) {
+                    continue;
+                }
+                if routing {
+                    let rule = format!("{target}-{}", candidate.rule.label());
+                    let label = format!("negative/{ROUTE}/{rule}");
+                    push(&mut out, label, Kind::Negative { target: ROUTE.into(), rule }, request);
                     continue;
                 }
                 let label = format!("negative/{target}/{}", candidate.rule.label());
@@ -131,7 +142,7 @@ impl<'a> Generator<'a> {
             }
         }
         // The body broken.
-        for (rule, bad) in self.invalid_bodies(op, &body) {
+        for (rule, bad) in self.invalid_bodies(op, valid_body.as_ref().map(|(_, v)| v)) {
             let kind = Kind::Negative { target: "body".into(), rule: rule.clone() };
             let request = self.render(op, &base, bad, AuthMode::Valid);
             push(&mut out, format!("negative/body/{rule}"), kind, request);
@@ -182,7 +193,7 @@ impl<'a> Generator<'a> {
                 misses += 1;
                 continue;
             };
-            let body = self.valid_body(op, &mut rng).or_else(|| body.clone());
+            let body = self.valid_body(op, &mut rng).map(|(b, _)| b).or_else(|| body.clone());
             let request = self.render(op, &slots, body, AuthMode::Valid);
             if !seen.insert(request_key(&request)) {
                 misses += 1;
@@ -241,8 +252,9 @@ impl<'a> Generator<'a> {
 
     fn invalid_texts(&self, param: &Parameter, base: &Slot) -> Vec<negative::Candidate> {
         let Some(schema) = self.schema_of(param) else { return Vec::new() };
-        let Ok((resolved, _)) = resolve_ref(self.doc, schema) else { return Vec::new() };
-        let Some(map) = resolved.as_object() else { return Vec::new() };
+        let Some(map) = non_null(self.doc, schema).and_then(Value::as_object) else {
+            return Vec::new();
+        };
         let valid = match base {
             Slot::Value(v) => super::params::primitive_text(v),
             _ => String::new(),
@@ -258,8 +270,24 @@ impl<'a> Generator<'a> {
 
     fn boundary_values(&self, param: &Parameter) -> Vec<(String, Value)> {
         let Some(schema) = self.schema_of(param) else { return Vec::new() };
-        let Ok((resolved, _)) = resolve_ref(self.doc, schema) else { return Vec::new() };
+        let Some(resolved) = non_null(self.doc, schema) else { return Vec::new() };
         let mut out = Vec::new();
+        // The edges a server's range check meets first.
+        let integer = resolved.get("type").and_then(Value::as_str) == Some("integer");
+        for key in ["minimum", "maximum"] {
+            if let Some(n) = resolved.get(key).filter(|n| n.is_number()) {
+                let edge = match (integer, n.as_f64()) {
+                    (true, Some(f)) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
+                    _ => n.clone(),
+                };
+                out.push((key.into(), edge));
+            }
+        }
+        for (key, rule) in [("minLength", "min-length"), ("maxLength", "max-length")] {
+            if let Some(n) = resolved.get(key).and_then(Value::as_u64).filter(|n| *n <= 1024) {
+                out.push((rule.into(), json!("a".repeat(n as usize))));
+            }
+        }
         if resolved.get("format").and_then(Value::as_str) == Some("uuid") {
             out.push(("nil-uuid".into(), json!("00000000-0000-0000-0000-000000000000")));
             out.push(("max-uuid".into(), json!("ffffffff-ffff-ffff-ffff-ffffffffffff")));
@@ -273,59 +301,57 @@ impl<'a> Generator<'a> {
         out
     }
 
-    /// A valid body for the first media type gauntlet can write.
-    fn valid_body(&self, op: &Operation, rng: &mut ChaCha8Rng) -> Option<Body> {
-        let body = op.request_body.as_ref()?;
-        let media = body.content.first()?;
+    /// A valid body for the first media type gauntlet can write, and the value it holds
+    /// (valid as the server reads the body back).
+    fn valid_body(&self, op: &Operation, rng: &mut ChaCha8Rng) -> Option<(Body, Value)> {
+        let media = writable_media(op.request_body.as_ref()?)?;
         let schema = media.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer));
         let validator = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer));
-        let value = match schema {
-            Some(schema) => {
-                let mut generator = ValueGen::new(self.doc, rng);
-                (0..ATTEMPTS).find_map(|_| {
-                    generator
-                        .valid(schema, 0)
-                        .filter(|v| validator.is_none_or(|val| val.is_valid(v)))
-                })?
-            }
-            None => json!({}),
+        let Some(schema) = schema else {
+            let value = match media::writer(&media.name) {
+                Some(media::Writer::Text | media::Writer::Raw) => json!("gauntlet"),
+                _ => json!({}),
+            };
+            return Some((media::encode(self.doc, media, None, &value)?, value));
         };
-        Some(encode_body(&media.name, &value))
+        let mut generator = ValueGen::new(self.doc, rng);
+        (0..ATTEMPTS).find_map(|_| {
+            let value = generator.valid(schema, 0)?;
+            let body = media::encode(self.doc, media, Some(schema), &value)?;
+            let readings = media::decode(self.doc, Some(schema), &body.content_type, &body.bytes);
+            let valid = !readings.is_empty()
+                && readings.iter().all(|r| validator.is_none_or(|v| v.is_valid(r)));
+            valid.then_some((body, value))
+        })
     }
 
-    /// Bodies that break one rule of the schema (confirmed invalid by the validator).
-    fn invalid_bodies(&self, op: &Operation, valid: &Option<Body>) -> Vec<(String, Option<Body>)> {
+    /// Bodies that break one rule of the schema, kept only when the validator rejects them
+    /// as the server reads them back.
+    fn invalid_bodies(&self, op: &Operation, valid: Option<&Value>) -> Vec<(String, Option<Body>)> {
         let Some(rb) = &op.request_body else { return Vec::new() };
-        let Some(media) = rb.content.first() else { return Vec::new() };
         let mut out = Vec::new();
         if rb.required {
             out.push((Rule::Missing.label(), None));
         }
-        if !is_json(&media.name) {
-            return out;
-        }
+        let Some(media) = writable_media(rb) else { return out };
         let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer))
         else {
             return out;
         };
-        let Some(current) =
-            valid.as_ref().and_then(|b| serde_json::from_slice::<Value>(&b.bytes).ok())
+        let (Some(current), Some(schema)) =
+            (valid, media.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer)))
         else {
             return out;
         };
-        let Some(schema) = media.schema.as_ref().and_then(|s| self.doc.pointer(&s.pointer)) else {
-            return out;
-        };
-        let candidates: Vec<(String, Value)> = invalid_values(self.doc, schema, &current)
-            .into_iter()
-            .map(|i| (i.rule.label(), i.value))
-            .collect();
-        out.extend(
-            candidates
-                .into_iter()
-                .filter(|(_, v)| !validator.is_valid(v))
-                .map(|(rule, v)| (rule, Some(encode_body(&media.name, &v)))),
-        );
+        for invalid in invalid_values(self.doc, schema, current) {
+            let Some(body) = media::encode(self.doc, media, Some(schema), &invalid.value) else {
+                continue;
+            };
+            let readings = media::decode(self.doc, Some(schema), &body.content_type, &body.bytes);
+            if readings.iter().all(|r| !validator.is_valid(r)) {
+                out.push((invalid.rule.label(), Some(body)));
+            }
+        }
         out
     }
 
@@ -389,36 +415,45 @@ fn sendable(param: &Parameter, slot: &Slot) -> bool {
     }
 }
 
-fn is_json(media: &str) -> bool {
-    media == "application/json"
-        || media.ends_with("+json")
-        || media == "*/*"
-        || media == "application/*"
+/// A schema with `null` taken out: the one other branch of an `anyOf`/`oneOf` with a
+/// `{type: null}` branch (how FastAPI and 3.1 write an optional value), else the schema
+/// itself; `$ref`s resolved.
+fn non_null<'d>(doc: &'d Value, schema: &'d Value) -> Option<&'d Value> {
+    let (resolved, _) = resolve_ref(doc, schema).ok()?;
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = resolved.get(key) else { continue };
+        let is_null = |b: &Value| b.get("type").and_then(Value::as_str) == Some("null");
+        let others: Vec<&Value> = branches.iter().filter(|b| !is_null(b)).collect();
+        if let [only] = others.as_slice()
+            && others.len() < branches.len()
+        {
+            return resolve_ref(doc, only).ok().map(|(s, _)| s);
+        }
+    }
+    Some(resolved)
 }
 
-fn encode_body(media: &str, value: &Value) -> Body {
-    if is_json(media) {
-        let content_type = if media.contains('*') { "application/json" } else { media };
-        return Body {
-            content_type: content_type.into(),
-            bytes: serde_json::to_vec(value).unwrap_or_default(),
-        };
-    }
-    if media == "application/x-www-form-urlencoded"
-        && let Value::Object(map) = value
-    {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in map {
-            form.append_pair(k, &super::params::primitive_text(v));
-        }
-        return Body { content_type: media.into(), bytes: form.finish().into_bytes() };
-    }
-    let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let content_type = if media.contains('*') { "application/octet-stream" } else { media };
-    Body { content_type: content_type.into(), bytes: text.into_bytes() }
+/// Whether a path value takes the request off its operation's route: an empty segment, a
+/// `/` (or `%2F` for a server that decodes twice), a dot segment. Such a value reaches the
+/// router, not the operation.
+fn leaves_route(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    text.is_empty()
+        || text.contains('/')
+        || matches!(text, "." | "..")
+        || lower.contains("%2f")
+        || matches!(lower.as_str(), "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+}
+
+/// The first media type of a request body that gauntlet can write.
+fn writable_media(body: &crate::openapi::RequestBody) -> Option<&crate::openapi::MediaType> {
+    body.content.iter().find(|m| media::writer(&m.name).is_some())
+}
+
+/// The request media types of `op`, for notes.
+fn media_names(op: &Operation) -> String {
+    let names = op.request_body.iter().flat_map(|b| &b.content).map(|m| m.name.as_str());
+    names.collect::<Vec<_>>().join(", ")
 }
 
 /// The ways of breaking one security scheme's credentials.

@@ -112,8 +112,8 @@ impl<'a, R: Rng> ValueGen<'a, R> {
             if let Some(Value::Array(branches)) = map.get(key) {
                 let branch = branches.choose(self.rng)?;
                 let merged = with_siblings(map, key, branch);
-                let value = self.valid(&merged, depth + 1)?;
-                return Some(discriminate(self.doc, map, branch, value));
+                // A discriminator is spelt out in the document's views (`openapi::views`).
+                return self.valid(&merged, depth + 1);
             }
         }
         let ty = self.pick_type(map);
@@ -326,35 +326,6 @@ fn strip_anchors(pattern: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// Sets an OpenAPI `discriminator` property to the name of the branch chosen (the `mapping`
-/// key that points at it, else the last segment of its `$ref`), unless the branch itself
-/// pins the property with `enum` or `const`.
-fn discriminate(doc: &Value, map: &Map<String, Value>, branch: &Value, value: Value) -> Value {
-    let Some(disc) = map.get("discriminator") else { return value };
-    let (Some(property), Some(reference)) = (
-        disc.get("propertyName").and_then(Value::as_str),
-        branch.get("$ref").and_then(Value::as_str),
-    ) else {
-        return value;
-    };
-    let pinned = resolve_ref(doc, branch)
-        .ok()
-        .and_then(|(b, _)| b.pointer(&format!("/properties/{}", crate::openapi::escape(property))))
-        .and_then(|p| resolve_ref(doc, p).ok())
-        .is_some_and(|(p, _)| p.get("enum").is_some() || p.get("const").is_some());
-    let Value::Object(mut object) = value else { return value };
-    if pinned {
-        return Value::Object(object);
-    }
-    let mapped = disc.get("mapping").and_then(Value::as_object).and_then(|m| {
-        m.iter().find(|(_, target)| target.as_str() == Some(reference)).map(|(k, _)| k.clone())
-    });
-    let name =
-        mapped.unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_owned());
-    object.insert(property.to_owned(), Value::String(name));
-    Value::Object(object)
 }
 
 /// The numeric bounds of a schema, defaulting to a modest range.

@@ -172,6 +172,18 @@ fn media_types(doc: &Value, content: Option<&Value>, at: &str) -> Located<Vec<Me
             schema: media
                 .get("schema")
                 .map(|_| SchemaRef { pointer: format!("{media_at}/schema") }),
+            encoding: media
+                .get("encoding")
+                .and_then(Value::as_object)
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|(k, v)| {
+                            let ty = v.get("contentType")?.as_str()?;
+                            Some((k.clone(), ty.to_owned()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         });
     }
     Ok(out)

@@ -30,6 +30,24 @@ pub struct Spec {
     pub files: Vec<PathBuf>,
     /// The `info.title`, or the file name.
     pub title: String,
+    /// The document as requests see it, where that differs (`views`).
+    request_view: Option<Value>,
+    /// The document as responses see it, where that differs.
+    response_view: Option<Value>,
+}
+
+impl Spec {
+    /// The document as a request reads it: `readOnly` properties left out, discriminators
+    /// spelt out (the document itself when nothing differs).
+    pub fn request_doc(&self) -> &Value {
+        self.request_view.as_ref().unwrap_or(&self.doc)
+    }
+
+    /// The document as a response reads it: `writeOnly` properties left out, discriminators
+    /// spelt out.
+    pub fn response_doc(&self) -> &Value {
+        self.response_view.as_ref().unwrap_or(&self.doc)
+    }
 }
 
 /// Reads, parses and checks the OpenAPI document at `path`; files it `$ref`s must be in its
@@ -53,7 +71,9 @@ pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
-    Ok(Spec { path: path.to_owned(), doc, version, title, files })
+    let request_view = super::views::view(&doc, super::views::Direction::Request);
+    let response_view = super::views::view(&doc, super::views::Direction::Response);
+    Ok(Spec { path: path.to_owned(), doc, version, title, files, request_view, response_view })
 }
 
 /// Reads and parses one file.

@@ -12,6 +12,7 @@ mod model;
 mod normalize;
 mod path;
 mod pointer;
+mod views;
 
 pub use build::operations;
 pub use lines::{SourceLocation, locate};

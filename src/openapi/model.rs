@@ -69,6 +69,8 @@ pub struct MediaType {
     pub name: String,
     /// Its schema, if it has one.
     pub schema: Option<SchemaRef>,
+    /// Per property of a form body, the part's `contentType` from `encoding`.
+    pub encoding: Vec<(String, String)>,
 }
 
 /// An operation's request body.
@@ -188,11 +190,21 @@ impl Operation {
 
     /// Every schema the operation uses: parameters, request bodies, responses.
     pub fn schema_pointers(&self) -> impl Iterator<Item = &str> {
+        self.request_schema_pointers().chain(self.response_schema_pointers())
+    }
+
+    /// The schemas of what is sent: parameters and request bodies.
+    pub fn request_schema_pointers(&self) -> impl Iterator<Item = &str> {
         let params = self.parameters.iter().filter_map(|p| p.schema.as_ref());
-        let bodies = self.request_body.iter().flat_map(|b| &b.content);
-        let responses = self.responses.iter().flat_map(|r| &r.content);
-        let media = bodies.chain(responses).filter_map(|m| m.schema.as_ref());
-        params.chain(media).map(|s| s.pointer.as_str())
+        let bodies =
+            self.request_body.iter().flat_map(|b| &b.content).filter_map(|m| m.schema.as_ref());
+        params.chain(bodies).map(|s| s.pointer.as_str())
+    }
+
+    /// The schemas of what is answered: response bodies.
+    pub fn response_schema_pointers(&self) -> impl Iterator<Item = &str> {
+        let media = self.responses.iter().flat_map(|r| &r.content);
+        media.filter_map(|m| m.schema.as_ref()).map(|s| s.pointer.as_str())
     }
 
     /// `METHOD /path`, the way people name an operation.

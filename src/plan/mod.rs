@@ -27,6 +27,9 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
+/// The target of a routing probe ([`Kind::is_routing_probe`]).
+pub const ROUTE: &str = "route";
+
 /// What a scenario is for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
@@ -55,6 +58,12 @@ impl Kind {
     /// Whether this scenario sends a method the path does not declare.
     pub fn is_method_probe(&self) -> bool {
         matches!(self, Kind::Negative { target, .. } if target == "method")
+    }
+
+    /// Whether this scenario's path value leaves the operation's route (an empty segment, a
+    /// `/`): the router answers it, not the operation, so only a 5xx or no answer fails it.
+    pub fn is_routing_probe(&self) -> bool {
+        matches!(self, Kind::Negative { target, .. } if target == ROUTE)
     }
 
     /// `positive`, `negative` or `case`.
