@@ -10,6 +10,7 @@ mod ci_recipe;
 mod contract_harness;
 mod corpus;
 mod exit_codes;
+mod frameworks;
 mod fuzz;
 mod generation;
 mod hostile;
