@@ -972,3 +972,78 @@ fn discriminators_multipart_and_form_bodies_loop_clean_against_the_mock() {
     );
     assert!(!dry.stdout.contains("\"id\":"), "a readOnly id is never sent: {}", dry.all());
 }
+
+/// `security: [{oauth2}, {apiKey}]` always took the first alternative, so a run given only
+/// `--api-key` sent no credential; the mock required every scheme of that one alternative
+/// (an OR read as an AND); and an operation documenting only a 401 made the run stop with
+/// "credentials refused".
+#[test]
+fn security_alternatives_are_chosen_by_the_credentials_given_and_and_requirements_send_all() {
+    let spec = r##"
+openapi: 3.0.3
+info: { title: security, version: "1" }
+paths:
+  /or:
+    get:
+      operationId: either
+      security: [{ oauth2: [] }, { key: [] }]
+      responses:
+        "200": { description: ok }
+        "401": { description: no }
+  /and:
+    get:
+      operationId: both
+      security: [{ bearer: [], key: [] }]
+      responses:
+        "200": { description: ok }
+        "401": { description: no }
+components:
+  securitySchemes:
+    oauth2: { type: oauth2, flows: { clientCredentials: { tokenUrl: /token, scopes: {} } } }
+    bearer: { type: http, scheme: bearer }
+    key: { type: apiKey, in: header, name: X-Key }
+"##;
+    let (_dir, path) = temp_file("security.yaml", spec);
+    let spec = path.to_string_lossy().into_owned();
+    let dry = gauntlet(&["run", "--spec", &spec, "--dry-run", "--api-key", "k", "--bearer", "t"]);
+    let base = |op: &str| {
+        let at = dry.stdout.find(&format!("{op} positive/base")).expect("planned");
+        dry.stdout[at..].lines().nth(1).unwrap_or("").to_owned()
+    };
+    assert!(base("both").contains("X-Key: $GAUNTLET_API_KEY"), "{}", dry.all());
+    assert!(base("both").contains("Bearer $GAUNTLET_BEARER"), "{}", dry.all());
+    let only_key = gauntlet(&["run", "--spec", &spec, "--dry-run", "--api-key", "k"]);
+    let at = only_key.stdout.find("either positive/base").expect("planned");
+    let line = only_key.stdout[at..].lines().nth(1).unwrap_or("");
+    assert!(line.contains("X-Key: $GAUNTLET_API_KEY"), "{}", only_key.all());
+    // A server that takes either credential on /or and needs both on /and.
+    let url = crate::support::raw_server(|stream, head, _| {
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)))
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let bearer = header("authorization").as_deref() == Some("Bearer t");
+        let key = header("x-key").as_deref() == Some("k");
+        let ok = if head.starts_with("GET /or ") { bearer || key } else { bearer && key };
+        let status = if !head.starts_with("GET ") {
+            "405 Method Not Allowed\r\nAllow: GET"
+        } else if ok {
+            "200 OK"
+        } else {
+            "401 Unauthorized"
+        };
+        crate::support::answer(stream, status, "text/plain", "");
+    });
+    for creds in [&["--api-key", "k"][..], &["--api-key", "k", "--bearer", "t"]] {
+        let mut args = vec!["run", "--spec", &spec, "--base-url", &url, "--seed", "1"];
+        args.extend_from_slice(creds);
+        let out = gauntlet(&args);
+        assert_eq!(out.code, 0, "{creds:?}: {}", out.all());
+        // Against the built-in mock, which reads the alternatives the same way.
+        let mut args = vec!["run", "--spec", &spec, "--seed", "1"];
+        args.extend_from_slice(creds);
+        let out = gauntlet(&args);
+        assert_eq!(out.code, 0, "mock, {creds:?}: {}", out.all());
+    }
+}

@@ -43,7 +43,10 @@ impl Prepared {
 /// Loads the spec, selects the operations, builds the plan and applies the partition.
 pub fn prepare(options: &RunOptions) -> Result<Prepared> {
     let spec = Arc::new(openapi::load_within(&options.spec, options.ref_root.as_deref())?);
-    let all_operations = openapi::operations(&spec)?;
+    let mut all_operations = openapi::operations(&spec)?;
+    for op in &mut all_operations {
+        op.choose_auth(|scheme| options.credentials.covers(scheme));
+    }
     let selected = select(&all_operations, &options.operations)?;
     let seed = options.seed.unwrap_or_else(crate::target::random_seed);
     let (mut plan, validators) =

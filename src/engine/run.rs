@@ -151,7 +151,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let covered: Vec<bool> = plan
         .operations
         .iter()
-        .map(|o| o.requires_auth() && o.auth.first().is_some_and(|a| credentials.covers(a)))
+        .map(|o| o.requires_auth() && o.auth.iter().all(|a| credentials.covers(a)))
         .collect();
     if let Some(op) =
         plan.operations.iter().zip(&covered).find(|(o, c)| o.requires_auth() && !**c).map(|p| p.0)
@@ -317,7 +317,17 @@ fn credentials_refused(
     let (mut sent, mut refused) = (0, 0);
     for (index, r) in result.finished() {
         let scenario = &plan.scenarios[index];
-        if scenario.kind != crate::plan::Kind::Positive || !covered[scenario.operation()] {
+        let op = &plan.operations[scenario.operation()];
+        // An operation that documents no success cannot tell a refusal from its answer.
+        let documents_success = op.responses.iter().any(|r| match r.status {
+            crate::openapi::StatusKey::Exact(code) => (200..300).contains(&code),
+            crate::openapi::StatusKey::Range(digit) => digit == 2,
+            crate::openapi::StatusKey::Default => true,
+        });
+        if scenario.kind != crate::plan::Kind::Positive
+            || !covered[scenario.operation()]
+            || !documents_success
+        {
             continue;
         }
         if let Some(status) = r.steps.first().and_then(|s| s.status) {

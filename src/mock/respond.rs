@@ -336,9 +336,18 @@ impl Mock {
         if validator.is_valid(&echoed) { echoed } else { body }
     }
 
+    /// Whether the request satisfies one alternative of the operation's security (every
+    /// scheme of it), as a server reads `security` (OR of ANDs).
     fn authorised(&self, op: &Operation, req: &MockRequest) -> bool {
+        if op.auth_alternatives.is_empty() {
+            return op.auth.iter().all(|scheme| self.satisfied(scheme, req));
+        }
+        op.auth_alternatives.iter().any(|alt| alt.iter().all(|scheme| self.satisfied(scheme, req)))
+    }
+
+    fn satisfied(&self, scheme: &SecurityScheme, req: &MockRequest) -> bool {
         let creds = self.config.credentials.as_ref();
-        op.auth.iter().all(|scheme| match scheme {
+        match scheme {
             SecurityScheme::Basic => {
                 let Some(value) = req.header("authorization") else { return false };
                 let Some(payload) = strip_scheme(value, "basic") else { return false };
@@ -384,7 +393,7 @@ impl Mock {
                 want.is_none_or(|w| given == w)
             }
             SecurityScheme::Unsupported(_) => true,
-        })
+        }
     }
 
     /// Whether every parameter and the body are valid under their schemas.

@@ -125,6 +125,7 @@ mod tests {
             request_body: None,
             responses: vec![],
             auth: vec![],
+            auth_alternatives: vec![],
         }
     }
 

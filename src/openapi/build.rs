@@ -67,6 +67,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
                 responses: responses(doc, op.get("responses"), &real)
                     .map_err(|(p, m)| err(&p, m))?,
                 auth: security(doc, op, declares_auth_header),
+                auth_alternatives: alternatives(doc, op),
                 parameters: params.0,
                 pointer,
             });
@@ -227,33 +228,54 @@ fn responses(doc: &Value, responses: Option<&Value>, op_ptr: &str) -> Located<Ve
     Ok(out)
 }
 
-/// The credentials an operation requires: the first alternative gauntlet can satisfy.
+/// The scheme named `name` in `components.securitySchemes`.
+fn scheme(doc: &Value, name: &str) -> SecurityScheme {
+    let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object);
+    let Some(raw) = schemes.and_then(|s| s.get(name)) else {
+        return SecurityScheme::Unsupported(format!("undeclared scheme '{name}'"));
+    };
+    let Ok((raw, _)) = resolve_ref(doc, raw) else {
+        return SecurityScheme::Unsupported(name.to_owned());
+    };
+    parse_scheme(raw).unwrap_or_else(|| SecurityScheme::Unsupported(name.to_owned()))
+}
+
+/// Every alternative of the operation's `security` (or the document's), as written.
+fn alternatives(doc: &Value, op: &Value) -> Vec<Vec<SecurityScheme>> {
+    let requirements = op.get("security").or_else(|| doc.get("security")).and_then(Value::as_array);
+    let Some(alternatives) = requirements else { return Vec::new() };
+    alternatives
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|alt| {
+            let mut schemes: Vec<SecurityScheme> = alt.keys().map(|k| scheme(doc, k)).collect();
+            schemes.dedup();
+            schemes
+        })
+        .collect()
+}
+
+/// The credentials an operation requires: the first alternative gauntlet can send (see
+/// [`super::model::sendable`]), else the first as written.
 fn security(doc: &Value, op: &Value, declares_auth_header: bool) -> Vec<SecurityScheme> {
     let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object);
-    let scheme = |name: &str| -> SecurityScheme {
-        let Some(raw) = schemes.and_then(|s| s.get(name)) else {
-            return SecurityScheme::Unsupported(format!("undeclared scheme '{name}'"));
-        };
-        let Ok((raw, _)) = resolve_ref(doc, raw) else {
-            return SecurityScheme::Unsupported(name.to_owned());
-        };
-        parse_scheme(raw).unwrap_or_else(|| SecurityScheme::Unsupported(name.to_owned()))
-    };
     let requirements = op.get("security").or_else(|| doc.get("security")).and_then(Value::as_array);
     match requirements {
-        Some(alternatives) if !alternatives.is_empty() => {
-            let mut options: Vec<Vec<SecurityScheme>> = Vec::new();
-            for alt in alternatives {
-                let Some(alt) = alt.as_object() else { continue };
-                if alt.is_empty() {
-                    return Vec::new(); // `{}`: credentials are optional
-                }
-                options.push(alt.keys().map(|k| scheme(k)).collect());
+        Some(list) if !list.is_empty() => {
+            let options = alternatives(doc, op);
+            if options.iter().any(Vec::is_empty) {
+                return Vec::new(); // `{}`: credentials are optional
             }
-            let supported = |o: &&Vec<SecurityScheme>| {
-                o.iter().all(|s| !matches!(s, SecurityScheme::Unsupported(_)))
-            };
-            options.iter().find(supported).or(options.first()).cloned().unwrap_or_default()
+            if let Some(alt) = options.iter().find(|o| super::model::sendable(o)) {
+                return alt.clone();
+            }
+            let unsupported =
+                options.iter().flatten().find(|s| matches!(s, SecurityScheme::Unsupported(_)));
+            vec![unsupported.cloned().unwrap_or_else(|| {
+                SecurityScheme::Unsupported(
+                    "two schemes in the Authorization header at once".into(),
+                )
+            })]
         }
         Some(_) => Vec::new(),
         None if declares_auth_header => {

@@ -169,8 +169,31 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     /// Documented responses, in document order.
     pub responses: Vec<Response>,
-    /// The credentials a request needs (all of them), empty when none are required.
+    /// The credentials a request needs (all of them), empty when none are required: the
+    /// first alternative gauntlet can send, or the first the run has credentials for
+    /// ([`Operation::choose_auth`]).
     pub auth: Vec<SecurityScheme>,
+    /// Every alternative of its `security` (OR), each a list of schemes (AND); an empty
+    /// alternative (`{}`) makes credentials optional. Empty when no security applies.
+    pub auth_alternatives: Vec<Vec<SecurityScheme>>,
+}
+
+/// Whether gauntlet can send every scheme of an alternative at once: each is supported, and
+/// no two different ones need the `Authorization` header (Basic and Bearer together cannot
+/// be sent; two bearer schemes share one token).
+pub fn sendable(alternative: &[SecurityScheme]) -> bool {
+    let in_authorization = |s: &&SecurityScheme| match s {
+        SecurityScheme::Basic | SecurityScheme::Bearer => true,
+        SecurityScheme::ApiKey { name, location } => {
+            *location == ApiKeyLocation::Header && name.eq_ignore_ascii_case("authorization")
+        }
+        SecurityScheme::Unsupported(_) => false,
+    };
+    let mut authorization: Vec<&SecurityScheme> =
+        alternative.iter().filter(in_authorization).collect();
+    authorization.dedup();
+    alternative.iter().all(|s| !matches!(s, SecurityScheme::Unsupported(_)))
+        && authorization.len() <= 1
 }
 
 impl Operation {
@@ -210,6 +233,20 @@ impl Operation {
     /// `METHOD /path`, the way people name an operation.
     pub fn title(&self) -> String {
         format!("{} {}", self.method, self.path)
+    }
+
+    /// Takes, as the credentials to send, the first alternative gauntlet can send whose
+    /// every scheme `covers` says the run has (so `--api-key` alone picks the API-key
+    /// alternative of `[{oauth2}, {apiKey}]`); otherwise keeps the default.
+    pub fn choose_auth(&mut self, covers: impl Fn(&SecurityScheme) -> bool) {
+        if self.auth.is_empty() {
+            return; // no security, or optional
+        }
+        let chosen =
+            self.auth_alternatives.iter().find(|alt| sendable(alt) && alt.iter().all(&covers));
+        if let Some(alt) = chosen {
+            self.auth = alt.clone();
+        }
     }
 
     /// Whether every request must carry credentials that gauntlet can produce.

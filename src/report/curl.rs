@@ -120,6 +120,7 @@ mod tests {
             request_body: None,
             responses: vec![],
             auth: vec![SecurityScheme::Basic],
+            auth_alternatives: vec![vec![SecurityScheme::Basic]],
         }
     }
 

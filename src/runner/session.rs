@@ -192,7 +192,8 @@ impl Session {
             step,
             response: &response,
             validators: &self.validators,
-            has_credentials: operation.auth.first().is_some_and(|s| credentials.covers(s)),
+            has_credentials: !operation.auth.is_empty()
+                && operation.auth.iter().all(|s| credentials.covers(s)),
             elapsed,
             settings: &self.config.checks,
         };
