@@ -1047,3 +1047,114 @@ components:
         assert_eq!(out.code, 0, "mock, {creds:?}: {}", out.all());
     }
 }
+
+const ITEMS_SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: items, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 10}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array}}}}
+        "400": {description: bad, content: {application/json: {schema: {type: object}}}}
+"#;
+
+/// Before: every 500 of one check and operation was one finding, so a second bug that also
+/// answered 500 was hidden behind the first.
+#[test]
+fn two_server_errors_with_different_messages_are_two_findings_and_one_with_varying_values_is_one() {
+    let (dir, spec) = temp_file("items.yaml", ITEMS_SPEC);
+    let url = crate::support::raw_server(|stream, head, n| {
+        let line = head.lines().next().unwrap_or("");
+        let body = if line.contains("limit=") {
+            format!(r#"{{"error":"limit {n} is out of range for 'row-{n}'"}}"#)
+        } else {
+            r#"{"error":"no database connection"}"#.to_owned()
+        };
+        crate::support::answer(stream, "500 Internal Server Error", "application/json", &body);
+    });
+    let json = dir.path().join("report.json");
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--base-url",
+        &url,
+        "--max-examples",
+        "6",
+        "--report",
+        &format!("json={}", json.display()),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let server_errors: Vec<&serde_json::Value> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["check"] == "not_a_server_error")
+        .collect();
+    let mut signatures: Vec<&str> =
+        server_errors.iter().map(|g| g["signature"].as_str().unwrap()).collect();
+    signatures.sort();
+    assert_eq!(
+        signatures,
+        ["limit # is out of range for '…'", "no database connection"],
+        "{}",
+        out.all()
+    );
+    assert!(server_errors.iter().all(|g| g["cases"].as_array().unwrap().len() > 1));
+    assert!(out.stdout.contains("answer:   no database connection"), "{}", out.all());
+}
+
+const LOOP_SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: loop, version: "1"}
+paths:
+  /things/{id}:
+    head:
+      operationId: headThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}}
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}}
+    delete:
+      operationId: deleteThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "400": {description: Invalid id}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id, name, id]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        seen: {allOf: [{$ref: "#/components/schemas/Time"}], default: {}}
+    Time: {type: string, format: date-time}
+"##;
+
+/// Before: against its own mock, a HEAD answer was judged for a body (HTTP gives it none), a
+/// `required` naming `id` twice made the validator call `id` missing, a `default: {}` on a
+/// string was sent back as the value, and an operation documenting only a 400 had its
+/// documented answer called "valid request rejected".
+#[test]
+fn head_answers_repeated_required_names_misfit_defaults_and_error_only_operations_loop_clean() {
+    let (_dir, spec) = temp_file("loop.yaml", LOOP_SPEC);
+    let out = gauntlet(&["run", "--spec", spec.to_str().unwrap(), "--max-examples", "10"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.failed_checks().is_empty(), "{}", out.all());
+    assert!(
+        out.stdout.contains("deleteThing · no success response is documented"),
+        "{}",
+        out.all()
+    );
+}

@@ -13,11 +13,13 @@ mod not_a_server_error;
 mod positive_data_acceptance;
 mod response_schema_conformance;
 pub mod rule;
+mod signature;
 mod spec_gap;
 mod status_code_conformance;
 mod unsupported_method;
 
 pub use rule::{FINDINGS, Rule, Severity};
+pub use signature::{sent_values, signature};
 
 use serde_json::Value;
 

@@ -41,7 +41,14 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
     let kind = &ctx.scenario.kind;
     let status = ctx.response.status;
     let op = ctx.operation;
-    if op.responses.is_empty() || op.response_for(status).is_some() {
+    if op.responses.is_empty() {
+        return None;
+    }
+    if *kind == crate::plan::Kind::Positive && !op.documents_success() {
+        // Only errors are documented: whatever a valid request gets, the spec never said.
+        return (200..500).contains(&status).then_some(status);
+    }
+    if op.response_for(status).is_some() {
         return None;
     }
     if *kind == crate::plan::Kind::Positive {
@@ -74,15 +81,18 @@ fn is_body_negative(kind: &crate::plan::Kind) -> bool {
 /// Reports a spec gap.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let status = gap(ctx)?;
-    let (what, missing) = if ctx.scenario.kind == crate::plan::Kind::Positive {
-        ("no 404 is documented; a valid request for an unknown resource", "404")
-    } else if status == 415 && is_body_negative(&ctx.scenario.kind) {
-        ("no 415 is documented; a body left out or broken", "415")
-    } else if ctx.scenario.kind.is_auth_negative() {
-        ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
-    } else {
-        ("no rejection of invalid input is documented; invalid input", "4xx")
-    };
+    let (what, missing) =
+        if ctx.scenario.kind == crate::plan::Kind::Positive && !ctx.operation.documents_success() {
+            ("no success response is documented; a valid request", "2xx")
+        } else if ctx.scenario.kind == crate::plan::Kind::Positive {
+            ("no 404 is documented; a valid request for an unknown resource", "404")
+        } else if status == 415 && is_body_negative(&ctx.scenario.kind) {
+            ("no 415 is documented; a body left out or broken", "415")
+        } else if ctx.scenario.kind.is_auth_negative() {
+            ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
+        } else {
+            ("no rejection of invalid input is documented; invalid input", "4xx")
+        };
     Some(Failure {
         check: NAME,
         title: format!("{what} answered {status}: document a {status} response"),

@@ -111,6 +111,15 @@ fn each_check_fires_on_its_fault_and_only_then() {
 }
 
 #[test]
+fn a_head_answer_has_no_body_to_validate() {
+    let mut s = seed();
+    let json = Some("application/json");
+    assert_eq!(failures(&s, Kind::Positive, 404, json, ""), ["response_schema_conformance"]);
+    s.op.method = "HEAD".into();
+    assert_eq!(failures(&s, Kind::Positive, 404, json, ""), Vec::<&str>::new());
+}
+
+#[test]
 fn schema_failures_name_pointer_keyword_and_branches() {
     let s = seed();
     let scenario = scenario(Kind::Positive);

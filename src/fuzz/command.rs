@@ -185,10 +185,19 @@ pub fn run(o: Options) -> Result<i32> {
     let spec_name = o.run.spec.display().to_string();
     let builtin = target.mock.is_some();
     let mut saved = Vec::new();
+    let mut ids = std::collections::HashSet::new();
     for finding in &outcome.findings {
         let mut record =
             Record::new(finding, plan, seed, &spec_name, &target.base_url, has_credentials);
         record.builtin_mock = builtin;
+        // Two server errors of one check and status (told apart by their signatures) are two
+        // files: the second is `...-500-2.json`.
+        let base = record.id.clone();
+        let mut n = 1;
+        while !ids.insert(record.id.clone()) {
+            n += 1;
+            record.id = format!("{base}-{n}");
+        }
         saved.push(record.write(Path::new(REPORT_DIR))?);
     }
     let info = RunInfo {
@@ -269,7 +278,12 @@ fn show(
             out,
             &found,
             case,
-            &Shown { check: &finding.key.check, title: &title, more: 0 },
+            &Shown {
+                check: &finding.key.check,
+                title: &title,
+                more: 0,
+                signature: finding.key.signature.as_deref(),
+            },
         )?;
         writeln!(
             out,
@@ -395,6 +409,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         check: record.check.clone(),
         status: record.status,
         kind: record.kind.clone(),
+        signature: record.signature.clone(),
     };
     let got = keys(0, &result);
     let mut out = anstream::stdout();
@@ -421,16 +436,20 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
     let plan = session.plan();
     let case = Case::new(&plan.operations, &scenario, &result, &[], &info);
     let report = RunReport::from_cases(&plan.operations, vec![case], info, record.seed);
-    if got.contains(&wanted) {
+    // The same failure, even if the server words it differently now.
+    let unsigned = |k: &Key| Key { signature: None, ..k.clone() };
+    if let Some(same) = got.iter().find(|k| unsigned(k) == unsigned(&wanted)) {
         let title = failure_title(&result, &wanted);
-        let shown = Shown { check: &wanted.check, title: &title, more: 0 };
+        let signature = same.signature.as_deref();
+        let shown = Shown { check: &wanted.check, title: &title, more: 0, signature };
         write_failure(&mut out, &report, &report.cases[0], &shown).map_err(io)?;
         writeln!(out, "STILL FAILS the same way").map_err(io)?;
         return Ok(EXIT_VIOLATION);
     }
     if let Some(other) = got.first() {
         let title = failure_title(&result, other);
-        let shown = Shown { check: &other.check, title: &title, more: 0 };
+        let signature = other.signature.as_deref();
+        let shown = Shown { check: &other.check, title: &title, more: 0, signature };
         write_failure(&mut out, &report, &report.cases[0], &shown).map_err(io)?;
         writeln!(out, "FAILS differently now ({} instead of {})", other.check, wanted.check)
             .map_err(io)?;

@@ -63,7 +63,8 @@ pub struct Finding {
     pub result: ScenarioResult,
 }
 
-/// Failures are the same when operation, check, status and kind are.
+/// Failures are the same when operation, check, status, kind and (for a server error) the
+/// answer's signature are.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Key {
     /// Index of the operation in the session's plan.
@@ -74,25 +75,34 @@ pub struct Key {
     pub status: Option<u16>,
     /// The failure's kind: the check's, or the transport error's (`timeout`, `other`, ...).
     pub kind: String,
+    /// The server error's signature (its message, values stripped): a SQL error and a
+    /// NUL-byte error are two findings.
+    pub signature: Option<String>,
 }
+
+/// At most this many findings differ only by signature, per operation, check and status: a
+/// server whose every message is new does not turn a fuzz run into a shrink of each.
+const MAX_SIGNATURES: usize = 4;
 
 /// The keys of a result's failures.
 pub fn keys(operation: usize, result: &ScenarioResult) -> Vec<Key> {
-    let mut out: Vec<Key> = result
-        .failures()
-        .map(|f| Key {
+    let mut out: Vec<Key> = Vec::new();
+    for step in &result.steps {
+        out.extend(step.failures.iter().map(|f| Key {
             operation,
             check: f.check.to_owned(),
             status: result.status(),
             kind: f.check.to_owned(),
-        })
-        .collect();
+            signature: step.signature.clone(),
+        }));
+    }
     if let Some(e) = result.error() {
         out.push(Key {
             operation,
             check: crate::http::TRANSPORT.into(),
             status: None,
             kind: format!("{:?}", e.kind).to_lowercase(),
+            signature: None,
         });
     }
     out
@@ -176,7 +186,13 @@ pub async fn fuzz(
         outcome.requests += batch.len() as u64;
         for ((number, target, example, scenario), result) in batch.into_iter().zip(results) {
             for key in keys(scenario.operation(), &result) {
-                if found.contains(&key) || cancelled() {
+                let same_but_signature = found
+                    .iter()
+                    .filter(|k| {
+                        (k.operation, &k.check, k.status) == (key.operation, &key.check, key.status)
+                    })
+                    .count();
+                if found.contains(&key) || same_but_signature >= MAX_SIGNATURES || cancelled() {
                     continue;
                 }
                 let fuzz = &targets[target];

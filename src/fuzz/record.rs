@@ -40,6 +40,9 @@ pub struct Record {
     pub status: Option<u16>,
     /// The failure's kind.
     pub kind: String,
+    /// The server error's signature, when the failure was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     /// What failed, in a line.
     pub title: String,
     /// The number of the example that first showed it.
@@ -111,6 +114,7 @@ impl Record {
             check: key.check.clone(),
             status: key.status,
             kind: key.kind.clone(),
+            signature: key.signature.clone(),
             title,
             found_after: finding.found_after,
             shrink_steps: finding.shrink_steps,

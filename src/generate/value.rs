@@ -96,11 +96,16 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         }
         // Examples written by the spec's authors are the most realistic values; use them often.
         if depth > 0 || self.rng.random_bool(0.5) {
-            if let Some(example) = map.get("example").or_else(|| map.get("default")) {
+            // Only one of the schema's own types: specs write `default: {}` on a string.
+            let fits = |v: &&Value| fits_types(self.doc, map, v);
+            if let Some(example) = map.get("example").filter(fits) {
                 return Some(example.clone());
             }
+            if let Some(default) = map.get("default").filter(fits) {
+                return Some(default.clone());
+            }
             if let Some(Value::Array(examples)) = map.get("examples")
-                && let Some(e) = examples.choose(self.rng)
+                && let Some(e) = examples.choose(self.rng).filter(fits)
             {
                 return Some(e.clone());
             }
@@ -378,6 +383,38 @@ fn format_range(format: Option<&str>) -> Option<(f64, f64)> {
         "uint64" => (0.0, u64::MAX as f64),
         _ => return None,
     })
+}
+
+/// Whether `value` is of a type the schema declares (its own `type`, or that of an `allOf`
+/// member it is made of); a schema that declares none takes any.
+fn fits_types(doc: &Value, map: &Map<String, Value>, value: &Value) -> bool {
+    let declared = |m: &Map<String, Value>| -> Option<Vec<String>> {
+        match m.get("type")? {
+            Value::String(t) => Some(vec![t.clone()]),
+            Value::Array(ts) => {
+                Some(ts.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            }
+            _ => None,
+        }
+    };
+    let types = declared(map).or_else(|| {
+        let members = map.get("allOf")?.as_array()?;
+        members.iter().find_map(|m| {
+            let (m, _) = resolve_ref(doc, m).ok()?;
+            declared(m.as_object()?)
+        })
+    });
+    let Some(types) = types else { return true };
+    let actual = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    types.iter().any(|t| t == actual || (t == "number" && actual == "integer"))
 }
 
 /// The numeric bounds of a schema, defaulting to a modest range.

@@ -206,6 +206,16 @@ impl Operation {
             .or_else(|| find(&|k| k == StatusKey::Default))
     }
 
+    /// Whether a success is documented: a 2xx, the `2XX` range, or `default` (which may be
+    /// one). An operation that documents none cannot say how a valid request is answered.
+    pub fn documents_success(&self) -> bool {
+        self.responses.iter().any(|r| match r.status {
+            StatusKey::Exact(code) => (200..300).contains(&code),
+            StatusKey::Range(digit) => digit == 2,
+            StatusKey::Default => true,
+        })
+    }
+
     /// Whether `status` is documented explicitly (exact or range; `default` does not count).
     pub fn documents_status(&self, status: u16) -> bool {
         self.responses.iter().any(|r| r.status != StatusKey::Default && r.status.matches(status))

@@ -3,7 +3,8 @@
 //! 3.0 says `nullable: true` where 2020-12 adds `"null"` to `type`, and says
 //! `exclusiveMinimum: true` beside `minimum` where 2020-12 gives the bound itself. Values that
 //! are data rather than schema (`example`, `examples`, `default`, `enum`, `const`) are left as
-//! they are.
+//! they are. In both versions a `required` list naming a property twice (real specs do, and
+//! the validator then reports the property missing when it is there) keeps each name once.
 
 use serde_json::{Map, Value, json};
 
@@ -18,7 +19,7 @@ pub fn openapi30(doc: &mut Value) {
 /// Fixes the habits that make a 3.1 schema uncompilable: boolean
 /// `exclusiveMinimum`/`exclusiveMaximum` (3.0's), `$recursiveRef` (2019-09's). (`nullable` means nothing in 3.1 and is left alone.)
 pub fn openapi31(doc: &mut Value) {
-    walk(doc, exclusive_bounds);
+    walk(doc, schema31);
 }
 
 fn walk(doc: &mut Value, rewrite: fn(&mut Map<String, Value>)) {
@@ -44,8 +45,24 @@ fn walk(doc: &mut Value, rewrite: fn(&mut Map<String, Value>)) {
 
 /// Rewrites one object if it uses the 3.0 dialect.
 fn schema30(map: &mut Map<String, Value>) {
-    exclusive_bounds(map);
+    schema31(map);
     nullable(map);
+}
+
+/// Rewrites one object of either version.
+fn schema31(map: &mut Map<String, Value>) {
+    exclusive_bounds(map);
+    unique_required(map);
+}
+
+/// `required: [id, name, id]` as `[id, name]`.
+fn unique_required(map: &mut Map<String, Value>) {
+    let Some(Value::Array(names)) = map.get_mut("required") else { return };
+    if names.len() < 2 || !names.iter().all(Value::is_string) {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.as_str().unwrap_or_default().to_owned()));
 }
 
 fn exclusive_bounds(map: &mut Map<String, Value>) {
@@ -103,6 +120,19 @@ fn nullable(map: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_property_required_twice_is_required_once() {
+        let mut doc = json!({"components": {"schemas": {
+            "c": {"type": "object", "required": ["id", "name", "id"]},
+        }}, "paths": {"/a": {"get": {"parameters": [{"name": "x", "in": "query", "required": true}]}}}});
+        openapi31(&mut doc);
+        assert_eq!(doc.pointer("/components/schemas/c/required"), Some(&json!(["id", "name"])));
+        assert_eq!(doc.pointer("/paths/~1a/get/parameters/0/required"), Some(&json!(true)));
+        let mut doc30 = json!({"c": {"required": ["a", "a"]}});
+        openapi30(&mut doc30);
+        assert_eq!(doc30.pointer("/c/required"), Some(&json!(["a"])));
+    }
 
     #[test]
     fn nullable_and_exclusive_bounds_become_2020_12() {

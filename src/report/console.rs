@@ -70,7 +70,8 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         for group in failures {
             let more = group.cases.len() - 1;
             writeln!(out)?;
-            let shown = Shown { check: &group.check, title: &group.title, more };
+            let signature = group.signature.as_deref();
+            let shown = Shown { check: &group.check, title: &group.title, more, signature };
             write_failure(out, report, &report.cases[group.cases[0]], &shown)?;
         }
         if !gaps.is_empty() {
@@ -202,6 +203,8 @@ pub struct Shown<'a> {
     pub title: &'a str,
     /// How many other scenarios failed the same way.
     pub more: usize,
+    /// The server error's signature, which tells it from others of its check.
+    pub signature: Option<&'a str>,
 }
 
 /// Writes one failure of `case` as `gauntlet run` shows it: the check, operation and
@@ -229,6 +232,9 @@ pub fn write_failure(
         esc(&case.label)
     )?;
     writeln!(out, "  {}", esc(shown.title))?;
+    if let Some(signature) = shown.signature.filter(|s| !s.is_empty()) {
+        writeln!(out, "  {DIM}answer:{DIM:#}   {}", esc(signature))?;
+    }
     let Some(step) = case.step_showing(shown.check) else { return Ok(()) };
     if case.steps.len() > 1 {
         let n = case.steps.iter().position(|s| std::ptr::eq(s, step)).unwrap_or(0) + 1;
@@ -271,8 +277,8 @@ pub fn write_failure(
 /// Every failure of `case`, as [`write_failure`] shows them, in plain text.
 pub fn failure_text(report: &RunReport, case: &Case) -> String {
     let mut out = Vec::new();
-    for (check, title) in case.keys() {
-        let _ = write_failure(&mut out, report, case, &Shown { check, title, more: 0 });
+    for (check, title, signature) in case.keys() {
+        let _ = write_failure(&mut out, report, case, &Shown { check, title, more: 0, signature });
     }
     anstream::adapter::strip_str(&String::from_utf8_lossy(&out)).to_string()
 }

@@ -149,6 +149,9 @@ fn group_into(out: &mut String, report: &RunReport, g: &Group, class: &str) -> s
         esc(&op.title),
         esc(&g.title)
     )?;
+    if let Some(signature) = g.signature.as_deref().filter(|s| !s.is_empty()) {
+        writeln!(out, "<div>Answer: <code>{}</code></div>", esc(signature))?;
+    }
     writeln!(
         out,
         "<div class=\"muted\">{} scenarios, first <code>{}</code></div>",

@@ -64,6 +64,7 @@ pub fn summary(report: &RunReport) -> Value {
                 "code": code(&g.check),
                 "severity": severity(&g.check),
                 "title": g.title,
+                "signature": g.signature,
                 "cases": g.cases,
             })
         }).collect::<Vec<_>>(),

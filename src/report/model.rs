@@ -187,6 +187,8 @@ pub struct CaseStep {
     pub error: Option<TransportError>,
     /// A redacted excerpt of the body.
     pub excerpt: Option<String>,
+    /// The server error's signature (its message, values stripped), when it was one.
+    pub signature: Option<String>,
     /// How many 429/503 retries it took.
     pub retries: u8,
     /// The values sent (`path.id`, `query.limit`).
@@ -195,13 +197,16 @@ pub struct CaseStep {
     pub reproduce: String,
 }
 
-/// One distinct failure: (operation, check, title), with every case that showed it.
+/// One distinct failure: (operation, check, title, and for a server error its signature),
+/// with every case that showed it.
 #[derive(Debug, Clone)]
 pub struct Group {
     /// The check (or `transport`).
     pub check: String,
     /// The failure's title (or the transport error).
     pub title: String,
+    /// The server error's signature, which tells apart two 500s of one check.
+    pub signature: Option<String>,
     /// Indexes into [`RunReport::cases`]; the first is shown.
     pub cases: Vec<usize>,
 }
@@ -253,6 +258,7 @@ impl Case {
                 gaps: r.gaps.clone(),
                 error: r.error.clone().filter(|_| !is_known(crate::http::TRANSPORT)),
                 excerpt: r.excerpt.clone(),
+                signature: r.signature.clone(),
                 retries: r.retries,
                 inputs: Vec::new(),
                 reproduce: String::new(),
@@ -315,13 +321,16 @@ impl Case {
             .or(self.steps.last())
     }
 
-    /// Every (check, title) it fails with, transport errors as `transport`, spec gaps as
-    /// `spec_gap`.
-    pub fn keys(&self) -> Vec<(&str, &str)> {
-        let gaps = self.steps.iter().flat_map(|s| &s.gaps);
-        let mut keys: Vec<(&str, &str)> =
-            self.failures().chain(gaps).map(|f| (f.check, f.title.as_str())).collect();
-        keys.extend(self.error().map(|e| (crate::http::TRANSPORT, e.message.as_str())));
+    /// Every (check, title, signature) it fails with, transport errors as `transport`, spec
+    /// gaps as `spec_gap` (a gap is one per operation and status: it has no signature).
+    pub fn keys(&self) -> Vec<(&str, &str, Option<&str>)> {
+        let mut keys = Vec::new();
+        for step in &self.steps {
+            let signature = step.signature.as_deref();
+            keys.extend(step.failures.iter().map(|f| (f.check, f.title.as_str(), signature)));
+            keys.extend(step.gaps.iter().map(|f| (f.check, f.title.as_str(), None)));
+        }
+        keys.extend(self.error().map(|e| (crate::http::TRANSPORT, e.message.as_str(), None)));
         keys
     }
 }
@@ -373,7 +382,7 @@ impl RunReport {
             .collect();
         let mut suite_times: Vec<Vec<u64>> = vec![Vec::new(); operations.len()];
         let mut groups: Vec<Group> = Vec::new();
-        let mut group_of: HashMap<(usize, &str, &str), usize> = HashMap::new();
+        let mut group_of: HashMap<(usize, &str, &str, Option<&str>), usize> = HashMap::new();
         let mut times: Vec<u64> = Vec::with_capacity(cases.len());
         for (index, case) in cases.iter().enumerate() {
             counts.add(case.outcome);
@@ -389,14 +398,15 @@ impl RunReport {
             }
             times.push(case.elapsed.as_micros() as u64);
             suite_times[case.operation].push(case.elapsed.as_micros() as u64);
-            for (check, title) in case.keys() {
-                match group_of.get(&(case.operation, check, title)) {
+            for (check, title, signature) in case.keys() {
+                match group_of.get(&(case.operation, check, title, signature)) {
                     Some(&g) => groups[g].cases.push(index),
                     None => {
-                        group_of.insert((case.operation, check, title), groups.len());
+                        group_of.insert((case.operation, check, title, signature), groups.len());
                         groups.push(Group {
                             check: check.to_owned(),
                             title: title.to_owned(),
+                            signature: signature.map(str::to_owned),
                             cases: vec![index],
                         });
                     }

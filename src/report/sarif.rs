@@ -95,7 +95,10 @@ fn log(report: &RunReport) -> Value {
         if let Some(curl) = step.map(|s| s.reproduce.as_str()).filter(|c| !c.is_empty()) {
             text.push_str(&format!(". Reproduce: {curl}"));
         }
-        let key = format!("{}\u{1f}{}\u{1f}{}", op.id, group.check, group.title);
+        let mut key = format!("{}\u{1f}{}\u{1f}{}", op.id, group.check, group.title);
+        if let Some(signature) = &group.signature {
+            key.push_str(&format!("\u{1f}{signature}"));
+        }
         results.push(result(code, level, text, location(report, Some(first.operation)), &key));
     }
     for entry in &report.fixed {

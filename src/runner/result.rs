@@ -26,6 +26,9 @@ pub struct StepResult {
     pub media: Option<String>,
     /// Spec gaps the answer showed (not failures unless `--strict`).
     pub gaps: Vec<Failure>,
+    /// What tells this server error from others of its check and status (its message with
+    /// the values stripped), kept only when something failed; `None` below 500.
+    pub signature: Option<String>,
 }
 
 impl StepResult {

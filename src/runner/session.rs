@@ -208,6 +208,9 @@ impl Session {
         result.captured = captured(step, &response, &redact);
         if !result.failures.is_empty() || !result.gaps.is_empty() {
             result.excerpt = Some(redact(&checks::excerpt(&response.body, 300)));
+            let sent = checks::sent_values(&step.request);
+            result.signature =
+                checks::signature(response.status, &response.body, &sent).map(|s| redact(&s));
             for failure in result.failures.iter_mut().chain(&mut result.gaps) {
                 redact_failure(failure, &redact);
             }
