@@ -147,7 +147,11 @@ fn normalise(raw: &str, sent: &[String]) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let mut quote: Option<char> = None;
+    let mut previous = ' ';
     for c in text.chars() {
+        // A quote opens only after a space or punctuation: the apostrophe of `can't` does not.
+        let opens = !previous.is_alphanumeric();
+        previous = c;
         match quote {
             Some(q) if c == q => {
                 quote = None;
@@ -155,7 +159,7 @@ fn normalise(raw: &str, sent: &[String]) -> String {
                 out.push(c);
             }
             Some(_) => {}
-            None if matches!(c, '\'' | '"' | '`') => {
+            None if matches!(c, '\'' | '"' | '`') && opens => {
                 quote = Some(c);
                 out.push(c);
             }
@@ -195,6 +199,8 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.as_deref(), Some("no row # for '…'"));
         // A value the request sent, echoed unquoted, is stripped too.
+        let apostrophe = sig(500, r#"{"error":"can't reach 'db-7'"}"#, &[]);
+        assert_eq!(apostrophe.as_deref(), Some("can't reach '…'"));
         let c = sig(500, "Internal error: cannot parse widget-xyz", &["widget-xyz"]);
         let d = sig(500, "Internal error: cannot parse gadget-q", &["gadget-q"]);
         assert_eq!(c, d);
