@@ -19,7 +19,7 @@ mod status_code_conformance;
 mod unsupported_method;
 
 pub use rule::{FINDINGS, Rule, Severity};
-pub use signature::{sent_values, signature};
+pub use signature::signature;
 
 use serde_json::Value;
 

@@ -17,23 +17,27 @@ const MAX: usize = 120;
 /// Sent values shorter than this are not stripped: `a` would strip every `a` of the text.
 const MIN_SENT: usize = 3;
 
-/// The signature of an answer with `status` and `body` to a request that sent `sent`
-/// (path segments, query, header and body values), or `None` below 500.
-pub fn signature(status: u16, body: &[u8], sent: &[String]) -> Option<String> {
+/// The signature of an answer with `status` and `body` to `request`, or `None` below 500.
+pub fn signature(status: u16, body: &[u8], request: &crate::plan::RequestSpec) -> Option<String> {
     if status < 500 {
         return None;
     }
+    Some(of(body, &sent_values(request)))
+}
+
+/// The signature of a 5xx `body` to a request that sent `sent`.
+fn of(body: &[u8], sent: &[String]) -> String {
     let text = String::from_utf8_lossy(body);
     let raw = match serde_json::from_str::<Value>(&text) {
         Ok(value) => message(&value).unwrap_or_else(|| shape(&value, 0)),
         Err(_) => first_line(&strip_markup(&text)),
     };
-    Some(normalise(&raw, sent))
+    normalise(&raw, sent)
 }
 
 /// The request's values a server may echo in its message: decoded path segments, query,
 /// header and cookie values, and the string leaves of a JSON body.
-pub fn sent_values(request: &crate::plan::RequestSpec) -> Vec<String> {
+fn sent_values(request: &crate::plan::RequestSpec) -> Vec<String> {
     let mut out: Vec<String> = request
         .path
         .split('/')
@@ -183,7 +187,7 @@ mod tests {
 
     fn sig(status: u16, body: &str, sent: &[&str]) -> Option<String> {
         let sent: Vec<String> = sent.iter().map(|s| s.to_string()).collect();
-        signature(status, body.as_bytes(), &sent)
+        (status >= 500).then(|| of(body.as_bytes(), &sent))
     }
 
     #[test]

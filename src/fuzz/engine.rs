@@ -186,13 +186,16 @@ pub async fn fuzz(
         outcome.requests += batch.len() as u64;
         for ((number, target, example, scenario), result) in batch.into_iter().zip(results) {
             for key in keys(scenario.operation(), &result) {
+                if found.contains(&key) || cancelled() {
+                    continue;
+                }
                 let same_but_signature = found
                     .iter()
                     .filter(|k| {
                         (k.operation, &k.check, k.status) == (key.operation, &key.check, key.status)
                     })
                     .count();
-                if found.contains(&key) || same_but_signature >= MAX_SIGNATURES || cancelled() {
+                if same_but_signature >= MAX_SIGNATURES {
                     continue;
                 }
                 let fuzz = &targets[target];

@@ -58,6 +58,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
                 id = format!("{base}#{n}");
             }
             let declares_auth_header = params.1;
+            let auth_alternatives = alternatives(doc, op);
             ops.push(Operation {
                 id,
                 method: method.to_uppercase(),
@@ -66,8 +67,8 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
                     .map_err(|(p, m)| err(&p, m))?,
                 responses: responses(doc, op.get("responses"), &real)
                     .map_err(|(p, m)| err(&p, m))?,
-                auth: security(doc, op, declares_auth_header),
-                auth_alternatives: alternatives(doc, op),
+                auth: security(doc, op, &auth_alternatives, declares_auth_header),
+                auth_alternatives,
                 parameters: params.0,
                 pointer,
             });
@@ -257,12 +258,16 @@ fn alternatives(doc: &Value, op: &Value) -> Vec<Vec<SecurityScheme>> {
 
 /// The credentials an operation requires: the first alternative gauntlet can send (see
 /// [`super::model::sendable`]), else the first as written.
-fn security(doc: &Value, op: &Value, declares_auth_header: bool) -> Vec<SecurityScheme> {
+fn security(
+    doc: &Value,
+    op: &Value,
+    options: &[Vec<SecurityScheme>],
+    declares_auth_header: bool,
+) -> Vec<SecurityScheme> {
     let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object);
     let requirements = op.get("security").or_else(|| doc.get("security")).and_then(Value::as_array);
     match requirements {
         Some(list) if !list.is_empty() => {
-            let options = alternatives(doc, op);
             if options.iter().any(Vec::is_empty) {
                 return Vec::new(); // `{}`: credentials are optional
             }

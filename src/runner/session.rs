@@ -208,9 +208,12 @@ impl Session {
         result.captured = captured(step, &response, &redact);
         if !result.failures.is_empty() || !result.gaps.is_empty() {
             result.excerpt = Some(redact(&checks::excerpt(&response.body, 300)));
-            let sent = checks::sent_values(&step.request);
-            result.signature =
-                checks::signature(response.status, &response.body, &sent).map(|s| redact(&s));
+            if !result.failures.is_empty() {
+                // Gaps are one per operation and status: only failures are told apart by it.
+                result.signature =
+                    checks::signature(response.status, &response.body, &step.request)
+                        .map(|s| redact(&s));
+            }
             for failure in result.failures.iter_mut().chain(&mut result.gaps) {
                 redact_failure(failure, &redact);
             }
