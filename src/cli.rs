@@ -152,7 +152,7 @@ pub struct RunArgs {
     /// No progress bar or progress lines.
     #[arg(long, short)]
     quiet: bool,
-    /// Spec gaps (a right rejection the spec does not document) fail the run too.
+    /// Spec gaps (a right rejection the spec does not document) and flaky failures (that pass when sent again alone) fail the run too.
     #[arg(long)]
     strict: bool,
     /// Trust this CA certificate (PEM) for an https target (repeatable).

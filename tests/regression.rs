@@ -650,7 +650,8 @@ fn a_spec_with_nothing_to_call_is_not_a_pass() {
 /// A server that closed its connection after an answer (without `Connection: close`) made
 /// the next request on that pooled connection an error ("connection closed before message
 /// completed"): against one app 95 of 200 scenarios. Each scenario reaches the server
-/// exactly once and none is an error.
+/// exactly once (and each distinct failure once more, when it is sent again alone) and none
+/// is an error.
 #[test]
 fn a_connection_the_server_closed_is_never_a_verdict() {
     use std::io::Write;
@@ -670,6 +671,8 @@ fn a_connection_the_server_closed_is_never_a_verdict() {
         // Then the server closes it anyway, as many do after an error.
         std::thread::sleep(std::time::Duration::from_millis(20));
     });
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
     let out = gauntlet(&[
         "run",
         "--base-url",
@@ -682,12 +685,29 @@ fn a_connection_the_server_closed_is_never_a_verdict() {
         "60",
         "--concurrency",
         "1",
+        "--report",
+        &format!("json={}", json.display()),
     ]);
     let junit = out.junit.clone().unwrap_or_default();
     let scenarios = junit.matches("<testcase ").count();
     assert!(scenarios > 20, "{}", out.all());
     assert!(out.stdout.contains(" 0 errors"), "{}", out.all());
-    assert_eq!(seen.load(Ordering::SeqCst), scenarios, "each scenario reached the server once");
+    // Each distinct failure's first scenario is sent once more, alone.
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut again: Vec<u64> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["check"] != "spec_gap")
+        .map(|g| g["cases"][0].as_u64().unwrap())
+        .collect();
+    again.sort_unstable();
+    again.dedup();
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        scenarios + again.len(),
+        "each scenario reached the server once"
+    );
 }
 
 /// A path item that is a `$ref` (to a file beside the spec) had its schemas looked up under
@@ -1192,4 +1212,48 @@ fn an_optional_form_body_emptied_by_a_negative_is_not_sent_as_invalid() {
     // The other body negatives are still sent and rejected.
     let junit = out.junit.clone().unwrap_or_default();
     assert!(junit.contains("negative/body/"), "{junit}");
+}
+
+/// A server that fails now and then (not thread-safe, say) gave a different verdict on each
+/// run: a 500 that did not recur was a failure like any other. Now each distinct failure is
+/// sent once more, alone, after the run; one that passes then is flaky: shown and counted
+/// apart, and it fails the run only with `--strict`. One that fails again stays a failure.
+#[test]
+fn a_failure_that_does_not_recur_when_sent_alone_is_flaky_and_fails_only_with_strict() {
+    let run = |fault: &str, extra: &[&str]| {
+        let mock = crate::support::MockProcess::start(&["--fault", fault]);
+        let mut args = vec![
+            "run",
+            "--base-url",
+            &mock.url,
+            "--user",
+            crate::support::USER,
+            "--seed",
+            "3",
+            "--max-examples",
+            "5",
+            "--concurrency",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        gauntlet(&args)
+    };
+    // The first valid request gets 500; sent again alone it passes.
+    let out = run("flaky:1", &[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains(", 1 flaky"), "{}", out.all());
+    assert!(out.stdout.contains("Flaky (1 distinct"), "{}", out.all());
+    assert!(out.stdout.contains("0 failed"), "{}", out.all());
+    let junit = out.junit.clone().unwrap_or_default();
+    assert!(out.failed_checks().is_empty(), "{junit}");
+    assert!(junit.contains("flaky [GA101]: not_a_server_error"), "{junit}");
+    // With --strict it fails the run, labelled flaky.
+    let strict = run("flaky:1", &["--strict"]);
+    assert_eq!(strict.code, 1, "{}", strict.all());
+    assert_eq!(strict.failed_checks(), ["flaky", "not_a_server_error"], "{}", strict.all());
+    // A server error on every valid request fails again when sent alone: not flaky.
+    let steady = run("server-error", &[]);
+    assert_eq!(steady.code, 1, "{}", steady.all());
+    assert!(!steady.stdout.contains("flaky"), "{}", steady.all());
+    assert!(steady.failed_checks().contains(&"not_a_server_error".to_owned()), "{}", steady.all());
 }

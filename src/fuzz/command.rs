@@ -347,7 +347,7 @@ fn junit_report(
             }
             let mut scenario = base.clone();
             scenario.label = format!("fuzz/{check}");
-            let passed = ScenarioResult { steps: vec![StepResult::default()] };
+            let passed = ScenarioResult { steps: vec![StepResult::default()], flaky: false };
             cases.push(Case::new(ops, &scenario, &passed, &[], &info));
         }
     }

@@ -24,6 +24,9 @@ pub enum Fault {
     UndocumentedStatus,
     /// Valid requests get 500.
     ServerError,
+    /// The first N valid requests get 500, the rest are answered as documented (a server
+    /// that fails now and then).
+    Flaky(usize),
     /// Success bodies are sent as `text/html`.
     WrongContentType,
     /// Success bodies are cut short (not JSON).
@@ -191,6 +194,7 @@ const PLAIN: &[(&str, Fault, &str)] = &[
 /// The faults that take an argument, as `--list-faults` shows them.
 const WITH_ARGUMENT: &[(&str, &str)] = &[
     ("slow", "answer valid requests late: slow (2s) or slow:DURATION"),
+    ("flaky:N", "answer the first N valid requests 500, and the rest as documented"),
     ("value-500:V", "answer 500 when a path parameter is exactly V"),
     ("length-500:N", "answer 500 when a path parameter is longer than N characters"),
     (
@@ -226,6 +230,10 @@ impl Fault {
                 Some(a) => crate::support::duration::parse_duration(a)?,
                 None => Duration::from_secs(2),
             }),
+            "flaky" => {
+                let arg = arg.ok_or("fault 'flaky' needs an argument: flaky:N")?;
+                Fault::Flaky(arg.parse().map_err(|_| format!("flaky:{arg}: not a count"))?)
+            }
             "value-500" | "length-500" | "case-reset" | "class-500" => {
                 let arg =
                     arg.ok_or_else(|| format!("fault '{name}' needs an argument: {name}:..."))?;
@@ -256,6 +264,7 @@ impl Fault {
         }
         match self {
             Fault::Slow(d) => format!("slow:{d:?}"),
+            Fault::Flaky(n) => format!("flaky:{n}"),
             Fault::Trigger(Trigger::Value(v)) => format!("value-500:{v}"),
             Fault::Trigger(Trigger::LongerThan(n)) => format!("length-500:{n}"),
             Fault::Trigger(Trigger::Case(LetterCase::Upper)) => "case-reset:upper".into(),
@@ -306,6 +315,7 @@ mod names {
                 Some(("length-500", _)) => "length-500:64".to_owned(),
                 Some(("case-reset", _)) => "case-reset:upper".to_owned(),
                 Some(("class-500", _)) => "class-500:non-ascii".to_owned(),
+                Some(("flaky", _)) => "flaky:3".to_owned(),
                 _ => listed.to_owned(),
             };
             let fault = Fault::parse(&written).unwrap_or_else(|e| panic!("{written}: {e}"));

@@ -2,6 +2,7 @@
 //! response with a generated, schema-valid body (faults applied last).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use base64::Engine;
@@ -77,6 +78,8 @@ pub struct Mock {
     routes: Routes,
     validators: Arc<Validators>,
     config: MockConfig,
+    /// Valid requests answered so far (for `flaky:N`).
+    served: AtomicUsize,
 }
 
 impl std::fmt::Debug for Mock {
@@ -100,7 +103,8 @@ impl Mock {
         validators: Arc<Validators>,
         config: MockConfig,
     ) -> Self {
-        Mock { routes: Routes::new(&operations), spec, operations, validators, config }
+        let routes = Routes::new(&operations);
+        Mock { routes, spec, operations, validators, config, served: AtomicUsize::new(0) }
     }
 
     /// The operations served.
@@ -167,6 +171,9 @@ impl Mock {
         for fault in &self.config.faults {
             match fault {
                 Fault::ServerError => return self.documented(op, 500, &mut rng, &path_params),
+                Fault::Flaky(n) if self.served.fetch_add(1, Ordering::Relaxed) < *n => {
+                    return self.documented(op, 500, &mut rng, &path_params);
+                }
                 Fault::UndocumentedStatus => {
                     return plain_json(418, json!({"error": "I'm a teapot"}));
                 }

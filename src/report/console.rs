@@ -63,11 +63,32 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         }
         let (gaps, failures): (Vec<_>, Vec<_>) =
             report.groups.iter().partition(|g| g.check == crate::checks::SPEC_GAP);
+        let (flaky, failures): (Vec<_>, Vec<_>) = failures.into_iter().partition(|g| g.flaky);
         if !failures.is_empty() {
             writeln!(out)?;
             writeln!(out, "{BOLD}Failures{BOLD:#} ({} distinct)", failures.len())?;
         }
         for group in failures {
+            let more = group.cases.len() - 1;
+            writeln!(out)?;
+            let signature = group.signature.as_deref();
+            let shown = Shown { check: &group.check, title: &group.title, more, signature };
+            write_failure(out, report, &report.cases[group.cases[0]], &shown)?;
+        }
+        if !flaky.is_empty() {
+            writeln!(out)?;
+            let fail = if report.info.strict {
+                "they fail the run (--strict)"
+            } else {
+                "they do not fail the run unless --strict"
+            };
+            writeln!(
+                out,
+                "{BOLD}Flaky{BOLD:#} ({} distinct; each failed in the run and passed when sent again alone; {fail})",
+                flaky.len()
+            )?;
+        }
+        for group in flaky {
             let more = group.cases.len() - 1;
             writeln!(out)?;
             let signature = group.signature.as_deref();
@@ -138,6 +159,9 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
         }
         if c.gaps > 0 {
             write!(out, ", {} with spec gaps", c.gaps)?;
+        }
+        if c.flaky > 0 {
+            write!(out, ", {} flaky", c.flaky)?;
         }
         write!(out, " in {:.2}s ({:.0} req/s", report.elapsed.as_secs_f64(), report.rate())?;
         if let Some(l) = report.latency {

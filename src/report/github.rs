@@ -18,13 +18,14 @@ pub fn write_summary(mut w: impl io::Write, report: &RunReport) -> io::Result<()
     writeln!(w, "### gauntlet: {mark}\n")?;
     writeln!(
         w,
-        "{} scenarios · {} passed · {} failed · {} errors · {} known · {} with spec gaps · seed {} · {} against {}\n",
+        "{} scenarios · {} passed · {} failed · {} errors · {} known · {} with spec gaps · {} flaky · seed {} · {} against {}\n",
         c.total,
         c.passed,
         c.failed,
         c.errors,
         c.known,
         c.gaps,
+        c.flaky,
         report.seed,
         cell(&report.info.spec),
         cell(&report.info.base_url)
@@ -83,7 +84,8 @@ pub fn write_annotations(mut w: impl io::Write, report: &RunReport) -> io::Resul
         let op = &report.operations[first.operation];
         let rule = crate::checks::rule(&group.check);
         let (code, level) = rule.map_or(("GA000", "error"), |r| (r.code, r.severity.as_str()));
-        let command = if level == "error" { "error" } else { "warning" };
+        let flaky = group.flaky && !report.info.strict;
+        let command = if level == "error" && !flaky { "error" } else { "warning" };
         let mut place = String::new();
         if let Some(at) = &op.location {
             place = format!(
@@ -95,6 +97,9 @@ pub fn write_annotations(mut w: impl io::Write, report: &RunReport) -> io::Resul
         }
         let title = property(&format!("{code} {}", group.check));
         let mut message = format!("{}: {} ({} scenarios)", op.id, group.title, group.cases.len());
+        if group.flaky {
+            message.insert_str(0, "flaky (it did not fail again when sent alone): ");
+        }
         if let Some(curl) =
             first.step_showing(&group.check).map(|s| s.reproduce.as_str()).filter(|c| !c.is_empty())
         {

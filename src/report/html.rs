@@ -72,6 +72,7 @@ fn page_into(out: &mut String, report: &RunReport) -> std::fmt::Result {
         ("errors", c.errors),
         ("known", c.known),
         ("spec gaps", c.gaps),
+        ("flaky", c.flaky),
     ] {
         writeln!(out, "<div class=\"card\"><b>{n}</b>{label}</div>")?;
     }
@@ -114,7 +115,7 @@ fn severity(check: &str) -> Severity {
 
 fn failures_into(out: &mut String, report: &RunReport) -> std::fmt::Result {
     let (errors, warnings): (Vec<&Group>, Vec<&Group>) =
-        report.groups.iter().partition(|g| severity(&g.check) == Severity::Error);
+        report.groups.iter().partition(|g| severity(&g.check) == Severity::Error && !g.flaky);
     writeln!(out, "<section id=\"failures\"><h2>Failures by root cause ({})</h2>", errors.len())?;
     if errors.is_empty() {
         writeln!(out, "<p class=\"yes\">None.</p>")?;
@@ -124,15 +125,15 @@ fn failures_into(out: &mut String, report: &RunReport) -> std::fmt::Result {
     }
     writeln!(
         out,
-        "</section><section id=\"gaps\"><h2>Spec gaps and warnings ({})</h2>",
+        "</section><section id=\"gaps\"><h2>Spec gaps, warnings and flaky failures ({})</h2>",
         warnings.len()
     )?;
     writeln!(
         out,
-        "<p class=\"muted\">Spec gaps: the server rejected rightly, with a status the spec does not document (they fail the run only with --strict). Warnings: valid requests the server rejected, often because the spec promises more than the server does.</p>"
+        "<p class=\"muted\">Spec gaps: the server rejected rightly, with a status the spec does not document (they fail the run only with --strict). Warnings: valid requests the server rejected, often because the spec promises more than the server does. Flaky: failed in the run, passed when sent again alone (they fail the run only with --strict).</p>"
     )?;
     for g in warnings {
-        group_into(out, report, g, " warning")?;
+        group_into(out, report, g, if g.flaky { " warning flaky" } else { " warning" })?;
     }
     writeln!(out, "</section>")
 }
@@ -143,7 +144,8 @@ fn group_into(out: &mut String, report: &RunReport, g: &Group, class: &str) -> s
     let code = crate::checks::rule(&g.check).map_or("GA000", |r| r.code);
     writeln!(
         out,
-        "<div class=\"failure{class}\"><div><span class=\"code\">{code} {}</span> · <b>{}</b> · {}</div><div>{}</div>",
+        "<div class=\"failure{class}\"><div>{}<span class=\"code\">{code} {}</span> · <b>{}</b> · {}</div><div>{}</div>",
+        if g.flaky { "<b>flaky</b> · " } else { "" },
         esc(&g.check),
         esc(&op.id),
         esc(&op.title),

@@ -65,6 +65,7 @@ pub fn summary(report: &RunReport) -> Value {
                 "severity": severity(&g.check),
                 "title": g.title,
                 "signature": g.signature,
+                "flaky": g.flaky,
                 "cases": g.cases,
             })
         }).collect::<Vec<_>>(),
@@ -116,7 +117,7 @@ pub fn verdict(report: &RunReport) -> &'static str {
 }
 
 fn counts(c: &super::Counts) -> Value {
-    json!({"total": c.total, "passed": c.passed, "failed": c.failed, "errors": c.errors, "known": c.known, "gaps": c.gaps})
+    json!({"total": c.total, "passed": c.passed, "failed": c.failed, "errors": c.errors, "known": c.known, "gaps": c.gaps, "flaky": c.flaky})
 }
 
 /// A check's (or `transport`'s) stable code.
@@ -136,6 +137,7 @@ fn outcome(o: Outcome) -> &'static str {
         Outcome::Error => "error",
         Outcome::Known => "known",
         Outcome::Gap => "gap",
+        Outcome::Flaky => "flaky",
     }
 }
 

@@ -17,15 +17,21 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
     let hostname = hostname();
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(w, "<testsuites>")?;
-    // Each operation's spec gaps, for its suite's <system-out>.
+    // Each operation's spec gaps and flaky failures, for its suite's <system-out>.
     let mut gaps: Vec<Vec<String>> = vec![Vec::new(); report.operations.len()];
-    for group in report.groups.iter().filter(|g| g.check == crate::checks::SPEC_GAP) {
+    for group in &report.groups {
         let operation = report.cases[group.cases[0]].operation;
-        gaps[operation].push(format!(
-            "spec gap [GA110]: {} ({} scenarios)",
-            group.title,
-            group.cases.len()
-        ));
+        let n = group.cases.len();
+        if group.check == crate::checks::SPEC_GAP {
+            gaps[operation].push(format!("spec gap [GA110]: {} ({n} scenarios)", group.title));
+        } else if group.flaky {
+            gaps[operation].push(format!(
+                "flaky [{}]: {}: {} ({n} scenarios): it did not fail again when sent alone",
+                crate::checks::rule(&group.check).map_or("GA000", |r| r.code),
+                group.check,
+                group.title,
+            ));
+        }
     }
     for suite in &report.suites {
         let op = &report.operations[suite.operation];
@@ -38,7 +44,7 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
             suite.operation,
             attr(&hostname),
             c.total,
-            c.failed,
+            c.failed + if info.strict { c.flaky } else { 0 },
             c.errors,
             c.known,
             seconds(suite.time),
@@ -62,7 +68,7 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
         }
         writeln!(w, "    </properties>")?;
         for &index in &suite.cases {
-            write_case(&mut w, op, &report.cases[index])?;
+            write_case(&mut w, op, &report.cases[index], info.strict)?;
         }
         writeln!(w, "    <system-out>{}</system-out>", text(&gaps[suite.operation].join("\n")))?;
         writeln!(w, "    <system-err></system-err>")?;
@@ -73,7 +79,7 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
 }
 
 /// One `<testcase>`: at most one `<failure>` (every failed check in its text) or `<error>`.
-fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case) -> io::Result<()> {
+fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case, strict: bool) -> io::Result<()> {
     write!(
         w,
         r#"    <testcase name="{}" classname="{}" time="{}""#,
@@ -83,7 +89,12 @@ fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case) -> io::Result
     )?;
     let curl: Vec<&str> = case.steps.iter().map(|s| s.reproduce.as_str()).collect();
     let curl = curl.join("\nreproduce: ");
-    match case.outcome {
+    // A flaky case fails the run (and its suite) only with --strict.
+    let shown = match case.outcome {
+        Outcome::Flaky if strict => Outcome::Failed,
+        other => other,
+    };
+    match shown {
         Outcome::Error => {
             let message = case.error().map(|e| e.message.as_str()).unwrap_or_default();
             writeln!(w, ">")?;
@@ -97,8 +108,16 @@ fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case) -> io::Result
         Outcome::Failed => {
             writeln!(w, ">")?;
             let failures: Vec<&crate::checks::Failure> = case.failures().collect();
-            let names: Vec<&str> = failures.iter().map(|f| f.check).collect();
-            let message = format!("{}: {}", failures[0].check, failures[0].title);
+            let mut names: Vec<&str> = failures.iter().map(|f| f.check).collect();
+            let mut message = match (failures.first(), case.error()) {
+                (Some(f), _) => format!("{}: {}", f.check, f.title),
+                (None, Some(e)) => format!("{}: {}", crate::http::TRANSPORT, e.message),
+                (None, None) => String::new(),
+            };
+            if case.outcome == Outcome::Flaky {
+                names.insert(0, "flaky");
+                message = format!("flaky (it did not fail again when sent alone): {message}");
+            }
             let mut body = String::new();
             for f in &failures {
                 let code = crate::checks::rule(f.check).map_or("", |r| r.code);
@@ -140,7 +159,7 @@ fn write_case(w: &mut impl Write, op: &OperationInfo, case: &Case) -> io::Result
         }
         // A spec gap is no failure of the server: the case passed, and its suite's
         // <system-out> says what the spec lacks (no XSD allows more inside a testcase).
-        Outcome::Passed | Outcome::Gap => return writeln!(w, "/>"),
+        Outcome::Passed | Outcome::Gap | Outcome::Flaky => return writeln!(w, "/>"),
     }
     writeln!(w, "    </testcase>")
 }

@@ -123,6 +123,8 @@ pub struct Counts {
     pub known: usize,
     /// Only spec gaps (the server was right; the spec is incomplete).
     pub gaps: usize,
+    /// Failed, but passed when sent again alone after the run.
+    pub flaky: usize,
 }
 
 impl Counts {
@@ -134,6 +136,7 @@ impl Counts {
             Outcome::Error => self.errors += 1,
             Outcome::Known => self.known += 1,
             Outcome::Gap => self.gaps += 1,
+            Outcome::Flaky => self.flaky += 1,
         }
     }
 }
@@ -151,6 +154,8 @@ pub enum Outcome {
     Known,
     /// Passed, but showed a spec gap.
     Gap,
+    /// Failed (or got no answer), and passed when its distinct failure was sent again alone.
+    Flaky,
 }
 
 /// One scenario that ran.
@@ -209,6 +214,8 @@ pub struct Group {
     pub signature: Option<String>,
     /// Indexes into [`RunReport::cases`]; the first is shown.
     pub cases: Vec<usize>,
+    /// Every case of it is flaky: it did not fail again when sent alone.
+    pub flaky: bool,
 }
 
 /// Exchange times, in milliseconds.
@@ -264,17 +271,20 @@ impl Case {
                 reproduce: String::new(),
             })
             .collect();
-        let outcome = if steps.iter().any(|s| s.error.is_some()) {
-            Outcome::Error
-        } else if steps.iter().any(|s| !s.failures.is_empty()) {
-            Outcome::Failed
-        } else if !known.is_empty() {
-            Outcome::Known
-        } else if steps.iter().any(|s| !s.gaps.is_empty()) {
-            Outcome::Gap
-        } else {
-            Outcome::Passed
-        };
+        let outcome =
+            if result.flaky && steps.iter().any(|s| s.error.is_some() || !s.failures.is_empty()) {
+                Outcome::Flaky
+            } else if steps.iter().any(|s| s.error.is_some()) {
+                Outcome::Error
+            } else if steps.iter().any(|s| !s.failures.is_empty()) {
+                Outcome::Failed
+            } else if !known.is_empty() {
+                Outcome::Known
+            } else if steps.iter().any(|s| !s.gaps.is_empty()) {
+                Outcome::Gap
+            } else {
+                Outcome::Passed
+            };
         let mut case = Case {
             operation: scenario.operation(),
             label: scenario.label.clone(),
@@ -408,12 +418,16 @@ impl RunReport {
                             title: title.to_owned(),
                             signature: signature.map(str::to_owned),
                             cases: vec![index],
+                            flaky: true,
                         });
                     }
                 }
             }
         }
         drop(group_of);
+        for group in &mut groups {
+            group.flaky = group.cases.iter().all(|&c| cases[c].outcome == Outcome::Flaky);
+        }
         for (suite, times) in suites.iter_mut().zip(suite_times) {
             suite.statuses.sort_unstable();
             suite.latency = latency(times);
@@ -446,9 +460,10 @@ impl RunReport {
         }
     }
 
-    /// Whether the run found a violation (a failure or an error the baseline does not know).
+    /// Whether the run found a violation: a failure or an error the baseline does not know,
+    /// or with `--strict` a flaky one.
     pub fn violated(&self) -> bool {
-        self.counts.failed + self.counts.errors > 0
+        self.counts.failed + self.counts.errors > 0 || (self.info.strict && self.counts.flaky > 0)
     }
 
     /// Requests per second over the run.

@@ -78,10 +78,15 @@ fn log(report: &RunReport) -> Value {
         let op = &report.operations[first.operation];
         let rule = crate::checks::rule(&group.check);
         let code = rule.map_or("GA000", |r| r.code);
-        let level = rule.map_or("error", |r| r.severity.as_str());
+        // A flaky failure is a warning unless --strict makes it fail the run.
+        let level = match rule.map_or("error", |r| r.severity.as_str()) {
+            "error" if group.flaky && !report.info.strict => "warning",
+            level => level,
+        };
         let step = first.step_showing(&group.check);
         let mut text = format!(
-            "{}: {} ({} scenarios, first {})",
+            "{}{}: {} ({} scenarios, first {})",
+            if group.flaky { "flaky (it did not fail again when sent alone): " } else { "" },
             op.id,
             group.title,
             group.cases.len(),

@@ -1,6 +1,8 @@
 //! The worker pool: a fixed number of tasks take the plan's scenarios in order, results
-//! land in their slots as they come, and cancellation abandons what is in flight.
+//! land in their slots as they come, and cancellation abandons what is in flight. Then each
+//! distinct failure is sent once more, alone: one that does not fail again is flaky.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -69,6 +71,9 @@ pub async fn run(
             }
         }
     }
+    if !interrupted {
+        interrupted = confirm(&shared, &mut results, cancel).await;
+    }
     let elapsed = started.elapsed();
     let local =
         results.iter().flatten().find_map(|r| r.error().filter(|e| e.kind == TransportKind::Local));
@@ -83,6 +88,66 @@ pub async fn run(
         return Err(Error::Unreachable { base_url: shared.config().base_url.clone(), message });
     }
     Ok(RunResult { results, elapsed, interrupted })
+}
+
+/// A distinct failure, as reports group them: (operation, check, title, signature), a
+/// transport error as its message under `transport`.
+type Key = (usize, &'static str, String, Option<String>);
+
+/// The distinct failures `result` of `scenario` shows.
+fn keys(scenario: &crate::plan::Scenario, result: &ScenarioResult) -> Vec<Key> {
+    let mut keys = Vec::new();
+    for (step, r) in scenario.steps.iter().zip(&result.steps) {
+        for f in &r.failures {
+            keys.push((step.operation, f.check, f.title.clone(), r.signature.clone()));
+        }
+        if let Some(e) = &r.error {
+            keys.push((step.operation, crate::http::TRANSPORT, e.message.clone(), None));
+        }
+    }
+    keys
+}
+
+/// Sends the first scenario of each distinct failure once more, alone (servers that are
+/// not thread-safe fail under load and pass alone). Every failed scenario whose distinct
+/// failures all passed then is marked flaky. Returns whether `cancel` cut it short (nothing
+/// is marked then).
+async fn confirm(
+    session: &Session,
+    results: &mut [Option<ScenarioResult>],
+    mut cancel: std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+) -> bool {
+    let plan = Arc::clone(session.plan());
+    let mut first: HashMap<Key, usize> = HashMap::new();
+    for (index, result) in results.iter().enumerate() {
+        let Some(result) = result.as_ref().filter(|r| !r.passed()) else { continue };
+        for key in keys(&plan.scenarios[index], result) {
+            first.entry(key).or_insert(index);
+        }
+    }
+    let mut again: Vec<usize> = first.values().copied().collect();
+    again.sort_unstable();
+    again.dedup();
+    let mut passed = HashSet::new();
+    for index in again {
+        tokio::select! {
+            result = session.execute(index) => {
+                if result.passed() {
+                    passed.insert(index);
+                }
+            }
+            () = &mut cancel => return true,
+        }
+    }
+    if passed.is_empty() {
+        return false;
+    }
+    for (index, slot) in results.iter_mut().enumerate() {
+        let Some(result) = slot.as_mut().filter(|r| !r.passed()) else { continue };
+        let keys = keys(&plan.scenarios[index], result);
+        result.flaky = keys.iter().all(|k| first.get(k).is_some_and(|i| passed.contains(i)));
+    }
+    false
 }
 
 /// The connection error of a finished scenario that could not connect.

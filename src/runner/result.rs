@@ -43,6 +43,9 @@ impl StepResult {
 pub struct ScenarioResult {
     /// One per step sent, in order.
     pub steps: Vec<StepResult>,
+    /// It failed, but the distinct failure it shows did not fail again when sent once more,
+    /// alone, after the run (see [`super::run`]).
+    pub flaky: bool,
 }
 
 impl ScenarioResult {

@@ -137,7 +137,7 @@ impl Session {
                 break;
             }
         }
-        ScenarioResult { steps }
+        ScenarioResult { steps, flaky: false }
     }
 
     async fn execute_step(&self, scenario: &Scenario, step: &Step) -> StepResult {
