@@ -1247,13 +1247,133 @@ fn a_failure_that_does_not_recur_when_sent_alone_is_flaky_and_fails_only_with_st
     let junit = out.junit.clone().unwrap_or_default();
     assert!(out.failed_checks().is_empty(), "{junit}");
     assert!(junit.contains("flaky [GA101]: not_a_server_error"), "{junit}");
+    crate::junit_schema::xmllint(&out.junit_path);
     // With --strict it fails the run, labelled flaky.
     let strict = run("flaky:1", &["--strict"]);
     assert_eq!(strict.code, 1, "{}", strict.all());
     assert_eq!(strict.failed_checks(), ["flaky", "not_a_server_error"], "{}", strict.all());
+    crate::junit_schema::xmllint(&strict.junit_path);
     // A server error on every valid request fails again when sent alone: not flaky.
     let steady = run("server-error", &[]);
     assert_eq!(steady.code, 1, "{}", steady.all());
     assert!(!steady.stdout.contains("flaky"), "{}", steady.all());
     assert!(steady.failed_checks().contains(&"not_a_server_error".to_owned()), "{}", steady.all());
+}
+
+/// Without a credential for an operation's scheme, its valid requests were sent bare and its
+/// 401s judged as answers, under a note that always named `--user` (even for bearer and API
+/// keys); and an operation that got no scenario at all (a body only in XML, say) appeared in
+/// JUnit as an empty suite, as if it had passed. Now such operations are "not tested" with
+/// why, in the console, in JSON and as a JUnit `<skipped>` case; the note names the flag that
+/// gives the missing credential, and only what needs no credential (a missing or malformed
+/// one, probes the router answers) is sent.
+#[test]
+fn operations_without_credentials_or_scenarios_are_not_tested_with_why_and_the_right_flag() {
+    let (_dir, spec) = temp_file(
+        "secured.yaml",
+        r#"openapi: 3.0.3
+info: {title: secured, version: '1'}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+    key: {type: apiKey, in: header, name: X-Key}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      security: [{token: []}]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+        '400': {description: bad}
+        '401': {description: no}
+  /keys:
+    get:
+      operationId: listKeys
+      security: [{key: []}]
+      responses:
+        '200': {description: ok}
+        '401': {description: no}
+  /open:
+    get:
+      operationId: openThing
+      responses:
+        '200': {description: ok}
+  /xml:
+    post:
+      operationId: postXml
+      requestBody:
+        required: true
+        content: {application/xml: {schema: {type: object}}}
+      responses:
+        '200': {description: ok}
+"#,
+    );
+    let spec = spec.to_str().unwrap();
+    // A mock that accepts any well-formed credential: bare requests get 401.
+    let mock = crate::support::MockProcess::start(&["--spec", spec]);
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let report = format!("json={}", json.display());
+    let args = [
+        "run",
+        "--spec",
+        spec,
+        "--base-url",
+        &mock.url,
+        "--max-examples",
+        "40",
+        "--report",
+        &report,
+    ];
+    let out = gauntlet(&args);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("give --bearer TOKEN"), "{}", out.all());
+    assert!(out.stdout.contains("give --api-key KEY"), "{}", out.all());
+    assert!(!out.stdout.contains("--user ID:TOKEN"), "{}", out.all());
+    assert!(out.stdout.contains("Not tested (3 operations)"), "{}", out.all());
+    let junit = out.junit.clone().unwrap_or_default();
+    for (op, why) in [
+        ("listThings", "not tested: no credentials (--bearer TOKEN)"),
+        ("listKeys", "not tested: no credentials (--api-key KEY)"),
+        ("postXml", "not tested: request body: no media type gauntlet can write (application/xml)"),
+    ] {
+        let case = format!(r#"<testcase name="not tested" classname="{op}" time="0.000">"#);
+        let at = junit.find(&case).unwrap_or_else(|| panic!("{op}: {junit}"));
+        assert!(junit[at..].contains(&format!("<skipped>{why}")), "{op}: {junit}");
+    }
+    crate::junit_schema::xmllint(&out.junit_path);
+    // Only what needs no credential reached the secured operations.
+    let of = |op: &str| {
+        junit.matches(&format!(r#"classname="{op}""#)).count()
+            - usize::from(junit.contains(&format!(r#"name="not tested" classname="{op}""#)))
+    };
+    assert!(of("listThings") > 0, "{junit}");
+    assert!(!junit.contains(r#"<testcase name="positive/base" classname="listThings""#), "{junit}");
+    assert!(!junit.contains(r#"name="negative/query.limit"#), "{junit}");
+    assert!(!junit.contains("negative/auth/wrong-token"), "{junit}");
+    assert!(junit.contains(r#"<testcase name="negative/auth/missing" classname="listThings""#));
+    assert!(junit.contains(r#"<testcase name="positive/base" classname="openThing""#), "{junit}");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let untested: Vec<&str> = written["untested"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(untested, ["listKeys", "listThings", "postXml"], "{written}");
+    // With the credentials (a mock that knows them), the secured operations are tested in
+    // full.
+    let mock = crate::support::MockProcess::start(&["--spec", spec, "--user", "me:t0ken"]);
+    let mut with = args.to_vec();
+    with[4] = &mock.url;
+    with.extend(["--bearer", "t0ken", "--api-key", "t0ken"]);
+    let out = gauntlet(&with);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("Not tested (1 operations)"), "{}", out.all());
+    let junit = out.junit.clone().unwrap_or_default();
+    assert!(junit.contains(r#"<testcase name="positive/base" classname="listThings""#), "{junit}");
+    assert!(junit.contains(r#"<testcase name="positive/base" classname="listKeys""#), "{junit}");
 }

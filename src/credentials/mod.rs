@@ -79,6 +79,17 @@ impl Credentials {
         }
     }
 
+    /// The flag that gives a credential for `scheme` (`--bearer TOKEN`); `None` for one
+    /// gauntlet cannot send.
+    pub fn flag(scheme: &SecurityScheme) -> Option<&'static str> {
+        match scheme {
+            SecurityScheme::Basic => Some("--user ID:TOKEN"),
+            SecurityScheme::Bearer => Some("--bearer TOKEN"),
+            SecurityScheme::ApiKey { .. } => Some("--api-key KEY"),
+            SecurityScheme::Unsupported(_) => None,
+        }
+    }
+
     /// The token for a bearer or API-key scheme: the explicit one, else the Basic token.
     fn token(&self, explicit: &Option<String>) -> Option<String> {
         explicit.clone().or_else(|| self.basic.as_ref().map(|(_, t)| t.clone()))

@@ -15,6 +15,6 @@ pub use options::{
     DEFAULT_SPEC, DEFAULT_TIMEOUT, RATE_LIMITS, RunOptions, check_rate, overlay_list,
     parse_min_coverage,
 };
-pub use prepare::{Prepared, build, prepare, select};
+pub use prepare::{Prepared, build, prepare, select, without_credentials};
 pub use run::{run, run_config, runtime, target};
 pub use signal::stop_requested;

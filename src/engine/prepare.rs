@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::RunOptions;
+use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::openapi::{self, Operation, Spec};
-use crate::plan::{Plan, Scenario};
+use crate::plan::{Kind, Plan, Scenario};
 use crate::schema::Validators;
 
 /// A run ready to be sent.
@@ -64,6 +65,65 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
     Ok(Prepared { spec, all_operations, plan, validators, planned, seed })
 }
 
+/// Leaves out of `plan` what an operation secured by a scheme that `credentials` do not
+/// cover would send only to be refused at the door: its valid requests and its invalid
+/// inputs. Its credential checks, method and routing probes and the case-file steps that do
+/// not use the run's credentials stay, and the
+/// operation is listed as untested in part. Returns one note per flag that would give the
+/// missing credential, said once before the run.
+pub fn without_credentials(plan: &mut Plan, credentials: &Credentials) -> Vec<String> {
+    let missing: Vec<Option<&'static str>> = plan
+        .operations
+        .iter()
+        .map(|op| {
+            let scheme = op.auth.iter().find(|s| !credentials.covers(s));
+            scheme.filter(|_| op.requires_auth()).and_then(Credentials::flag)
+        })
+        .collect();
+    if missing.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    // What needs no credential to mean something: missing or malformed credentials, probes
+    // the router answers, and case-file steps that bring their own secrets.
+    let own = |s: &Scenario| {
+        s.steps.iter().all(|t| !t.request.auth.needs_credentials() || !t.request.secrets.is_empty())
+    };
+    plan.scenarios.retain(|s| {
+        missing[s.operation()].is_none()
+            || (s.kind.is_auth_negative() && own(s))
+            || s.kind.is_method_probe()
+            || s.kind.is_routing_probe()
+            || (matches!(s.kind, Kind::Case { .. }) && own(s))
+    });
+    let mut by_flag: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (index, flag) in missing.iter().enumerate() {
+        let Some(flag) = *flag else { continue };
+        let id = plan.operations[index].id.as_str();
+        match by_flag.iter_mut().find(|(f, _)| *f == flag) {
+            Some((_, ids)) => ids.push(id),
+            None => by_flag.push((flag, vec![id])),
+        }
+        if !plan.untested.iter().any(|(i, _)| *i == index) {
+            let why = format!(
+                "no credentials ({flag}): its valid and invalid-input requests were not sent, only its credential checks"
+            );
+            plan.untested.push((index, why));
+        }
+    }
+    plan.untested.sort_by_key(|(i, _)| *i);
+    by_flag
+        .into_iter()
+        .map(|(flag, ids)| {
+            let more = if ids.len() > 3 { format!(", and {} more", ids.len() - 3) } else { String::new() };
+            format!(
+                "no credentials for {} secured operation(s) ({}{more}): give {flag}; until then their valid and invalid-input requests are not tested, only their credential checks",
+                ids.len(),
+                ids.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect()
+}
+
 /// The operations named by `--operation` (all when none are).
 pub fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
     if wanted.is_empty() {
@@ -106,11 +166,17 @@ pub fn build(
         max_examples,
     );
     let mut notes = Vec::new();
+    let mut untested = Vec::new();
     let mut per_op: Vec<Vec<Scenario>> = Vec::new();
     for (index, op) in operations.iter().enumerate() {
-        let (generated, op_notes) = generator.operation(index, op, seed);
-        per_op.push(generated);
-        notes.extend(op_notes);
+        match generator.operation(index, op, seed) {
+            Ok(generated) => per_op.push(generated),
+            Err(why) => {
+                notes.push(crate::plan::untested_note(&op.id, &why));
+                untested.push((index, why));
+                per_op.push(Vec::new());
+            }
+        }
     }
     generator.method_probes(all_ops, &operations, &mut per_op);
     let (case_files, strict) = if case_paths.is_empty() {
@@ -155,5 +221,5 @@ pub fn build(
     for op in per_op {
         scenarios.extend(op);
     }
-    Ok((Plan { operations, scenarios, seed, notes }, validators))
+    Ok((Plan { operations, scenarios, seed, notes, untested }, validators))
 }

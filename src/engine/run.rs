@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::{Prepared, RunOptions, prepare};
+use super::{Prepared, RunOptions, prepare, without_credentials};
 use crate::baseline::Baseline;
 use crate::credentials::Credentials;
 use crate::error::{EXIT_COVERAGE, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATION, Error, Result};
@@ -74,7 +74,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let started = SystemTime::now();
     // Read before anything is sent: a bad baseline stops the run.
     // (A baseline that --update-baseline is about to create need not exist yet.)
-    let prepared = prepare(&options)?;
+    let mut prepared = prepare(&options)?;
     let baseline = match &options.baseline {
         Some(path) if !path.exists() && options.update_baseline.as_ref() == Some(path) => None,
         Some(path) => Some(Baseline::load(path)?),
@@ -82,8 +82,13 @@ pub fn run(options: RunOptions) -> Result<i32> {
     };
     let seed = prepared.seed;
     if options.dry_run {
+        // The built-in mock makes up credentials for every scheme it can check.
+        let missing = match options.base_url {
+            Some(_) => without_credentials(&mut prepared.plan, &options.credentials),
+            None => Vec::new(),
+        };
         let url = options.base_url.clone().unwrap_or_else(dry_run_url);
-        return dry_run(&prepared, &url, options.credentials.any());
+        return dry_run(&prepared, &missing, &url, options.credentials.any());
     }
     if prepared.planned == 0 {
         // A run that sends nothing proves nothing: never a PASS.
@@ -125,6 +130,12 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let mut credentials = options.credentials.clone();
     let target = runtime.block_on(target(&options, &prepared, &mut credentials))?;
     let base_url = target.base_url.clone();
+    let missing = without_credentials(&mut prepared.plan, &credentials);
+    if prepared.plan.scenarios.is_empty() {
+        let why = prepared.notes().into_iter().chain(missing).collect::<Vec<_>>().join("; ");
+        let why = crate::support::text::truncate(&why, 600);
+        return Err(Error::Other(format!("nothing was tested: {why}")));
+    }
     let has_credentials = credentials.any();
     let mut console = Console::stdout();
     let io = Error::Console;
@@ -142,27 +153,18 @@ pub fn run(options: RunOptions) -> Result<i32> {
             plan.scenarios.len()
         ))
         .map_err(io)?;
-    let notes = prepared.notes();
+    let mut notes = prepared.notes();
+    notes.extend(missing);
     for note in &notes {
         console.note(note).map_err(io)?;
     }
-    // Which secured operations the run can authenticate to: for the note below, and for the
-    // verdict on refused credentials.
+    // Which secured operations the run can authenticate to: for the verdict on refused
+    // credentials.
     let covered: Vec<bool> = plan
         .operations
         .iter()
         .map(|o| o.requires_auth() && o.auth.iter().all(|a| credentials.covers(a)))
         .collect();
-    if let Some(op) =
-        plan.operations.iter().zip(&covered).find(|(o, c)| o.requires_auth() && !**c).map(|p| p.0)
-    {
-        console
-            .note(&format!(
-                "no credentials for {} (--user ID:TOKEN): positive scenarios of secured operations are sent without them and positive_data_acceptance is skipped",
-                op.id
-            ))
-            .map_err(io)?;
-    }
     let mut config = run_config(&options, &base_url, credentials)?;
     // Requests in flight need a socket each: more than the open-file limit allows would turn
     // a healthy target into "Too many open files" errors.
@@ -258,6 +260,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let mut report = RunReport::build(&plan, &result, verdict.as_ref(), info);
     report.operations = before.operations;
     report.notes = notes;
+    report.untested = plan.untested.clone();
     let coverage =
         Coverage::build(&spec.doc, &plan, &result, declared, checks_run, has_credentials);
     report.below = shortfalls(&coverage, &options.min_coverage);
@@ -364,7 +367,12 @@ fn step_summary(report: &RunReport) -> Result<()> {
 }
 
 /// Prints the planned requests, credentials redacted, and sends nothing.
-fn dry_run(prepared: &Prepared, base_url: &str, has_credentials: bool) -> Result<i32> {
+fn dry_run(
+    prepared: &Prepared,
+    missing: &[String],
+    base_url: &str,
+    has_credentials: bool,
+) -> Result<i32> {
     use std::io::Write;
     let plan = &prepared.plan;
     let mut out = anstream::stdout();
@@ -377,8 +385,8 @@ fn dry_run(prepared: &Prepared, base_url: &str, has_credentials: bool) -> Result
         plan.seed
     )
     .map_err(io)?;
-    for note in prepared.notes() {
-        writeln!(out, "note: {}", crate::support::text::escape_controls(&note)).map_err(io)?;
+    for note in prepared.notes().iter().chain(missing) {
+        writeln!(out, "note: {}", crate::support::text::escape_controls(note)).map_err(io)?;
     }
     for scenario in &plan.scenarios {
         let op = &plan.operations[scenario.operation()];

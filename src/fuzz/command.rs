@@ -95,8 +95,13 @@ pub fn run(o: Options) -> Result<i32> {
             1,
         );
         for (index, op) in operations.iter().enumerate() {
-            let (scenarios, op_notes) = generator.operation(index, op, seed);
-            notes.extend(op_notes);
+            let scenarios = match generator.operation(index, op, seed) {
+                Ok(scenarios) => scenarios,
+                Err(why) => {
+                    notes.push(crate::plan::untested_note(&op.id, &why));
+                    continue;
+                }
+            };
             let Some(base) = scenarios.into_iter().find(|s| s.label == "positive/base") else {
                 continue;
             };
@@ -118,7 +123,8 @@ pub fn run(o: Options) -> Result<i32> {
             }
         }
     }
-    let plan = Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new() };
+    let plan =
+        Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new(), untested: Vec::new() };
     let session = {
         // The rate limiter's timer belongs to the runtime.
         let _guard = rt.enter();
@@ -395,6 +401,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         scenarios: vec![scenario.clone()],
         seed: record.seed,
         notes: Vec::new(),
+        untested: Vec::new(),
     };
     let session = session(plan, validators, &options, &target.base_url, &credentials)?;
     let result = rt.block_on(session.execute_scenario(&scenario));

@@ -55,16 +55,15 @@ impl<'a> Generator<'a> {
         Generator { doc, validators, router, max_examples, schemas: Default::default() }
     }
 
-    /// The scenarios of operation `index`, deterministic for `seed`; notes say what could not
-    /// be generated.
+    /// The scenarios of operation `index`, deterministic for `seed`; or why it gets none
+    /// (`query.limit: no valid value found`): the operation is not tested then.
     pub fn operation(
         &self,
         index: usize,
         op: &Operation,
         seed: u64,
-    ) -> (Vec<Scenario>, Vec<String>) {
+    ) -> Result<Vec<Scenario>, String> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(&[op.id.as_bytes()]));
-        let mut notes = Vec::new();
         let mut base = Vec::with_capacity(op.parameters.len());
         for param in &op.parameters {
             if !param.required {
@@ -78,13 +77,7 @@ impl<'a> Generator<'a> {
                         .schema_of(param)
                         .and_then(|s| super::value::oversized(self.doc, s))
                         .unwrap_or_else(|| "no valid value found".into());
-                    notes.push(format!(
-                        "{}: {}.{}: {why}: operation not tested",
-                        op.id,
-                        param.location.as_str(),
-                        param.name
-                    ));
-                    return (Vec::new(), notes);
+                    return Err(format!("{}.{}: {why}", param.location.as_str(), param.name));
                 }
             }
         }
@@ -101,8 +94,7 @@ impl<'a> Generator<'a> {
                     .and_then(|s| super::value::oversized(self.doc, s))
                     .unwrap_or_else(|| "no valid value found".into()),
             };
-            notes.push(format!("{}: request body: {why}: operation not tested", op.id));
-            return (Vec::new(), notes);
+            return Err(format!("request body: {why}"));
         }
         let mut out = Vec::new();
         let push = |out: &mut Vec<Scenario>, label: String, kind: Kind, request: RequestSpec| {
@@ -203,7 +195,7 @@ impl<'a> Generator<'a> {
             push(&mut out, format!("positive/random-{n}"), Kind::Positive, request);
         }
         dedupe_labels(&mut out);
-        (out, notes)
+        Ok(out)
     }
 
     fn schema_of(&self, param: &Parameter) -> Option<&'a Value> {

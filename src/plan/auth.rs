@@ -88,6 +88,21 @@ pub enum AuthBreak {
     WrongId,
 }
 
+impl AuthMode {
+    /// Whether it is defined by the run's credentials: the valid ones, or a break of them
+    /// (the right token under another scheme, a wrong id with the right token). Without
+    /// credentials such a request tests nothing; missing, empty or malformed ones still do.
+    pub fn needs_credentials(self) -> bool {
+        match self {
+            AuthMode::Valid | AuthMode::Fuzzed(_) => true,
+            AuthMode::Omit => false,
+            AuthMode::Broken(b) => {
+                matches!(b, AuthBreak::OtherScheme | AuthBreak::WrongToken | AuthBreak::WrongId)
+            }
+        }
+    }
+}
+
 impl AuthBreak {
     /// Every way of breaking HTTP Basic credentials.
     pub const BASIC: &[AuthBreak] = &[

@@ -25,6 +25,14 @@ pub struct Plan {
     pub seed: u64,
     /// Notes on what could not be planned (an operation with no valid value, say).
     pub notes: Vec<String>,
+    /// The operations not tested, or tested only in part, by index, with why
+    /// (`query.limit: no valid value found`); reports list them as skipped.
+    pub untested: Vec<(usize, String)>,
+}
+
+/// The note that says operation `id` is not tested, and why.
+pub fn untested_note(id: &str, why: &str) -> String {
+    format!("{id}: {why}: operation not tested")
 }
 
 /// The target of a routing probe ([`Kind::is_routing_probe`]).

@@ -115,6 +115,18 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 )?;
             }
         }
+        if !report.untested.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{BOLD}Not tested{BOLD:#} ({} operations)", report.untested.len())?;
+            for (op, why) in &report.untested {
+                writeln!(
+                    out,
+                    "  {YELLOW}-{YELLOW:#} {}: {}",
+                    esc(&report.operations[*op].id),
+                    esc(why)
+                )?;
+            }
+        }
         let known: Vec<&Case> = report.cases.iter().filter(|c| !c.known.is_empty()).collect();
         if !known.is_empty() {
             writeln!(out)?;

@@ -268,10 +268,14 @@ fn skipped_into(out: &mut String, report: &RunReport) -> std::fmt::Result {
         .flat_map(|c| &c.checks)
         .filter_map(|k| Some((k.name, k.skipped.as_deref()?)))
         .collect();
-    if report.notes.is_empty() && skipped.is_empty() {
+    if report.notes.is_empty() && skipped.is_empty() && report.untested.is_empty() {
         return Ok(());
     }
     writeln!(out, "<section id=\"skipped\"><h2>Skipped</h2><ul>")?;
+    for (op, why) in &report.untested {
+        let id = &report.operations[*op].id;
+        writeln!(out, "<li><b>{}</b> not tested: {}</li>", esc(id), esc(why))?;
+    }
     for note in &report.notes {
         writeln!(out, "<li>{}</li>", esc(note))?;
     }

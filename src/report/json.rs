@@ -75,6 +75,7 @@ pub fn summary(report: &RunReport) -> Value {
             "expired": report.expired.iter().map(entry).collect::<Vec<_>>(),
         },
         "notes": report.notes,
+        "untested": report.untested.iter().map(|(op, why)| json!({"operation": report.operations[*op].id, "reason": why})).collect::<Vec<_>>(),
         "coverage": report.coverage.as_ref().map(|c| coverage(report, c)),
         "below": report.below.iter().map(|s| json!({"measure": s.measure, "actual": s.actual, "minimum": s.minimum})).collect::<Vec<_>>(),
     })

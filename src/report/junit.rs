@@ -36,6 +36,9 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
     for suite in &report.suites {
         let op = &report.operations[suite.operation];
         let c = suite.counts;
+        // An operation not tested (or only in part) is one skipped test case with why.
+        let untested = report.untested.iter().find(|(i, _)| *i == suite.operation);
+        let extra = usize::from(untested.is_some());
         writeln!(
             w,
             r#"  <testsuite name="{}" package="{}" id="{}" timestamp="{timestamp}" hostname="{}" tests="{}" failures="{}" errors="{}" skipped="{}" time="{}">"#,
@@ -43,10 +46,10 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
             attr(&info.title),
             suite.operation,
             attr(&hostname),
-            c.total,
+            c.total + extra,
             c.failed + if info.strict { c.flaky } else { 0 },
             c.errors,
-            c.known,
+            c.known + extra,
             seconds(suite.time),
         )?;
         writeln!(w, "    <properties>")?;
@@ -69,6 +72,15 @@ pub fn write_junit(mut w: impl Write, report: &RunReport) -> io::Result<()> {
         writeln!(w, "    </properties>")?;
         for &index in &suite.cases {
             write_case(&mut w, op, &report.cases[index], info.strict)?;
+        }
+        if let Some((_, why)) = untested {
+            writeln!(
+                w,
+                r#"    <testcase name="not tested" classname="{}" time="0.000">"#,
+                attr(&op.id)
+            )?;
+            writeln!(w, "      <skipped>{}</skipped>", text(&format!("not tested: {why}")))?;
+            writeln!(w, "    </testcase>")?;
         }
         writeln!(w, "    <system-out>{}</system-out>", text(&gaps[suite.operation].join("\n")))?;
         writeln!(w, "    <system-err></system-err>")?;

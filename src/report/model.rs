@@ -61,6 +61,8 @@ pub struct RunReport {
     pub expired: Vec<crate::baseline::Entry>,
     /// What could not be planned or sent, in the user's terms.
     pub notes: Vec<String>,
+    /// The operations not tested, or tested only in part, by index, with why.
+    pub untested: Vec<(usize, String)>,
     /// What the run exercised of the spec (absent for `gauntlet fuzz`).
     pub coverage: Option<super::Coverage>,
     /// The `--min-coverage` measures the run fell short of.
@@ -455,6 +457,7 @@ impl RunReport {
             fixed: Vec::new(),
             expired: Vec::new(),
             notes: Vec::new(),
+            untested: Vec::new(),
             coverage: None,
             below: Vec::new(),
         }
