@@ -50,7 +50,9 @@ fn every_fault_is_caught_by_the_check_it_breaks() {
         .unwrap();
     for line in String::from_utf8_lossy(&listed.stdout).lines() {
         let name = line.split_whitespace().next().unwrap_or("");
-        if name.contains(':') {
+        // Faults with an argument, and those that need a spec with what they break
+        // (required response headers), are proven elsewhere.
+        if name.contains(':') || name == "missing-required-header" {
             continue;
         }
         assert!(

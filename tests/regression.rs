@@ -1377,3 +1377,80 @@ paths:
     assert!(junit.contains(r#"<testcase name="positive/base" classname="listThings""#), "{junit}");
     assert!(junit.contains(r#"<testcase name="positive/base" classname="listKeys""#), "{junit}");
 }
+
+/// Response headers were not read from the spec at all: the mock never sent a required
+/// `Location` or rate-limit header, and a server that left one out, or sent one its schema
+/// refuses, passed. Now the mock sends each required header with a valid value, and
+/// `response_headers_conformance` fails a missing or invalid one (a mock fault proves it).
+#[test]
+fn required_response_headers_are_sent_by_the_mock_and_checked_by_the_run() {
+    let (_dir, spec) = temp_file(
+        "headers.yaml",
+        r#"openapi: 3.0.3
+info: {title: headers, version: '1'}
+components:
+  headers:
+    Total: {required: true, schema: {type: integer, minimum: 0}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Total-Count: {$ref: '#/components/headers/Total'}
+            X-Trace: {schema: {type: string}}
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}
+      responses:
+        '201':
+          description: created
+          headers:
+            Location: {required: true, schema: {type: string, format: uri-reference}}
+            X-Rate-Limit: {required: true, schema: {type: integer, minimum: 1, maximum: 100}}
+        '400': {description: bad}
+"#,
+    );
+    let spec = spec.to_str().unwrap();
+    // The mock sends them, valid: the loop is clean.
+    let out = gauntlet(&["run", "--spec", spec, "--max-examples", "20"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let mock = crate::support::MockProcess::start(&["--spec", spec]);
+    let created = crate::support::raw_request(
+        &mock.url,
+        "POST /things HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    let lower = created.to_ascii_lowercase();
+    assert!(lower.starts_with("http/1.1 201"), "{created}");
+    assert!(lower.contains("\r\nlocation: ") && lower.contains("\r\nx-rate-limit: "), "{created}");
+    // Left out, they fail the check.
+    let broken =
+        crate::support::MockProcess::start(&["--spec", spec, "--fault", "missing-required-header"]);
+    let out = gauntlet(&["run", "--spec", spec, "--base-url", &broken.url, "--max-examples", "20"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(out.failed_checks(), ["response_headers_conformance"], "{}", out.all());
+    assert!(out.stdout.contains("201 response lacks required header location"), "{}", out.all());
+    // Sent with a value the schema refuses, too.
+    let url = crate::support::raw_server(|s, head, _| {
+        let (status, extra) = if head.starts_with("POST") {
+            ("201 Created\r\nLocation: /things/1\r\nX-Rate-Limit: lots", "")
+        } else {
+            ("200 OK\r\nX-Total-Count: 2", "")
+        };
+        crate::support::answer(s, &format!("{status}{extra}"), "application/json", "[\"a\"]");
+    });
+    let out = gauntlet(&["run", "--spec", spec, "--base-url", &url, "--max-examples", "20"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stdout.contains("201 response header x-rate-limit violates its schema"),
+        "{}",
+        out.all()
+    );
+    assert!(out.stdout.contains("x-rate-limit: 'lots' does not validate"), "{}", out.all());
+    assert!(!out.stdout.contains("x-total-count"), "a valid header passes: {}", out.all());
+}

@@ -11,6 +11,7 @@ mod content_type_conformance;
 mod negative_data_rejection;
 mod not_a_server_error;
 mod positive_data_acceptance;
+mod response_headers_conformance;
 mod response_schema_conformance;
 pub mod rule;
 mod signature;
@@ -119,6 +120,7 @@ pub const ALL: &[Check] = &[
     Check { rule: not_a_server_error::RULE, run: not_a_server_error::check },
     Check { rule: status_code_conformance::RULE, run: status_code_conformance::check },
     Check { rule: content_type_conformance::RULE, run: content_type_conformance::check },
+    Check { rule: response_headers_conformance::RULE, run: response_headers_conformance::check },
     Check { rule: response_schema_conformance::RULE, run: response_schema_conformance::check },
     Check { rule: negative_data_rejection::RULE, run: negative_data_rejection::check },
     Check { rule: auth_enforced::RULE, run: auth_enforced::check },

@@ -29,6 +29,8 @@ pub enum Fault {
     Flaky(usize),
     /// Success bodies are sent as `text/html`.
     WrongContentType,
+    /// Required headers are left out of success responses.
+    MissingRequiredHeader,
     /// Success bodies are cut short (not JSON).
     MalformedJson,
     /// Success responses have a JSON content type and an empty body.
@@ -168,6 +170,11 @@ const PLAIN: &[(&str, Fault, &str)] = &[
     ("undocumented-status", Fault::UndocumentedStatus, "answer valid requests with 418"),
     ("server-error", Fault::ServerError, "answer valid requests with 500"),
     ("wrong-content-type", Fault::WrongContentType, "send success bodies as text/html"),
+    (
+        "missing-required-header",
+        Fault::MissingRequiredHeader,
+        "leave the headers a success response documents as required out of it",
+    ),
     ("malformed-json", Fault::MalformedJson, "cut success bodies short so they are not JSON"),
     ("empty-body", Fault::EmptyBody, "send success responses with a JSON content type and no body"),
     ("auth-bypass", Fault::AuthBypass, "accept missing and wrong credentials"),

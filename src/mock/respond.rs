@@ -219,8 +219,15 @@ impl Mock {
             };
             return plain_json(status, json!({"error": error}));
         };
-        let Some(media) = documented.content.first() else {
-            return MockResponse { status, ..Default::default() };
+        let headers = if (200..300).contains(&status) && self.has(Fault::MissingRequiredHeader) {
+            Vec::new()
+        } else {
+            self.headers(documented, rng)
+        };
+        // A JSON media type when one is documented: its body is generated from the schema.
+        let media = documented.content.iter().find(|m| is_json(&m.name) && !m.name.contains('*'));
+        let Some(media) = media.or(documented.content.first()) else {
+            return MockResponse { status, headers, ..Default::default() };
         };
         let content_type = if media.name.contains('*') {
             if media.name.starts_with("text/") { "text/plain" } else { "application/json" }
@@ -228,13 +235,10 @@ impl Mock {
         } else {
             media.name.clone()
         };
-        let mut response = MockResponse {
-            status,
-            headers: vec![("content-type".into(), content_type.clone())],
-            ..Default::default()
-        };
+        let mut response = MockResponse { status, headers, ..Default::default() };
+        response.headers.push(("content-type".into(), content_type.clone()));
         if !is_json(&content_type) {
-            response.body = b"gauntlet".to_vec();
+            response.body = self.other_body(media, &content_type, rng);
             return response;
         }
         let mut body = self.body_value(media, rng);
@@ -256,6 +260,64 @@ impl Mock {
         }
         response.body = serde_json::to_vec(&body).unwrap_or_default();
         response
+    }
+
+    /// The headers `response` documents as required, each with a value valid for its schema,
+    /// written as the `simple` style says (arrays and objects comma-separated).
+    fn headers(
+        &self,
+        response: &crate::openapi::Response,
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<(String, String)> {
+        let doc = self.spec.response_doc();
+        let mut out = Vec::new();
+        for header in response.headers.iter().filter(|h| h.required) {
+            let schema = header.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
+            let validator = header.schema.as_ref().and_then(|s| self.validators.get(&s.pointer));
+            let mut generator = ValueGen::new(doc, rng);
+            let value = (0..8).find_map(|_| {
+                let v = match schema {
+                    Some(schema) => generator.valid(schema, 0)?,
+                    None => Value::String("gauntlet".into()),
+                };
+                let text = simple_style(&v);
+                let fits = validator.is_none_or(|val| val.is_valid(&v));
+                (fits && text.bytes().all(|b| b == b' ' || b.is_ascii_graphic())).then_some(text)
+            });
+            if let Some(value) = value {
+                out.push((header.name.clone(), value));
+            }
+        }
+        out
+    }
+
+    /// A body for a media type that is not JSON: text for `text/*` (the schema's string when it
+    /// has one), a small document for XML, bytes for anything else.
+    fn other_body(&self, media: &MediaType, content_type: &str, rng: &mut ChaCha8Rng) -> Vec<u8> {
+        let essence = essence(content_type);
+        let mut value = || self.body_value(media, rng);
+        if essence.ends_with("/xml") || essence.ends_with("+xml") {
+            let root = media
+                .schema
+                .as_ref()
+                .and_then(|s| self.spec.response_doc().pointer(&s.pointer))
+                .and_then(|s| s.pointer("/xml/name"))
+                .and_then(Value::as_str)
+                .filter(|n| xml_name(n))
+                .unwrap_or("response")
+                .to_owned();
+            let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+            write_xml(&mut out, &root, &value());
+            return out.into_bytes();
+        }
+        if essence.starts_with("text/") {
+            return match value() {
+                Value::String(s) => s.into_bytes(),
+                Value::Object(m) if m.is_empty() => b"gauntlet".to_vec(),
+                other => other.to_string().into_bytes(),
+            };
+        }
+        b"gauntlet".to_vec()
     }
 
     /// A value valid for the media type: its example when it has a valid one, else generated.
@@ -522,6 +584,53 @@ fn plain_json(status: u16, body: Value) -> MockResponse {
         headers: vec![("content-type".into(), "application/json".into())],
         body: body.to_string().into_bytes(),
         ..Default::default()
+    }
+}
+
+/// A header value in the `simple` style: arrays and objects comma-separated.
+fn simple_style(value: &Value) -> String {
+    let scalar = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        Value::Object(map) => {
+            map.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(",")
+        }
+        other => scalar(other),
+    }
+}
+
+/// Whether `name` can be an XML element name (a conservative subset).
+fn xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// `value` as the element `name`: objects as child elements, arrays as repeated elements,
+/// scalars as escaped text.
+fn write_xml(out: &mut String, name: &str, value: &Value) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                write_xml(out, name, item);
+            }
+        }
+        Value::Object(map) => {
+            out.push_str(&format!("<{name}>"));
+            for (key, child) in map {
+                write_xml(out, if xml_name(key) { key } else { "item" }, child);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Null => out.push_str(&format!("<{name}/>")),
+        Value::String(s) => {
+            let text = crate::support::text::escape_markup(s, false);
+            out.push_str(&format!("<{name}>{text}</{name}>"));
+        }
+        other => out.push_str(&format!("<{name}>{other}</{name}>")),
     }
 }
 

@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::PathTemplate;
 use super::load::Spec;
 use super::model::{
-    ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
-    SecurityScheme, StatusKey,
+    ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response,
+    ResponseHeader, SchemaRef, SecurityScheme, StatusKey,
 };
 use super::pointer::{escape, resolve_ref};
 use crate::error::{Error, Result};
@@ -224,6 +224,40 @@ fn responses(doc: &Value, responses: Option<&Value>, op_ptr: &str) -> Located<Ve
         out.push(Response {
             status,
             content: media_types(doc, response.get("content"), &format!("{at}/content"))?,
+            headers: response_headers(doc, response.get("headers"), &format!("{at}/headers"))?,
+        });
+    }
+    Ok(out)
+}
+
+/// The headers a response documents, `$ref`s to `components/headers` resolved.
+fn response_headers(
+    doc: &Value,
+    headers: Option<&Value>,
+    at: &str,
+) -> Located<Vec<ResponseHeader>> {
+    let Some(headers) = headers.and_then(Value::as_object) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (name, header) in headers {
+        if name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        let header_at = format!("{at}/{}", escape(name));
+        let (header, target) = resolve_ref(doc, header).map_err(|m| (header_at.clone(), m))?;
+        let header_at = target.unwrap_or(header_at);
+        let schema = if header.get("schema").is_some() {
+            Some(format!("{header_at}/schema"))
+        } else {
+            let content = header.get("content").and_then(Value::as_object);
+            content
+                .and_then(|c| c.iter().next())
+                .filter(|(_, m)| m.get("schema").is_some())
+                .map(|(media, _)| format!("{header_at}/content/{}/schema", escape(media)))
+        };
+        out.push(ResponseHeader {
+            name: name.to_ascii_lowercase(),
+            required: header.get("required").and_then(Value::as_bool).unwrap_or(false),
+            schema: schema.map(|pointer| SchemaRef { pointer }),
         });
     }
     Ok(out)

@@ -18,8 +18,8 @@ pub use build::operations;
 pub use lines::{SourceLocation, locate};
 pub use load::{Spec, Version, load, load_within, parse_yaml, yaml_error};
 pub use model::{
-    ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response, SchemaRef,
-    SecurityScheme, StatusKey,
+    ApiKeyLocation, Location, MediaType, Operation, Parameter, RequestBody, Response,
+    ResponseHeader, SchemaRef, SecurityScheme, StatusKey,
 };
 pub use path::PathTemplate;
 pub use pointer::{escape, ref_to_pointer, resolve_pointer, resolve_ref, unescape};

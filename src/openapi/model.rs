@@ -121,6 +121,19 @@ pub struct Response {
     pub status: StatusKey,
     /// Its media types (empty when no body is documented).
     pub content: Vec<MediaType>,
+    /// The headers it documents (`Content-Type` aside, which the spec says to ignore).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response documents.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// Its name, lower-cased.
+    pub name: String,
+    /// Whether every such response carries it.
+    pub required: bool,
+    /// Its schema (under `schema`, or the first media type of `content`).
+    pub schema: Option<SchemaRef>,
 }
 
 /// Where an API key goes.
@@ -234,10 +247,12 @@ impl Operation {
         params.chain(bodies).map(|s| s.pointer.as_str())
     }
 
-    /// The schemas of what is answered: response bodies.
+    /// The schemas of what is answered: response bodies and headers.
     pub fn response_schema_pointers(&self) -> impl Iterator<Item = &str> {
         let media = self.responses.iter().flat_map(|r| &r.content);
-        media.filter_map(|m| m.schema.as_ref()).map(|s| s.pointer.as_str())
+        let bodies = media.filter_map(|m| m.schema.as_ref());
+        let headers = self.responses.iter().flat_map(|r| &r.headers);
+        bodies.chain(headers.filter_map(|h| h.schema.as_ref())).map(|s| s.pointer.as_str())
     }
 
     /// `METHOD /path`, the way people name an operation.
