@@ -3,6 +3,7 @@
 
 mod support;
 
+mod areas;
 mod cases;
 mod checks_fire;
 mod ci_features;

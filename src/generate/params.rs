@@ -115,6 +115,21 @@ pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
 pub fn read_param(doc: &Value, param: &Parameter, schema: &Value, text: &str) -> Value {
     let resolved = resolve_ref(doc, schema).map(|(s, _)| s).unwrap_or(schema);
     let types = types_of(doc, resolved);
+    let delimiter = match param.style.as_str() {
+        "spaceDelimited" => Some(' '),
+        "pipeDelimited" => Some('|'),
+        _ => None,
+    };
+    if let Some(delimiter) = delimiter
+        && types.iter().any(|t| t == "array")
+        && !types.iter().any(|t| t == "string")
+    {
+        let items = resolved.get("items").cloned().unwrap_or(Value::Bool(true));
+        if text.is_empty() {
+            return Value::Array(Vec::new());
+        }
+        return Value::Array(text.split(delimiter).map(|t| coerce(doc, &items, t)).collect());
+    }
     if !types.iter().any(|t| t == "object") || types.iter().any(|t| t == "string") {
         return coerce(doc, schema, text);
     }
@@ -207,5 +222,11 @@ mod tests {
             coerce(&doc, &json!({"type": "array", "items": {"type": "integer"}}), "1,2"),
             json!([1, 2])
         );
+        // Space- and pipe-delimited arrays are split where they were joined.
+        let ints = json!({"type": "array", "items": {"type": "integer"}});
+        let pipes = param(Location::Query, "pipeDelimited", false);
+        assert_eq!(read_param(&doc, &pipes, &ints, "83|431"), json!([83, 431]));
+        let spaces = param(Location::Query, "spaceDelimited", false);
+        assert_eq!(read_param(&doc, &spaces, &ints, "1 2"), json!([1, 2]));
     }
 }

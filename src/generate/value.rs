@@ -270,6 +270,18 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         let items = map.get("items").cloned().unwrap_or(json!({}));
         let unique = map.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
         let mut out: Vec<Value> = Vec::with_capacity(len);
+        // `prefixItems` (2020-12 tuples): one value per position first; `items` (when not
+        // `false`) only for what follows.
+        if let Some(Value::Array(prefix)) = map.get("prefixItems") {
+            let take =
+                if items == Value::Bool(false) { prefix.len() } else { len.max(prefix.len()) };
+            for schema in prefix.iter().take(take.max(min)) {
+                out.push(self.valid(schema, depth + 1)?);
+            }
+            if items == Value::Bool(false) || out.len() >= len {
+                return (out.len() >= min && out.len() <= max).then_some(Value::Array(out));
+            }
+        }
         let mut attempts = 0;
         while out.len() < len && attempts < len * 4 + 4 {
             attempts += 1;
@@ -349,7 +361,36 @@ fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
     if hir.properties().maximum_len().is_some_and(|n| n > MAX_PATTERN_LEN) {
         return None;
     }
-    rand_regex::Regex::with_hir(hir, 8).ok()
+    rand_regex::Regex::with_hir(printable(hir), 8).ok()
+}
+
+/// `hir` with each character class cut to printable ASCII where that leaves it any
+/// character: `[^>]+` then gives `a<b`, not control characters or scripts a header cannot
+/// carry. A value may still use the rest of a class when nothing printable is in it.
+fn printable(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut cut = class.clone();
+            cut.intersect(&ClassUnicode::new([ClassUnicodeRange::new(' ', '~')]));
+            let keep = if cut.ranges().is_empty() { class } else { cut };
+            Hir::class(Class::Unicode(keep))
+        }
+        HirKind::Repetition(mut rep) => {
+            rep.sub = Box::new(printable(*rep.sub));
+            Hir::repetition(rep)
+        }
+        HirKind::Capture(mut cap) => {
+            cap.sub = Box::new(printable(*cap.sub));
+            Hir::capture(cap)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(printable).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(printable).collect()),
+        HirKind::Class(bytes) => Hir::class(bytes),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Look(l) => Hir::look(l),
+    }
 }
 
 /// Removes `^` and `$` outside character classes and escapes.
@@ -560,6 +601,16 @@ mod tests {
             json!({"type": "array", "maxItems": 3, "items": {"type": ["integer", "string"]},
                    "contains": {"type": "integer", "minimum": 5}}),
         );
+        // Tuples (`prefixItems`), closed or open.
+        schemas.insert(
+            "tuple".into(),
+            json!({"type": "array", "prefixItems": [{"type": "string", "maxLength": 5}, {"type": "integer"}],
+                   "items": false, "minItems": 2}),
+        );
+        schemas.insert(
+            "open-tuple".into(),
+            json!({"type": "array", "prefixItems": [{"const": "x"}], "items": {"type": "integer"}, "minItems": 3}),
+        );
         let doc = json!({"components": {"schemas": schemas}});
         for name in schemas.keys() {
             let pointer = format!("/components/schemas/{name}");
@@ -582,6 +633,17 @@ mod tests {
         for name in ["SipEndpointResponse", "Types.StatusCodes.ValidationError"] {
             let n = valid_values(&doc, &format!("/components/schemas/{name}"), 50);
             assert!(n >= 45, "{name}: only {n} of 50 valid");
+        }
+    }
+
+    #[test]
+    fn negated_classes_give_printable_ascii() {
+        let regex = pattern_generator("^<[^>]+>; rel=\"(next|prev)\"").unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..50 {
+            let s: String = rng.sample(&regex);
+            assert!(s.bytes().all(|b| b.is_ascii_graphic() || b == b' '), "{s:?}");
+            assert!(s.starts_with('<') && s.contains(">; rel=\""), "{s:?}");
         }
     }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::SeedableRng;
+use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
@@ -155,7 +156,8 @@ impl Mock {
         // A narrow fault trips before validation, where real servers break on odd input.
         match self.tripped(&path_params) {
             Some(Trigger::Case(_)) => {
-                let mut response = self.documented(op, success_status(op), &mut rng, &path_params);
+                let mut response =
+                    self.documented(op, success_status(op, &mut rng), &mut rng, &path_params);
                 response.reset = true;
                 return response;
             }
@@ -181,7 +183,8 @@ impl Mock {
                 _ => {}
             }
         }
-        let mut response = self.documented(op, success_status(op), &mut rng, &path_params);
+        let mut response =
+            self.documented(op, success_status(op, &mut rng), &mut rng, &path_params);
         for fault in &self.config.faults {
             match fault {
                 Fault::Slow(d) => response.delay = Some(*d),
@@ -667,16 +670,27 @@ fn validation_status(op: &Operation) -> u16 {
         .unwrap_or(400)
 }
 
-/// The first documented 2xx; else 200 when `2XX` or `default` covers it (or nothing is
-/// documented); else the first documented status a server can send as a final answer.
-fn success_status(op: &Operation) -> u16 {
+/// One of the documented 2xx, chosen by the request (so a run sees each of them); else 200
+/// when `2XX` or `default` covers it (or nothing is documented); else the first documented
+/// status a server can send as a final answer.
+fn success_status(op: &Operation, rng: &mut ChaCha8Rng) -> u16 {
     let exact = |range: std::ops::Range<u16>| {
         op.responses.iter().find_map(|r| match r.status {
             StatusKey::Exact(c) if range.contains(&c) => Some(c),
             _ => None,
         })
     };
-    exact(200..300)
+    let successes: Vec<u16> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            StatusKey::Exact(c) if (200..300).contains(&c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    successes
+        .choose(rng)
+        .copied()
         .or_else(|| (op.responses.is_empty() || op.response_for(200).is_some()).then_some(200))
         .or_else(|| exact(200..600))
         .unwrap_or(200)
@@ -710,7 +724,8 @@ fn cookies(req: &MockRequest) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The request's method, path, query and body, hashed: the same request gets the same answer.
 fn request_hash(req: &MockRequest) -> u64 {
     let text = format!("{} {}?{}", req.method, req.path, req.query.as_deref().unwrap_or(""));
-    text.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+    crate::support::hash::fnv1a(&[text.as_bytes(), &req.body])
 }

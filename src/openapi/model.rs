@@ -219,12 +219,13 @@ impl Operation {
             .or_else(|| find(&|k| k == StatusKey::Default))
     }
 
-    /// Whether a success is documented: a 2xx, the `2XX` range, or `default` (which may be
-    /// one). An operation that documents none cannot say how a valid request is answered.
+    /// Whether a success is documented: a 2xx or a 3xx (a redirect answers a valid request
+    /// too), their ranges, or `default` (which may be one). An operation that documents none
+    /// cannot say how a valid request is answered.
     pub fn documents_success(&self) -> bool {
         self.responses.iter().any(|r| match r.status {
-            StatusKey::Exact(code) => (200..300).contains(&code),
-            StatusKey::Range(digit) => digit == 2,
+            StatusKey::Exact(code) => (200..400).contains(&code),
+            StatusKey::Range(digit) => digit == 2 || digit == 3,
             StatusKey::Default => true,
         })
     }

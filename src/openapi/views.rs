@@ -45,7 +45,7 @@ pub fn view(doc: &Value, direction: Direction) -> Option<Value> {
         match value {
             Value::Object(map) => {
                 changed |= hide_properties(doc, map, direction);
-                changed |= discriminate(map);
+                changed |= discriminate(doc, map);
                 stack.extend(map.values_mut());
             }
             Value::Array(items) => stack.extend(items.iter_mut()),
@@ -102,8 +102,9 @@ fn hide_properties(doc: &Value, schema: &mut Map<String, Value>, direction: Dire
 
 /// Wraps each `$ref` branch of a discriminated `oneOf`/`anyOf` so that it admits only its
 /// discriminator values: the `mapping` keys that name it, or, where none does, its schema's
-/// name (the implicit mapping).
-fn discriminate(schema: &mut Map<String, Value>) -> bool {
+/// name (the implicit mapping). A branch that fixes the property itself (`const: circle`,
+/// as 3.1 specs and Pydantic write it) keeps its own value: that is what servers dispatch on.
+fn discriminate(doc: &Value, schema: &mut Map<String, Value>) -> bool {
     let Some(discriminator) = schema.get("discriminator").and_then(Value::as_object) else {
         return false;
     };
@@ -132,6 +133,9 @@ fn discriminate(schema: &mut Map<String, Value>) -> bool {
                 .filter(|(_, target)| *target == pointer)
                 .map(|(name, _)| json!(name))
                 .collect();
+            if names.is_empty() && fixes(doc, &pointer, &property) {
+                continue;
+            }
             if names.is_empty() {
                 let name = pointer.rsplit('/').next().unwrap_or_default();
                 names.push(json!(super::unescape(name)));
@@ -143,6 +147,18 @@ fn discriminate(schema: &mut Map<String, Value>) -> bool {
         }
     }
     changed
+}
+
+/// Whether the schema at `pointer` gives `property` a `const` or an `enum` of its own (in its
+/// properties, or in those of an `allOf` part).
+fn fixes(doc: &Value, pointer: &str, property: &str) -> bool {
+    let Some(schema) = doc.pointer(pointer) else { return false };
+    let own = |s: &Value| {
+        let p = s.get("properties").and_then(|p| p.get(property));
+        p.is_some_and(|p| p.get("const").is_some() || p.get("enum").is_some())
+    };
+    let parts = schema.get("allOf").and_then(Value::as_array).into_iter().flatten();
+    own(schema) || parts.filter_map(|p| super::resolve_ref(doc, p).ok()).any(|(p, _)| own(p))
 }
 
 /// A mapping value as a pointer: `#/components/schemas/Cat` as it is, a bare `Cat` as the
@@ -192,6 +208,20 @@ mod tests {
         assert_eq!(branches[0]["allOf"][1]["properties"]["kind"]["enum"], json!(["cat"]));
         assert_eq!(branches[1]["allOf"][1]["properties"]["kind"]["enum"], json!(["Dog"]));
         assert_eq!(branches[1]["allOf"][1]["required"], json!(["kind"]));
+    }
+
+    /// A 3.1 branch that fixes its tag with `const` (`type: {const: circle}` under an
+    /// implicit mapping) was also made to admit only its schema's name: no value fitted both.
+    #[test]
+    fn a_branch_that_fixes_its_own_tag_keeps_it() {
+        let doc = json!({"components": {"schemas": {
+            "Circle": {"type": "object", "properties": {"type": {"const": "circle"}}},
+            "Shape": {"oneOf": [{"$ref": "#/components/schemas/Circle"}],
+                      "discriminator": {"propertyName": "type"}}
+        }}});
+        let request = view(&doc, Direction::Request);
+        let shape = request.as_ref().map_or(&doc, |d| d)["components"]["schemas"]["Shape"].clone();
+        assert_eq!(shape["oneOf"][0], json!({"$ref": "#/components/schemas/Circle"}));
     }
 
     #[test]
