@@ -6,9 +6,10 @@
 use crate::junit_schema::xmllint;
 use crate::support::{MockProcess, gauntlet, gauntlet_in, temp_file};
 
-/// An operation that documents only its 200 (an integer id, so invalid values exist), and a
+/// An operation that documents only its 200 (an integer id, so invalid values exist; with a
+/// 404 documented the mock would answer a wrong id "not found"), and a
 /// secured one that documents no 401 or 403.
-const SPEC: &str = "openapi: 3.1.0\ninfo: {title: gaps, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: getItem\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '404': {description: not found}\n  /secret:\n    get:\n      operationId: getSecret\n      security: [{key: []}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n";
+const SPEC: &str = "openapi: 3.1.0\ninfo: {title: gaps, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: getItem\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n  /secret:\n    get:\n      operationId: getSecret\n      security: [{key: []}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n";
 
 #[test]
 fn a_rejection_the_spec_never_documents_is_one_spec_gap_per_status_and_the_run_passes() {
@@ -94,9 +95,10 @@ fn a_server_that_accepts_invalid_input_is_still_caught_where_the_spec_documents_
 fn a_spec_that_documents_its_validation_status_gets_no_gap_for_another_one() {
     // 422 is documented: a 400 for invalid input is a real mismatch, not a gap.
     let spec_text = SPEC.replace(
-        "        '404': {description: not found}\n",
-        "        '422': {description: invalid}\n",
+        "        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n  /secret",
+        "        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '422': {description: invalid}\n  /secret",
     );
+    assert_ne!(spec_text, SPEC);
     let (_dir, spec) = temp_file("documented.yaml", &spec_text);
     let url = crate::support::raw_server(|stream, head, _| {
         let valid = head.starts_with("GET /items/")

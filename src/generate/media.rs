@@ -91,7 +91,11 @@ pub fn decode(doc: &Value, schema: Option<&Value>, content_type: &str, bytes: &[
     let essence = crate::checks::essence(content_type);
     let fields: Vec<(String, Value)> = match writer(&essence) {
         None => return Vec::new(),
-        Some(Writer::Json) => return serde_json::from_slice(bytes).into_iter().collect(),
+        Some(Writer::Json) => {
+            let mut value: Vec<Value> = serde_json::from_slice(bytes).into_iter().collect();
+            value.iter_mut().for_each(below_i64);
+            return value;
+        }
         Some(Writer::Text | Writer::Raw) => {
             return vec![Value::String(String::from_utf8_lossy(bytes).into_owned())];
         }
@@ -109,6 +113,26 @@ pub fn decode(doc: &Value, schema: Option<&Value>, content_type: &str, bytes: &[
     let lenient = object(doc, schema, &fields, false);
     let strict = object(doc, schema, &fields, true);
     if strict == lenient { vec![lenient] } else { vec![lenient, strict] }
+}
+
+/// An integer literal just below `i64::MIN` (`-9223372036854775809`) is read as the float
+/// -2^63, which a bound of `i64::MIN` admits; it is moved to the next float down so that the
+/// bound refuses it, as a server reading an int64 does. (The literal `-9223372036854775808`
+/// itself is read exactly, as an `i64`.)
+fn below_i64(value: &mut Value) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Number(n) if n.is_f64() && n.as_f64() == Some(i64::MIN as f64) => {
+                if let Some(lower) = serde_json::Number::from_f64(i64::MIN as f64 - 2048.0) {
+                    *n = lower;
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(map) => stack.extend(map.values_mut()),
+            _ => {}
+        }
+    }
 }
 
 /// The fields of a form body: a property per pair, an array's items each under its name,

@@ -77,9 +77,13 @@ pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
             if let Ok(n) = unsigned.parse::<u64>() {
                 return Value::Number(Number::from(n));
             }
-            // Larger than 64 bits: still an integer, held as the nearest float.
-            if let Some(n) = unsigned.parse::<f64>().ok().and_then(Number::from_f64) {
-                return Value::Number(n);
+            // Larger than 64 bits: still an integer, held as the nearest float (just below
+            // i64::MIN, the float below -2^63, so that an int64 bound refuses it).
+            if let Ok(n) = unsigned.parse::<f64>() {
+                let n = if n == i64::MIN as f64 { n - 2048.0 } else { n };
+                if let Some(n) = Number::from_f64(n) {
+                    return Value::Number(n);
+                }
             }
         }
         return Value::String(text.to_owned());
@@ -216,6 +220,11 @@ mod tests {
         let doc = json!({});
         assert_eq!(coerce(&doc, &json!({"type": "integer"}), "42"), json!(42));
         assert_eq!(coerce(&doc, &json!({"type": "integer"}), "4x"), json!("4x"));
+        // One below i64::MIN stays below it.
+        let int64 = json!({"type": "integer"});
+        let low = coerce(&doc, &int64, "-9223372036854775809").as_f64().unwrap();
+        assert!(low < i64::MIN as f64, "{low}");
+        assert_eq!(coerce(&doc, &int64, "-9223372036854775808"), json!(i64::MIN));
         assert_eq!(coerce(&doc, &json!({"type": "string"}), "42"), json!("42"));
         assert_eq!(coerce(&doc, &json!({"type": "boolean"}), "true"), json!(true));
         assert_eq!(

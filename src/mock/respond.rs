@@ -16,7 +16,7 @@ use super::fault::{Fault, Trigger, mutations};
 use super::route::{Route, Routes};
 use crate::checks::{essence, is_json, media_matches};
 use crate::credentials::Credentials;
-use crate::generate::{ValueGen, coerce, read_param};
+use crate::generate::{ValueGen, Writer, coerce, read_param};
 use crate::openapi::{
     ApiKeyLocation, Location, MediaType, Operation, SecurityScheme, Spec, StatusKey,
 };
@@ -168,7 +168,18 @@ impl Mock {
         if (!valid && !self.has(Fault::AcceptsInvalidInput))
             || (valid && self.has(Fault::RejectsValidInput))
         {
-            return self.documented(op, validation_status(op), &mut rng, &path_params);
+            // A path value that names no resource may be "not found" where that is what the
+            // operation documents and it documents no 400 or 422.
+            let status = match validation_status(op) {
+                400 if !op.documents_status(400)
+                    && op.documents_status(404)
+                    && !self.path_valid(op, &path_params, req) =>
+                {
+                    404
+                }
+                status => status,
+            };
+            return self.documented(op, status, &mut rng, &path_params);
         }
         for fault in &self.config.faults {
             match fault {
@@ -477,58 +488,21 @@ impl Mock {
     ) -> bool {
         let query = query_pairs(req);
         let cookies = cookies(req);
-        let doc = self.spec.request_doc();
-        for param in &op.parameters {
-            let text: Option<String> = match param.location {
-                Location::Path => {
-                    path_params.iter().find(|(n, _)| n == &param.name).map(|(_, v)| v.clone())
-                }
-                Location::Query => {
-                    let values: Vec<&str> = query
-                        .iter()
-                        .filter(|(k, _)| k == &param.name)
-                        .map(|(_, v)| v.as_str())
-                        .collect();
-                    (!values.is_empty()).then(|| values.join(","))
-                }
-                Location::Header => req.header(&param.name).map(str::to_owned),
-                Location::Cookie => {
-                    cookies.iter().find(|(k, _)| k == &param.name).map(|(_, v)| v.clone())
-                }
-            };
-            let text = text.or_else(|| {
-                // An exploded object spreads its properties over the query.
-                (param.location == Location::Query).then(|| {
-                    let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer))?;
-                    object_from_query(doc, param, schema, &query).map(|_| String::new())
-                })?
-            });
-            let Some(text) = text else {
-                if param.required {
-                    return false;
-                }
-                continue;
-            };
-            let (Some(schema_ref), false) =
-                (&param.schema, matches!(param.style.as_str(), "label" | "matrix"))
-            else {
-                continue;
-            };
-            let (Some(validator), Some(schema)) =
-                (self.validators.get(&schema_ref.pointer), doc.pointer(&schema_ref.pointer))
-            else {
-                continue;
-            };
-            let value = match (param.location, object_from_query(doc, param, schema, &query)) {
-                (Location::Query, Some(object)) => object,
-                _ => read_param(doc, param, schema, &text),
-            };
-            if !validator.is_valid(&value) {
-                return false;
-            }
+        let read = Read { path_params, query: &query, cookies: &cookies, req };
+        if !op.parameters.iter().all(|p| self.param_valid(p, &read)) {
+            return false;
         }
+        let doc = self.spec.request_doc();
         let Some(body_spec) = &op.request_body else { return true };
-        if req.body.is_empty() {
+        // No body is no body; but an empty one sent as raw bytes or text of a documented type
+        // (`Content-Type: application/octet-stream`, zero bytes) is a body, read as such.
+        let raw = |m: &crate::openapi::MediaType| {
+            matches!(crate::generate::writer(&m.name), Some(Writer::Raw | Writer::Text))
+        };
+        let declared = essence(req.header("content-type").unwrap_or(""));
+        let empty_raw =
+            body_spec.content.iter().any(|m| raw(m) && media_matches(&m.name, &declared));
+        if req.body.is_empty() && !empty_raw {
             return !body_spec.required;
         }
         let content_type = essence(req.header("content-type").unwrap_or(""));
@@ -549,6 +523,78 @@ impl Mock {
         let readings = crate::generate::decode_body(doc, schema, content_type, &req.body);
         readings.iter().any(|r| validator.is_valid(r))
     }
+
+    /// Whether the request's path parameters are all valid (a wrong one may be answered 404:
+    /// no such resource).
+    fn path_valid(
+        &self,
+        op: &Operation,
+        path_params: &[(String, String)],
+        req: &MockRequest,
+    ) -> bool {
+        let read = Read { path_params, query: &[], cookies: &[], req };
+        let mut path = op.parameters.iter().filter(|p| p.location == Location::Path);
+        path.all(|p| self.param_valid(p, &read))
+    }
+
+    /// Whether `param` is present where required and valid as the server reads it.
+    fn param_valid(&self, param: &crate::openapi::Parameter, read: &Read<'_>) -> bool {
+        let doc = self.spec.request_doc();
+        let (query, cookies, req) = (read.query, read.cookies, read.req);
+        let text: Option<String> = match param.location {
+            Location::Path => {
+                read.path_params.iter().find(|(n, _)| n == &param.name).map(|(_, v)| v.clone())
+            }
+            Location::Query => {
+                let values: Vec<&str> = query
+                    .iter()
+                    .filter(|(k, _)| k == &param.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                (!values.is_empty()).then(|| values.join(","))
+            }
+            Location::Header => req.header(&param.name).map(str::to_owned),
+            Location::Cookie => {
+                cookies.iter().find(|(k, _)| k == &param.name).map(|(_, v)| v.clone())
+            }
+        };
+        let text = text.or_else(|| {
+            // An exploded object spreads its properties over the query.
+            (param.location == Location::Query).then(|| {
+                let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer))?;
+                object_from_query(doc, param, schema, query).map(|_| String::new())
+            })?
+        });
+        let Some(text) = text else { return !param.required };
+        let (Some(schema_ref), false) =
+            (&param.schema, matches!(param.style.as_str(), "label" | "matrix"))
+        else {
+            return true;
+        };
+        let (Some(validator), Some(schema)) =
+            (self.validators.get(&schema_ref.pointer), doc.pointer(&schema_ref.pointer))
+        else {
+            return true;
+        };
+        let value = match (param.location, object_from_query(doc, param, schema, query)) {
+            (Location::Query, Some(object)) => object,
+            _ => read_param(doc, param, schema, &text),
+        };
+        // A parameter that is not an array, given twice, is two values where one is allowed.
+        let given = query.iter().filter(|(k, _)| k == &param.name).count();
+        if param.location == Location::Query && given > 1 && !value.is_array() {
+            return false;
+        }
+        validator.is_valid(&value)
+    }
+}
+
+/// A request's parts as the parameter checks read them (query and cookies parsed once).
+struct Read<'a> {
+    path_params: &'a [(String, String)],
+    query: &'a [(String, String)],
+    cookies: &'a [(String, String)],
+    req: &'a MockRequest,
 }
 
 /// An object-typed query parameter rebuilt from the query: `name[k]=v` (deepObject) or the
@@ -562,6 +608,12 @@ fn object_from_query(
     let resolved = crate::openapi::resolve_ref(doc, schema).ok()?.0;
     let props = resolved.get("properties")?.as_object()?;
     let mut map = Map::new();
+    // `name[]=a&name[]=b` is an array where an object is wanted.
+    let listed = format!("{}[]", param.name);
+    if param.style == "deepObject" && query.iter().any(|(k, _)| *k == listed) {
+        let items = query.iter().filter(|(k, _)| *k == listed).map(|(_, v)| json!(v)).collect();
+        return Some(Value::Array(items));
+    }
     for (k, v) in query {
         let key = if param.style == "deepObject" {
             k.strip_prefix(param.name.as_str())

@@ -4,7 +4,8 @@
 //! `exclusiveMinimum: true` beside `minimum` where 2020-12 gives the bound itself. Values that
 //! are data rather than schema (`example`, `examples`, `default`, `enum`, `const`) are left as
 //! they are. In both versions a `required` list naming a property twice (real specs do, and
-//! the validator then reports the property missing when it is there) keeps each name once.
+//! the validator then reports the property missing when it is there) keeps each name once,
+//! and an integer of a sized format (`int64`) gets its type's bounds where it states none.
 
 use serde_json::{Map, Value, json};
 
@@ -53,6 +54,38 @@ fn schema30(map: &mut Map<String, Value>) {
 fn schema31(map: &mut Map<String, Value>) {
     exclusive_bounds(map);
     unique_required(map);
+    sized_integers(map);
+}
+
+/// An integer of a sized format (`int32`, `int64`, the registry's `int8`…`uint64`) bounded
+/// as its type is, where the schema gives no bound of its own: a server reading `int64`
+/// refuses 2^63, and the validator, which asserts no format on numbers, now does too.
+fn sized_integers(map: &mut Map<String, Value>) {
+    let integer = match map.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    let Some(format) = map.get("format").and_then(Value::as_str).filter(|_| integer) else {
+        return;
+    };
+    let (min, max): (Value, Value) = match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint8" => (0.into(), u8::MAX.into()),
+        "uint16" => (0.into(), u16::MAX.into()),
+        "uint32" => (0.into(), u32::MAX.into()),
+        "uint64" => (0.into(), u64::MAX.into()),
+        _ => return,
+    };
+    if !map.contains_key("minimum") && !map.contains_key("exclusiveMinimum") {
+        map.insert("minimum".into(), min);
+    }
+    if !map.contains_key("maximum") && !map.contains_key("exclusiveMaximum") {
+        map.insert("maximum".into(), max);
+    }
 }
 
 /// `required: [id, name, id]` as `[id, name]`.
@@ -120,6 +153,26 @@ fn nullable(map: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `format: int64` bounded nothing: 2^63 in a path was accepted by the mock (Schemathesis
+    /// found it) and never generated as a negative.
+    #[test]
+    fn sized_integer_formats_get_their_bounds_unless_the_schema_has_its_own() {
+        let mut doc = json!({"components": {"schemas": {
+            "a": {"type": "integer", "format": "int64"},
+            "b": {"type": "integer", "format": "int32", "minimum": 1},
+            "c": {"type": "string", "format": "int64"}
+        }}});
+        openapi31(&mut doc);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["a"]["maximum"], json!(i64::MAX));
+        assert_eq!(s["a"]["minimum"], json!(i64::MIN));
+        assert_eq!(
+            (s["b"]["minimum"].clone(), s["b"]["maximum"].clone()),
+            (json!(1), json!(i32::MAX))
+        );
+        assert!(s["c"].get("maximum").is_none());
+    }
 
     #[test]
     fn a_property_required_twice_is_required_once() {
