@@ -1262,7 +1262,7 @@ fn a_failure_that_does_not_recur_when_sent_alone_is_flaky_and_fails_only_with_st
 
 /// Without a credential for an operation's scheme, its valid requests were sent bare and its
 /// 401s judged as answers, under a note that always named `--user` (even for bearer and API
-/// keys); and an operation that got no scenario at all (a body only in XML, say) appeared in
+/// keys); and an operation that got no scenario at all (a body only in multipart/mixed, say) appeared in
 /// JUnit as an empty suite, as if it had passed. Now such operations are "not tested" with
 /// why, in the console, in JSON and as a JUnit `<skipped>` case; the note names the flag that
 /// gives the missing credential, and only what needs no credential (a missing or malformed
@@ -1305,7 +1305,7 @@ paths:
       operationId: postXml
       requestBody:
         required: true
-        content: {application/xml: {schema: {type: object}}}
+        content: {multipart/mixed: {schema: {type: object}}}
       responses:
         '200': {description: ok}
 "#,
@@ -1337,7 +1337,7 @@ paths:
     for (op, why) in [
         ("listThings", "not tested: no credentials (--bearer TOKEN)"),
         ("listKeys", "not tested: no credentials (--api-key KEY)"),
-        ("postXml", "not tested: request body: no media type gauntlet can write (application/xml)"),
+        ("postXml", "not tested: request body: no media type gauntlet can write (multipart/mixed)"),
     ] {
         let case = format!(r#"<testcase name="not tested" classname="{op}" time="0.000">"#);
         let at = junit.find(&case).unwrap_or_else(|| panic!("{op}: {junit}"));

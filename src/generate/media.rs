@@ -28,14 +28,16 @@ pub enum Writer {
     Text,
     /// Anything else but XML (`application/octet-stream`, `image/png`): the string's bytes.
     Raw,
+    /// `application/xml`, `text/xml`, `+xml`: the value as elements (`generate::xml`).
+    Xml,
 }
 
 /// How `media` (lower case, as written in the spec) is written, or `None` when gauntlet
-/// cannot produce it (XML).
+/// cannot produce it (a multipart other than form-data).
 pub fn writer(media: &str) -> Option<Writer> {
     let essence = media.split(';').next().unwrap_or("").trim();
-    if essence.contains("xml") {
-        return None;
+    if essence.ends_with("/xml") || essence.ends_with("+xml") {
+        return Some(Writer::Xml);
     }
     Some(match essence {
         "application/json" | "*/*" | "application/*" => Writer::Json,
@@ -72,6 +74,10 @@ pub fn encode(
             Some(Body { content_type: media.name.clone(), bytes: form.finish().into_bytes() })
         }
         Writer::Multipart => Some(multipart(doc, media, schema, value.as_object()?)),
+        Writer::Xml => Some(Body {
+            content_type: media.name.clone(),
+            bytes: super::xml::write(doc, schema, value).into_bytes(),
+        }),
         Writer::Text | Writer::Raw => match value {
             Value::String(s) => Some(Body {
                 content_type: concrete("application/octet-stream"),
@@ -99,6 +105,7 @@ pub fn decode(doc: &Value, schema: Option<&Value>, content_type: &str, bytes: &[
         Some(Writer::Text | Writer::Raw) => {
             return vec![Value::String(String::from_utf8_lossy(bytes).into_owned())];
         }
+        Some(Writer::Xml) => return super::xml::read(doc, schema, bytes).into_iter().collect(),
         Some(Writer::Form) => url::form_urlencoded::parse(bytes)
             .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
             .collect(),
@@ -220,7 +227,34 @@ fn object(
         };
         out.insert(name.clone(), value);
     }
+    // A form has no way to say "an empty list": the lenient reading takes a required array
+    // left out as one.
+    if !lone_is_scalar {
+        for name in required(doc, schema) {
+            if !out.contains_key(&name) && is_array(doc, property(doc, schema, &name)) {
+                out.insert(name, Value::Array(Vec::new()));
+            }
+        }
+    }
     Value::Object(out)
+}
+
+/// The names `schema` requires (through `$ref` and `allOf`).
+fn required(doc: &Value, schema: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Value, usize)> = schema.into_iter().map(|s| (s, 0)).collect();
+    while let Some((s, depth)) = stack.pop() {
+        let Ok((s, _)) = resolve_ref(doc, s) else { continue };
+        if let Some(Value::Array(names)) = s.get("required") {
+            out.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        if depth < 8
+            && let Some(Value::Array(all)) = s.get("allOf")
+        {
+            stack.extend(all.iter().map(|b| (b, depth + 1)));
+        }
+    }
+    out
 }
 
 /// A multipart body of `map` under a boundary that none of its parts contains.
@@ -396,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn forms_coerce_as_a_server_does_and_xml_is_not_written() {
+    fn forms_coerce_as_a_server_does_and_xml_is_written_as_elements() {
         let doc = json!({});
         let s = schema();
         let m = media("application/x-www-form-urlencoded", &[]);
@@ -405,7 +439,9 @@ mod tests {
         // A lone field of an array property: some servers read an array, some a string.
         let back = decode(&doc, Some(&s), &body.content_type, &body.bytes);
         assert_eq!(back, [json!({"count": 3, "tags": ["x"]}), json!({"count": 3, "tags": "x"})]);
-        assert!(encode(&doc, &media("application/xml", &[]), None, &json!({})).is_none());
+        let xml =
+            encode(&doc, &media("application/xml", &[]), None, &json!({"a": 1})).expect("xml");
+        assert!(String::from_utf8_lossy(&xml.bytes).ends_with("<root><a>1</a></root>"));
         assert!(encode(&doc, &m, None, &json!([1])).is_none());
         let raw =
             encode(&doc, &media("application/octet-stream", &[]), None, &json!("ab")).expect("raw");

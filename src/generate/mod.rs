@@ -12,6 +12,7 @@ mod params;
 mod route;
 mod scenario;
 mod value;
+pub mod xml;
 
 pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,

@@ -311,18 +311,10 @@ impl Mock {
         let essence = essence(content_type);
         let mut value = || self.body_value(media, rng);
         if essence.ends_with("/xml") || essence.ends_with("+xml") {
-            let root = media
-                .schema
-                .as_ref()
-                .and_then(|s| self.spec.response_doc().pointer(&s.pointer))
-                .and_then(|s| s.pointer("/xml/name"))
-                .and_then(Value::as_str)
-                .filter(|n| xml_name(n))
-                .unwrap_or("response")
-                .to_owned();
-            let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-            write_xml(&mut out, &root, &value());
-            return out.into_bytes();
+            let schema =
+                media.schema.as_ref().and_then(|s| self.spec.response_doc().pointer(&s.pointer));
+            let doc = self.spec.response_doc();
+            return crate::generate::xml::write(doc, schema, &value()).into_bytes();
         }
         if essence.starts_with("text/") {
             return match value() {
@@ -517,7 +509,7 @@ impl Mock {
         let schema = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
         let content_type = req.header("content-type").unwrap_or("");
         if crate::generate::writer(&media.name).is_none() {
-            return true; // XML and the like: the mock does not read them
+            return true; // a multipart other than form-data: the mock does not read it
         }
         // Read as the harness wrote it (`generate::media`): a body that cannot be read is invalid.
         let readings = crate::generate::decode_body(doc, schema, content_type, &req.body);
@@ -654,38 +646,6 @@ fn simple_style(value: &Value) -> String {
             map.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(",")
         }
         other => scalar(other),
-    }
-}
-
-/// Whether `name` can be an XML element name (a conservative subset).
-fn xml_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
-/// `value` as the element `name`: objects as child elements, arrays as repeated elements,
-/// scalars as escaped text.
-fn write_xml(out: &mut String, name: &str, value: &Value) {
-    match value {
-        Value::Array(items) => {
-            for item in items {
-                write_xml(out, name, item);
-            }
-        }
-        Value::Object(map) => {
-            out.push_str(&format!("<{name}>"));
-            for (key, child) in map {
-                write_xml(out, if xml_name(key) { key } else { "item" }, child);
-            }
-            out.push_str(&format!("</{name}>"));
-        }
-        Value::Null => out.push_str(&format!("<{name}/>")),
-        Value::String(s) => {
-            let text = crate::support::text::escape_markup(s, false);
-            out.push_str(&format!("<{name}>{text}</{name}>"));
-        }
-        other => out.push_str(&format!("<{name}>{other}</{name}>")),
     }
 }
 

@@ -91,10 +91,19 @@ impl Routes {
             let Some(first) = matching.first() else { continue };
             let same_template =
                 matching.iter().filter(|e| e.template.route() == first.template.route());
+            // A concrete path is matched before templated ones (as OpenAPI says): its
+            // undeclared method is 405, not another template's operation. Among templates,
+            // the first that declares the method serves it.
+            let concrete = first.template.vars().next().is_none();
             let found = same_template
                 .clone()
                 .find(|e| e.method.eq_ignore_ascii_case(method))
-                .or_else(|| matching.iter().find(|e| e.method.eq_ignore_ascii_case(method)));
+                .or_else(|| {
+                    matching
+                        .iter()
+                        .filter(|_| !concrete)
+                        .find(|e| e.method.eq_ignore_ascii_case(method))
+                });
             if let Some(entry) = found {
                 return Route::Found {
                     operation: entry.operation,
