@@ -170,7 +170,7 @@ fn idn_email(text: &str) -> bool {
 }
 
 /// RFC 5890 hostnames, as `idn-hostname` asks (the validator's own admits an empty string):
-/// dot-separated labels of 1 to 63 letters, digits or hyphens in any script, none starting or
+/// dot-separated labels of 1 to 63 letters, digits, marks or hyphens in any script, none starting or
 /// ending with a hyphen, 253 characters at most.
 fn idn_hostname(text: &str) -> bool {
     let text = text.strip_suffix('.').unwrap_or(text);
@@ -181,7 +181,12 @@ fn idn_hostname(text: &str) -> bool {
             (1..=63).contains(&n)
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && label.chars().all(|c| {
+                    // Letters, digits, and the combining marks of scripts such as Devanagari.
+                    c.is_alphanumeric()
+                        || c == '-'
+                        || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+                })
         })
 }
 

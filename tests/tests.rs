@@ -18,6 +18,7 @@ mod hostile;
 mod hostile_specs;
 mod junit_schema;
 mod mock;
+mod peers;
 mod regression;
 mod reports;
 mod secrets;

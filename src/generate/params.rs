@@ -105,10 +105,8 @@ pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
         return Value::Bool(text == "true");
     }
     if wants("array") && !wants("string") {
+        // `tags=` is one empty item, as servers split it, not an empty list.
         let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
-        if text.is_empty() {
-            return Value::Array(Vec::new());
-        }
         return Value::Array(text.split(',').map(|t| coerce(doc, &items, t)).collect());
     }
     Value::String(text.to_owned())
@@ -129,9 +127,6 @@ pub fn read_param(doc: &Value, param: &Parameter, schema: &Value, text: &str) ->
         && !types.iter().any(|t| t == "string")
     {
         let items = resolved.get("items").cloned().unwrap_or(Value::Bool(true));
-        if text.is_empty() {
-            return Value::Array(Vec::new());
-        }
         return Value::Array(text.split(delimiter).map(|t| coerce(doc, &items, t)).collect());
     }
     if !types.iter().any(|t| t == "object") || types.iter().any(|t| t == "string") {
