@@ -26,7 +26,10 @@ fn schemathesis() -> Option<PathBuf> {
 fn judge(exe: &Path, spec: &Path, extra: &[&str]) -> (Vec<String>, usize, String) {
     let spec = spec.to_str().unwrap();
     let mock = MockProcess::start(&["--spec", spec, "--user", "me:t0ken"]);
+    // Schemathesis keeps a cache where it runs: a temporary folder, not the checkout.
+    let cwd = tempfile::tempdir().unwrap();
     let out = Command::new(exe)
+        .current_dir(cwd.path())
         .args(["run", spec, "--url", &mock.url, "--checks", "all"])
         .args(["--phases", "examples,coverage,fuzzing", "--max-examples", "25", "--seed", "1"])
         .args(["-H", "Authorization: Bearer t0ken", "--no-color", "--generation-deterministic"])

@@ -1454,3 +1454,43 @@ paths:
     assert!(out.stdout.contains("x-rate-limit: 'lots' does not validate"), "{}", out.all());
     assert!(!out.stdout.contains("x-total-count"), "a valid header passes: {}", out.all());
 }
+
+/// A required `form`, non-exploded array got an empty list as its valid value, sent as
+/// `status=`, which servers (and now the mock) read as one empty item: the valid request was
+/// rejected (cats' petstore31 `findByStatus`). A value is now valid only as it reads back.
+#[test]
+fn a_required_non_exploded_array_is_never_sent_empty_as_valid() {
+    let (_dir, spec) = temp_file(
+        "arrays.yaml",
+        r#"openapi: 3.1.0
+info: {title: arrays, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: findByStatus
+      parameters:
+        - name: status
+          in: query
+          required: true
+          style: form
+          explode: false
+          schema: {type: array, uniqueItems: true, items: {type: string, enum: [available, sold]}}
+      responses:
+        '200': {description: ok}
+        '400': {description: bad}
+"#,
+    );
+    for seed in ["1", "2", "3", "4"] {
+        let out = gauntlet(&[
+            "run",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--max-examples",
+            "40",
+            "--seed",
+            seed,
+        ]);
+        assert_eq!(out.code, 0, "seed {seed}: {}", out.all());
+        assert!(!out.junit.unwrap_or_default().contains("status=&"), "seed {seed}");
+    }
+}

@@ -233,7 +233,18 @@ impl<'a> Generator<'a> {
         let Some(schema) = self.schema_of(param) else { return true };
         match slot {
             Slot::Absent => !param.required,
-            Slot::Value(v @ (Value::Array(_) | Value::Object(_))) => validator.is_valid(v),
+            // Valid as a value, and as the server reads it back: an empty list sent as
+            // `tags=` reads as one empty item, and an exploded one as no parameter at all.
+            Slot::Value(v @ (Value::Array(_) | Value::Object(_))) => {
+                validator.is_valid(v)
+                    && match super::params::serialize(param, v).as_slice() {
+                        [] => !param.required,
+                        [(name, text)] if *name == param.name => {
+                            validator.is_valid(&read_param(self.doc, param, schema, text))
+                        }
+                        _ => true,
+                    }
+            }
             Slot::Value(v) => {
                 let text = super::params::primitive_text(v);
                 validator.is_valid(&coerce(self.doc, schema, &text)) && validator.is_valid(v)
