@@ -22,6 +22,83 @@ pub fn primitive_text(value: &Value) -> String {
     }
 }
 
+/// A path parameter's segment text, encoded, for its `style`: `simple` (`3,4`), `label`
+/// (`.3,4`, exploded `.3.4`) or `matrix` (`;id=3,4`, exploded `;id=3;id=4`). Each value is
+/// percent-encoded; the style's delimiters are not.
+pub fn path_text(param: &Parameter, value: &Value) -> String {
+    let scalar = |v: &Value| encode_segment(&primitive_text(v));
+    let name = encode_segment(&param.name);
+    match (param.style.as_str(), value) {
+        ("label", Value::Array(items)) => {
+            let sep = if param.explode { "." } else { "," };
+            format!(".{}", items.iter().map(scalar).collect::<Vec<_>>().join(sep))
+        }
+        ("label", Value::Object(map)) => {
+            let parts: Vec<String> = if param.explode {
+                map.iter().map(|(k, v)| format!("{}={}", encode_segment(k), scalar(v))).collect()
+            } else {
+                map.iter().flat_map(|(k, v)| [encode_segment(k), scalar(v)]).collect()
+            };
+            format!(".{}", parts.join(if param.explode { "." } else { "," }))
+        }
+        ("label", v) => format!(".{}", scalar(v)),
+        ("matrix", Value::Array(items)) if param.explode => {
+            items.iter().map(|v| format!(";{name}={}", scalar(v))).collect()
+        }
+        ("matrix", Value::Array(items)) => {
+            format!(";{name}={}", items.iter().map(scalar).collect::<Vec<_>>().join(","))
+        }
+        ("matrix", Value::Object(map)) if param.explode => {
+            map.iter().map(|(k, v)| format!(";{}={}", encode_segment(k), scalar(v))).collect()
+        }
+        ("matrix", Value::Object(map)) => {
+            let parts: Vec<String> =
+                map.iter().flat_map(|(k, v)| [encode_segment(k), scalar(v)]).collect();
+            format!(";{name}={}", parts.join(","))
+        }
+        ("matrix", v) => format!(";{name}={}", scalar(v)),
+        (_, v) => {
+            let pairs = serialize(param, v);
+            encode_segment(&pairs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(","))
+        }
+    }
+}
+
+/// Raw text (a negative's) in a path parameter's segment, with its style's prefix.
+pub fn path_raw(param: &Parameter, text: &str) -> String {
+    match param.style.as_str() {
+        "label" => format!(".{}", encode_segment(text)),
+        "matrix" => format!(";{}={}", encode_segment(&param.name), encode_segment(text)),
+        _ => encode_segment(text),
+    }
+}
+
+/// A `label` or `matrix` path value (decoded) as `simple` text with its delimiters: the
+/// prefix taken off, exploded parts joined with commas (`k=v` pairs of an exploded object
+/// kept). `None` when the prefix is missing: the server cannot read it at all.
+fn unstyle(param: &Parameter, text: &str) -> Option<String> {
+    match param.style.as_str() {
+        "label" => {
+            let rest = text.strip_prefix('.')?;
+            Some(if param.explode { rest.replace('.', ",") } else { rest.to_owned() })
+        }
+        "matrix" => {
+            let own = format!(";{}=", param.name);
+            if let Some(rest) = text.strip_prefix(own.as_str()) {
+                return Some(if param.explode {
+                    rest.replace(own.as_str(), ",")
+                } else {
+                    rest.to_owned()
+                });
+            }
+            // An exploded object: `;k=v;k2=v2`.
+            let rest = text.strip_prefix(';').filter(|_| param.explode)?;
+            Some(rest.replace(';', ","))
+        }
+        _ => Some(text.to_owned()),
+    }
+}
+
 /// Serialises a parameter value into `(name, text)` pairs (several for exploded queries).
 pub fn serialize(param: &Parameter, value: &Value) -> Vec<(String, String)> {
     let name = param.name.clone();
@@ -115,6 +192,12 @@ pub fn coerce(doc: &Value, schema: &Value, text: &str) -> Value {
 /// How a server reads a parameter's `text` under its schema, objects included (`k,v,k,v`, or
 /// `k=v,k=v` when exploded); other values as [`coerce`] reads them.
 pub fn read_param(doc: &Value, param: &Parameter, schema: &Value, text: &str) -> Value {
+    if param.location == Location::Path && matches!(param.style.as_str(), "label" | "matrix") {
+        let Some(plain) = unstyle(param, text) else { return Value::Null };
+        // Read as `simple` would read it (an exploded object's `k=v` pairs included).
+        let simple = Parameter { style: "simple".into(), ..param.clone() };
+        return read_param(doc, &simple, schema, &plain);
+    }
     let resolved = resolve_ref(doc, schema).map(|(s, _)| s).unwrap_or(schema);
     let types = types_of(doc, resolved);
     let delimiter = match param.style.as_str() {
@@ -208,6 +291,32 @@ mod tests {
         let obj = json!({"a": 1});
         assert_eq!(serialize(&param(Location::Query, "deepObject", true), &obj)[0].0, "p[a]");
         assert_eq!(encode_segment("a/b c..%"), "a%2Fb%20c..%25");
+    }
+
+    /// `label` and `matrix` path values were sent as `simple` ones (no `.` or `;id=`), and
+    /// the mock did not read them: both now follow the style table.
+    #[test]
+    fn label_and_matrix_path_values_are_written_and_read_by_their_style() {
+        let doc = json!({});
+        let ints = json!({"type": "array", "items": {"type": "integer"}});
+        let obj = json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "string"}}});
+        let cases = [
+            ("label", false, &ints, json!([3, 4]), ".3,4"),
+            ("label", true, &ints, json!([3, 4]), ".3.4"),
+            ("matrix", false, &ints, json!([3, 4]), ";p=3,4"),
+            ("matrix", true, &ints, json!([3, 4]), ";p=3;p=4"),
+            ("label", true, &obj, json!({"a": 1, "b": "x"}), ".a=1.b=x"),
+            ("matrix", true, &obj, json!({"a": 1, "b": "x"}), ";a=1;b=x"),
+            ("matrix", false, &obj, json!({"a": 1, "b": "x"}), ";p=a,1,b,x"),
+        ];
+        for (style, explode, schema, value, wire) in cases {
+            let p = param(Location::Path, style, explode);
+            assert_eq!(path_text(&p, &value), wire, "{style} {explode}");
+            assert_eq!(read_param(&doc, &p, schema, wire), value, "{style} {explode}");
+        }
+        let label = param(Location::Path, "label", false);
+        assert_eq!(read_param(&doc, &label, &ints, "3,4"), Value::Null, "no prefix, no value");
+        assert_eq!(path_raw(&label, "x/y"), ".x%2Fy");
     }
 
     #[test]

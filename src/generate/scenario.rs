@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::invalid::invalid_values;
 use super::invalid::{self as negative, Rule};
 use super::media;
-use super::params::{coerce, encode_segment, read_param, serialize};
+use super::params::{coerce, read_param, serialize};
 use super::route::Router;
 use super::value::ValueGen;
 use crate::openapi::{Location, Operation, Parameter, SecurityScheme, resolve_ref};
@@ -231,6 +231,27 @@ impl<'a> Generator<'a> {
         let Some(schema_ref) = &param.schema else { return true };
         let Some(validator) = self.validators.get(&schema_ref.pointer) else { return true };
         let Some(schema) = self.schema_of(param) else { return true };
+        // A path value in the `label` or `matrix` style is read as its whole segment.
+        let styled =
+            param.location == Location::Path && matches!(param.style.as_str(), "label" | "matrix");
+        let wire = match slot {
+            Slot::Value(v) => Some(super::params::path_text(param, v)),
+            Slot::Text(t) => Some(super::params::path_raw(param, t)),
+            Slot::Absent => None,
+        };
+        if styled && let Some(wire) = wire {
+            // `.` alone (an empty label list) is a dot segment, which URLs drop.
+            if wire == "." || wire == ".." {
+                return false;
+            }
+            let text = percent_encoding::percent_decode_str(&wire).decode_utf8_lossy();
+            let read = read_param(self.doc, param, schema, &text);
+            let value_ok = match slot {
+                Slot::Value(v) => validator.is_valid(v),
+                _ => true,
+            };
+            return value_ok && validator.is_valid(&read);
+        }
         match slot {
             Slot::Absent => !param.required,
             // Valid as a value, and as the server reads it back: an empty list sent as
@@ -373,16 +394,22 @@ impl<'a> Generator<'a> {
         let mut headers = Vec::new();
         let mut cookies = Vec::new();
         for (param, slot) in op.parameters.iter().zip(slots) {
+            if param.location == Location::Path {
+                let text = match slot {
+                    Slot::Absent => continue,
+                    Slot::Value(v) => super::params::path_text(param, v),
+                    Slot::Text(t) => super::params::path_raw(param, t),
+                };
+                segments.push((param.name.as_str(), text));
+                continue;
+            }
             let pairs = match slot {
                 Slot::Absent => continue,
                 Slot::Value(v) => serialize(param, v),
                 Slot::Text(t) => vec![(param.name.clone(), t.clone())],
             };
             match param.location {
-                Location::Path => {
-                    let text = pairs.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",");
-                    segments.push((param.name.as_str(), encode_segment(&text)));
-                }
+                Location::Path => {}
                 Location::Query => query.extend(pairs),
                 Location::Header => headers.extend(pairs),
                 Location::Cookie => cookies.extend(pairs),

@@ -558,11 +558,7 @@ impl Mock {
             })?
         });
         let Some(text) = text else { return !param.required };
-        let (Some(schema_ref), false) =
-            (&param.schema, matches!(param.style.as_str(), "label" | "matrix"))
-        else {
-            return true;
-        };
+        let Some(schema_ref) = &param.schema else { return true };
         let (Some(validator), Some(schema)) =
             (self.validators.get(&schema_ref.pointer), doc.pointer(&schema_ref.pointer))
         else {
