@@ -1437,12 +1437,12 @@ paths:
     assert!(out.stdout.contains("201 response lacks required header location"), "{}", out.all());
     // Sent with a value the schema refuses, too.
     let url = crate::support::raw_server(|s, head, _| {
-        let (status, extra) = if head.starts_with("POST") {
-            ("201 Created\r\nLocation: /things/1\r\nX-Rate-Limit: lots", "")
+        let status = if head.starts_with("POST") {
+            "201 Created\r\nLocation: /things/1\r\nX-Rate-Limit: lots"
         } else {
-            ("200 OK\r\nX-Total-Count: 2", "")
+            "200 OK\r\nX-Total-Count: 2"
         };
-        crate::support::answer(s, &format!("{status}{extra}"), "application/json", "[\"a\"]");
+        crate::support::answer(s, status, "application/json", "[\"a\"]");
     });
     let out = gauntlet(&["run", "--spec", spec, "--base-url", &url, "--max-examples", "20"]);
     assert_eq!(out.code, 1, "{}", out.all());

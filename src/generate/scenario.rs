@@ -235,11 +235,11 @@ impl<'a> Generator<'a> {
         let styled =
             param.location == Location::Path && matches!(param.style.as_str(), "label" | "matrix");
         let wire = match slot {
-            Slot::Value(v) => Some(super::params::path_text(param, v)),
-            Slot::Text(t) => Some(super::params::path_raw(param, t)),
-            Slot::Absent => None,
+            Slot::Value(v) if styled => Some(super::params::path_text(param, v)),
+            Slot::Text(t) if styled => Some(super::params::path_raw(param, t)),
+            _ => None,
         };
-        if styled && let Some(wire) = wire {
+        if let Some(wire) = wire {
             // `.` alone (an empty label list) is a dot segment, which URLs drop.
             if wire == "." || wire == ".." {
                 return false;

@@ -273,9 +273,7 @@ impl<'a, R: Rng> ValueGen<'a, R> {
         // `prefixItems` (2020-12 tuples): one value per position first; `items` (when not
         // `false`) only for what follows.
         if let Some(Value::Array(prefix)) = map.get("prefixItems") {
-            let take =
-                if items == Value::Bool(false) { prefix.len() } else { len.max(prefix.len()) };
-            for schema in prefix.iter().take(take.max(min)) {
+            for schema in prefix {
                 out.push(self.valid(schema, depth + 1)?);
             }
             if items == Value::Bool(false) || out.len() >= len {

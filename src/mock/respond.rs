@@ -308,22 +308,19 @@ impl Mock {
     /// A body for a media type that is not JSON: text for `text/*` (the schema's string when it
     /// has one), a small document for XML, bytes for anything else.
     fn other_body(&self, media: &MediaType, content_type: &str, rng: &mut ChaCha8Rng) -> Vec<u8> {
-        let essence = essence(content_type);
-        let mut value = || self.body_value(media, rng);
-        if essence.ends_with("/xml") || essence.ends_with("+xml") {
-            let schema =
-                media.schema.as_ref().and_then(|s| self.spec.response_doc().pointer(&s.pointer));
-            let doc = self.spec.response_doc();
-            return crate::generate::xml::write(doc, schema, &value()).into_bytes();
-        }
-        if essence.starts_with("text/") {
-            return match value() {
+        let doc = self.spec.response_doc();
+        match crate::generate::writer(&essence(content_type)) {
+            Some(Writer::Xml) => {
+                let schema = media.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
+                crate::generate::xml::write(doc, schema, &self.body_value(media, rng)).into_bytes()
+            }
+            Some(Writer::Text) => match self.body_value(media, rng) {
                 Value::String(s) => s.into_bytes(),
                 Value::Object(m) if m.is_empty() => b"gauntlet".to_vec(),
                 other => other.to_string().into_bytes(),
-            };
+            },
+            _ => b"gauntlet".to_vec(),
         }
-        b"gauntlet".to_vec()
     }
 
     /// A value valid for the media type: its example when it has a valid one, else generated.
@@ -497,8 +494,7 @@ impl Mock {
         if req.body.is_empty() && !empty_raw {
             return !body_spec.required;
         }
-        let content_type = essence(req.header("content-type").unwrap_or(""));
-        let Some(media) = body_spec.content.iter().find(|m| media_matches(&m.name, &content_type))
+        let Some(media) = body_spec.content.iter().find(|m| media_matches(&m.name, &declared))
         else {
             return body_spec.content.is_empty();
         };

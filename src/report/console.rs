@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::model::{Case, RunReport};
+use super::model::{Case, Group, RunReport};
 use crate::runner::MAX_RETRIES;
 use crate::support::text::escape_controls as esc;
 
@@ -68,13 +68,7 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
             writeln!(out)?;
             writeln!(out, "{BOLD}Failures{BOLD:#} ({} distinct)", failures.len())?;
         }
-        for group in failures {
-            let more = group.cases.len() - 1;
-            writeln!(out)?;
-            let signature = group.signature.as_deref();
-            let shown = Shown { check: &group.check, title: &group.title, more, signature };
-            write_failure(out, report, &report.cases[group.cases[0]], &shown)?;
-        }
+        write_groups(out, report, &failures)?;
         if !flaky.is_empty() {
             writeln!(out)?;
             let fail = if report.info.strict {
@@ -88,13 +82,7 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 flaky.len()
             )?;
         }
-        for group in flaky {
-            let more = group.cases.len() - 1;
-            writeln!(out)?;
-            let signature = group.signature.as_deref();
-            let shown = Shown { check: &group.check, title: &group.title, more, signature };
-            write_failure(out, report, &report.cases[group.cases[0]], &shown)?;
-        }
+        write_groups(out, report, &flaky)?;
         if !gaps.is_empty() {
             writeln!(out)?;
             let fail = if report.info.strict {
@@ -241,6 +229,18 @@ pub struct Shown<'a> {
     pub more: usize,
     /// The server error's signature, which tells it from others of its check.
     pub signature: Option<&'a str>,
+}
+
+/// Each group's first case, as [`write_failure`] shows it.
+fn write_groups(out: &mut dyn Write, report: &RunReport, groups: &[&Group]) -> io::Result<()> {
+    for group in groups {
+        let more = group.cases.len() - 1;
+        writeln!(out)?;
+        let signature = group.signature.as_deref();
+        let shown = Shown { check: &group.check, title: &group.title, more, signature };
+        write_failure(out, report, &report.cases[group.cases[0]], &shown)?;
+    }
+    Ok(())
 }
 
 /// Writes one failure of `case` as `gauntlet run` shows it: the check, operation and
