@@ -25,4 +25,5 @@ mod secrets;
 mod snapshots;
 mod spec_gaps;
 mod steps;
+mod swagger2;
 mod tls;

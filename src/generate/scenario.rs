@@ -478,9 +478,24 @@ fn leaves_route(text: &str) -> bool {
         || matches!(lower.as_str(), "%2e" | "%2e%2e" | ".%2e" | "%2e.")
 }
 
-/// The first media type of a request body that gauntlet can write.
+/// The media type of a request body that gauntlet writes: JSON where one is documented,
+/// then a form, multipart, XML, text and raw bytes (raw bytes hold only a string, so a
+/// Kubernetes patch documented as `+json` and `+yaml` goes as JSON).
 fn writable_media(body: &crate::openapi::RequestBody) -> Option<&crate::openapi::MediaType> {
-    body.content.iter().find(|m| media::writer(&m.name).is_some())
+    use media::Writer;
+    let rank = |w: Writer| match w {
+        Writer::Json => 0,
+        Writer::Form => 1,
+        Writer::Multipart => 2,
+        Writer::Xml => 3,
+        Writer::Text => 4,
+        Writer::Raw => 5,
+    };
+    body.content
+        .iter()
+        .filter_map(|m| Some((rank(media::writer(&m.name)?), m)))
+        .min_by_key(|(r, _)| *r)
+        .map(|(_, m)| m)
 }
 
 /// The request media types of `op`, for notes.

@@ -1,4 +1,5 @@
-//! Reading a spec file: YAML or JSON, the OpenAPI version, and every local `$ref` checked.
+//! Reading a spec file: YAML or JSON, the OpenAPI version (Swagger 2.0 converted to 3.0), and
+//! every local `$ref` checked.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,8 @@ use crate::error::{Error, Result};
 /// The OpenAPI family of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
+    /// Swagger 2.0, converted to OpenAPI 3.0 at load (`swagger2`).
+    Swagger2,
     /// OpenAPI 3.0.x (schemas normalised to 2020-12 at load).
     V30,
     /// OpenAPI 3.1.x.
@@ -61,9 +64,13 @@ pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
     let mut doc = read(path)?;
     let version = version(path, &doc)?;
     let files = super::external::bundle(path, &mut doc, root, read)?;
+    // References are checked as the user wrote them, so errors name their pointers.
     check_refs(path, &doc)?;
+    if version == Version::Swagger2 {
+        doc = super::swagger2::convert(&doc);
+    }
     match version {
-        Version::V30 => normalize::openapi30(&mut doc),
+        Version::Swagger2 | Version::V30 => normalize::openapi30(&mut doc),
         Version::V31 => normalize::openapi31(&mut doc),
     }
     let title = doc
@@ -143,11 +150,13 @@ fn version(path: &Path, doc: &Value) -> Result<Version> {
         return Err(spec_err("#", "not an OpenAPI document (the root is not a mapping)".into()));
     }
     if let Some(swagger) = doc.get("swagger") {
+        if super::swagger2::is_swagger2(doc) {
+            return Ok(Version::Swagger2);
+        }
         return Err(spec_err(
             "#/swagger",
             format!(
-                "Swagger {} is not supported: gauntlet reads OpenAPI 3.0 and 3.1 \
-                 (convert it first, e.g. with swagger2openapi)",
+                "Swagger {} is not supported: gauntlet reads Swagger 2.0 and OpenAPI 3.0 and 3.1",
                 display(swagger)
             ),
         ));

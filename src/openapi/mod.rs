@@ -1,4 +1,4 @@
-//! Reading an OpenAPI 3.0 or 3.1 document and turning it into an operation model.
+//! Reading an OpenAPI 3.0 or 3.1 (or Swagger 2.0) document and turning it into an operation model.
 //!
 //! The document is kept whole as a `serde_json::Value` (3.0 schemas normalised to JSON Schema
 //! 2020-12 once, at load) so that every schema can later be compiled against the whole
@@ -12,6 +12,7 @@ mod model;
 mod normalize;
 mod path;
 mod pointer;
+mod swagger2;
 mod views;
 
 pub use build::operations;

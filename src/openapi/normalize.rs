@@ -12,6 +12,12 @@ use serde_json::{Map, Value, json};
 /// Keys whose values are instance data, never schemas.
 const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
 
+/// Whether the value under `key` of an object (itself under `parent`) is instance data: a
+/// schema's `default` is, a `responses` map's `default` response is not.
+pub(super) fn is_data(key: &str, parent: &str) -> bool {
+    DATA_KEYS.contains(&key) && !(key == "default" && parent == "responses")
+}
+
 /// Normalises every schema-like object in a 3.0 document (iteratively: deep specs are fine).
 pub fn openapi30(doc: &mut Value) {
     walk(doc, schema30);
@@ -24,20 +30,21 @@ pub fn openapi31(doc: &mut Value) {
 }
 
 fn walk(doc: &mut Value, rewrite: fn(&mut Map<String, Value>)) {
-    let mut stack: Vec<&mut Value> = vec![doc];
-    while let Some(value) = stack.pop() {
+    // Each value with the key it stands under.
+    let mut stack: Vec<(&mut Value, String)> = vec![(doc, String::new())];
+    while let Some((value, parent)) = stack.pop() {
         match value {
             Value::Object(map) => {
                 rewrite(map);
                 for (key, child) in map.iter_mut() {
-                    if !DATA_KEYS.contains(&key.as_str()) && (child.is_object() || child.is_array())
-                    {
-                        stack.push(child);
+                    if !is_data(key, &parent) && (child.is_object() || child.is_array()) {
+                        stack.push((child, key.clone()));
                     }
                 }
             }
             Value::Array(items) => {
-                stack.extend(items.iter_mut().filter(|c| c.is_object() || c.is_array()));
+                let items = items.iter_mut().filter(|c| c.is_object() || c.is_array());
+                stack.extend(items.map(|c| (c, String::new())));
             }
             _ => {}
         }
@@ -172,6 +179,23 @@ mod tests {
             (json!(1), json!(i32::MAX))
         );
         assert!(s["c"].get("maximum").is_none());
+    }
+
+    /// A `default` response was taken for a schema's `default` value and left as 3.0 wrote
+    /// it: its `nullable` schema then refused the `null` the spec allows.
+    #[test]
+    fn the_schema_of_a_default_response_is_normalised_but_a_default_value_is_not() {
+        let mut doc = json!({"paths": {"/a": {"get": {"responses": {"default": {
+            "description": "error",
+            "content": {"application/json": {"schema": {
+                "type": "string", "nullable": true, "default": {"nullable": true}
+            }}}
+        }}}}}});
+        openapi30(&mut doc);
+        let schema = &doc["paths"]["/a"]["get"]["responses"]["default"]["content"]["application/json"]
+            ["schema"];
+        assert_eq!(schema["type"], json!(["string", "null"]));
+        assert_eq!(schema["default"], json!({"nullable": true}));
     }
 
     #[test]
