@@ -142,15 +142,16 @@ fn gauntlet_toml_holds_the_flags_reads_the_environment_and_yields_to_flags() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     // auth_enforced, the only check this server breaks, is off.
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("46 scenarios") && stdout.contains("seed 3"), "{stdout}");
+    assert!(stdout.contains("76 scenarios") && stdout.contains("seed 3"), "{stdout}");
     assert!(dir.path().join("out/report.xml").is_file(), "{stdout}");
 
     // A flag wins over the file.
     let out =
         gauntlet_in(dir.path(), &["run", "--check", "auth_enforced", "--max-examples", "30"], &env);
     assert_eq!(out.code, 1, "{}", out.all());
-    // No method probes: unsupported_method is not among the checks.
-    assert!(out.stdout.contains("30 scenarios"), "{}", out.all());
+    // No method probes: unsupported_method is not among the checks. The 34 deterministic
+    // scenarios (4 of them valid) and 26 random valid ones.
+    assert!(out.stdout.contains("60 scenarios"), "{}", out.all());
 
     // Configured statuses replace a check's rule: this server answers malformed ids 422.
     std::fs::write(

@@ -171,9 +171,10 @@ fn connections_reset_mid_run_are_errors_and_the_rest_is_reported() {
     assert_eq!(out.code, 1, "{}", out.all());
     let junit = out.junit.as_deref().unwrap();
     assert!(junit.contains("<error type=\"transport\""), "{}", out.all());
-    // 30 generated, 6 undeclared methods and the 4 of cases/retrieve-sip-endpoint.yaml.
-    assert!(junit.matches("<testcase ").count() == 40, "every scenario is reported: {junit}");
-    assert!(out.stdout.contains("40 scenarios:"), "{}", out.all());
+    // 34 deterministic (4 of them valid) and 26 random valid ones, 6 undeclared methods and
+    // the 4 of cases/retrieve-sip-endpoint.yaml.
+    assert!(junit.matches("<testcase ").count() == 70, "every scenario is reported: {junit}");
+    assert!(out.stdout.contains("70 scenarios:"), "{}", out.all());
 }
 
 #[test]
@@ -316,9 +317,9 @@ fn connections_refused_mid_run_are_errors_and_the_run_completes() {
     );
     assert_eq!(out.code, 1, "{}", out.all());
     let junit = out.junit.as_deref().unwrap();
-    // 20 generated and the 4 of cases/retrieve-sip-endpoint.yaml (no method probes without
-    // unsupported_method).
-    assert_eq!(junit.matches("<testcase ").count(), 24, "{junit}");
+    // 34 deterministic and 16 random valid ones, and the 4 of cases/retrieve-sip-endpoint.yaml
+    // (no method probes without unsupported_method).
+    assert_eq!(junit.matches("<testcase ").count(), 54, "{junit}");
     assert!(junit.matches("<error type=\"transport\"").count() >= 10, "{junit}");
-    assert!(out.stdout.contains("24 scenarios: 5 passed"), "{}", out.all());
+    assert!(out.stdout.contains("54 scenarios: 5 passed"), "{}", out.all());
 }

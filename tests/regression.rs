@@ -924,7 +924,9 @@ components:
             );
             return;
         }
-        let ok = !fields.contains_key("id")
+        let json = head.to_ascii_lowercase().contains("content-type: application/json");
+        let ok = json
+            && !fields.contains_key("id")
             && fields.keys().all(|k| k == "name" || k == "secret")
             && (1..=20).contains(&name.chars().count())
             && (4..=20).contains(&secret.chars().count());
@@ -1221,7 +1223,8 @@ fn an_optional_form_body_emptied_by_a_negative_is_not_sent_as_invalid() {
 #[test]
 fn a_failure_that_does_not_recur_when_sent_alone_is_flaky_and_fails_only_with_strict() {
     let run = |fault: &str, extra: &[&str]| {
-        let mock = crate::support::MockProcess::start(&["--fault", fault]);
+        let mock =
+            crate::support::MockProcess::start(&["--fault", fault, "--user", crate::support::USER]);
         let mut args = vec![
             "run",
             "--base-url",

@@ -4,6 +4,7 @@
 mod support;
 
 mod areas;
+mod boundary;
 mod cases;
 mod checks_fire;
 mod ci_features;

@@ -148,14 +148,15 @@ pub fn is_spec_gap(ctx: &Context<'_>) -> bool {
     ctx.settings.enabled(SPEC_GAP) && spec_gap::gap(ctx).is_some()
 }
 
-/// Runs every enabled check and returns the failures. A routing probe is judged by
-/// `not_a_server_error` alone: the router answered it, not the operation, so the operation's
-/// statuses, media types and schemas say nothing of the answer.
+/// Runs every enabled check and returns the failures. A probe is judged by
+/// `not_a_server_error` alone: a routing probe is answered by the router, not the operation,
+/// and an input probe may rightly be accepted or refused, so the operation's statuses, media
+/// types and schemas say nothing of the answer.
 pub fn run(ctx: &Context<'_>) -> Vec<Failure> {
-    let routing = ctx.scenario.kind.is_routing_probe();
+    let probe = ctx.scenario.kind.is_probe();
     ALL.iter()
         .filter(|c| ctx.settings.enabled(c.name()))
-        .filter(|c| !routing || c.name() == not_a_server_error::NAME)
+        .filter(|c| !probe || c.name() == not_a_server_error::NAME)
         .filter_map(|c| (c.run)(ctx))
         .collect()
 }

@@ -57,7 +57,7 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
         return (status == 404 && has_path_params).then_some(status);
     }
     let crate::plan::Kind::Negative { .. } = kind else { return None };
-    if kind.is_method_probe() || kind.is_routing_probe() {
+    if kind.is_method_probe() || kind.is_probe() {
         return None;
     }
     if ctx.settings.statuses(super::NEGATIVE_DATA_REJECTION).is_some() && !kind.is_auth_negative() {

@@ -5,6 +5,7 @@
 //! or the credentials) while everything else stays valid. Every generated value is confirmed
 //! with the compiled validator as the server will read it, so a "negative" is really invalid.
 
+mod boundary;
 pub mod invalid;
 mod media;
 mod methods;

@@ -23,8 +23,8 @@ const ATTEMPTS: usize = 24;
 
 /// Builds scenarios for the operations of one document.
 pub struct Generator<'a> {
-    doc: &'a Value,
-    validators: &'a Validators,
+    pub(super) doc: &'a Value,
+    pub(super) validators: &'a Validators,
     pub(super) router: Router,
     max_examples: usize,
     /// Schemas found by pointer: each is looked up once, not once per example.
@@ -33,7 +33,7 @@ pub struct Generator<'a> {
 
 /// A parameter's value in a request under construction.
 #[derive(Clone)]
-enum Slot {
+pub(super) enum Slot {
     /// Not sent.
     Absent,
     /// A schema value, serialised by style.
@@ -147,26 +147,20 @@ impl<'a> Generator<'a> {
                 push(&mut out, format!("negative/auth/{rule}"), kind, request);
             }
         }
-        // Boundary forms a real server meets, and every enum value.
-        for (i, param) in op.parameters.iter().enumerate() {
-            let target = format!("{}.{}", param.location.as_str(), param.name);
-            for (rule, value) in self.boundary_values(param) {
-                let mut slots = base.clone();
-                slots[i] = Slot::Value(value);
-                if !self.param_accepts(param, &slots[i]) {
-                    continue;
-                }
-                let request = self.render(op, &slots, body.clone(), AuthMode::Valid);
-                push(&mut out, format!("positive/{target}/{rule}"), Kind::Positive, request);
+        // The boundary phase: each constraint's edges, and the request-level breaks.
+        let mut seen: HashSet<u64> = out.iter().map(|s| request_key(&s.first().request)).collect();
+        for (label, kind, request) in self.boundary_phase(op, &base, valid_body.as_ref(), &mut rng)
+        {
+            if seen.insert(request_key(&request)) {
+                push(&mut out, label, kind, request);
             }
         }
-        out.truncate(self.max_examples.max(1));
-        // Random positives fill the budget; identical requests are not sent twice (only their
-        // hashes are kept, so a large budget costs eight bytes a request here).
-        let mut seen: HashSet<u64> = out.iter().map(|s| request_key(&s.first().request)).collect();
+        // Random positives fill the budget of valid examples; identical requests are not sent
+        // twice (only their hashes are kept, so a large budget costs eight bytes a request).
+        let mut positives = out.iter().filter(|s| s.kind == Kind::Positive).count();
         let mut misses = 0;
         let mut n = 0;
-        while out.len() < self.max_examples && misses < ATTEMPTS {
+        while positives < self.max_examples && misses < ATTEMPTS {
             let slots: Option<Vec<Slot>> = op
                 .parameters
                 .iter()
@@ -192,13 +186,14 @@ impl<'a> Generator<'a> {
                 continue;
             }
             n += 1;
+            positives += 1;
             push(&mut out, format!("positive/random-{n}"), Kind::Positive, request);
         }
         dedupe_labels(&mut out);
         Ok(out)
     }
 
-    fn schema_of(&self, param: &Parameter) -> Option<&'a Value> {
+    pub(super) fn schema_of(&self, param: &Parameter) -> Option<&'a Value> {
         let pointer = &param.schema.as_ref()?.pointer;
         if let Some(found) = self.schemas.borrow().get(pointer) {
             return *found;
@@ -227,7 +222,7 @@ impl<'a> Generator<'a> {
 
     /// Whether the parameter's validator accepts `slot` as the server reads it (true when the
     /// schema could not be compiled: nothing to hold it to).
-    fn param_accepts(&self, param: &Parameter, slot: &Slot) -> bool {
+    pub(super) fn param_accepts(&self, param: &Parameter, slot: &Slot) -> bool {
         let Some(schema_ref) = &param.schema else { return true };
         let Some(validator) = self.validators.get(&schema_ref.pointer) else { return true };
         let Some(schema) = self.schema_of(param) else { return true };
@@ -263,6 +258,12 @@ impl<'a> Generator<'a> {
                         [(name, text)] if *name == param.name => {
                             validator.is_valid(&read_param(self.doc, param, schema, text))
                         }
+                        // Repeated (`ids=1&ids=2`): read as one list, as servers join them.
+                        pairs if pairs.iter().all(|(name, _)| *name == param.name) => {
+                            let texts: Vec<&str> = pairs.iter().map(|(_, t)| t.as_str()).collect();
+                            let read = read_param(self.doc, param, schema, &texts.join(","));
+                            read.is_array() && validator.is_valid(&read)
+                        }
                         _ => true,
                     }
             }
@@ -290,39 +291,6 @@ impl<'a> Generator<'a> {
                 sendable(param, &slot) && !self.param_accepts(param, &slot)
             })
             .collect()
-    }
-
-    fn boundary_values(&self, param: &Parameter) -> Vec<(String, Value)> {
-        let Some(schema) = self.schema_of(param) else { return Vec::new() };
-        let Some(resolved) = non_null(self.doc, schema) else { return Vec::new() };
-        let mut out = Vec::new();
-        // The edges a server's range check meets first.
-        let integer = resolved.get("type").and_then(Value::as_str) == Some("integer");
-        for key in ["minimum", "maximum"] {
-            if let Some(n) = resolved.get(key).filter(|n| n.is_number()) {
-                let edge = match (integer, n.as_f64()) {
-                    (true, Some(f)) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
-                    _ => n.clone(),
-                };
-                out.push((key.into(), edge));
-            }
-        }
-        for (key, rule) in [("minLength", "min-length"), ("maxLength", "max-length")] {
-            if let Some(n) = resolved.get(key).and_then(Value::as_u64).filter(|n| *n <= 1024) {
-                out.push((rule.into(), json!("a".repeat(n as usize))));
-            }
-        }
-        if resolved.get("format").and_then(Value::as_str) == Some("uuid") {
-            out.push(("nil-uuid".into(), json!("00000000-0000-0000-0000-000000000000")));
-            out.push(("max-uuid".into(), json!("ffffffff-ffff-ffff-ffff-ffffffffffff")));
-            out.push(("uppercase-uuid".into(), json!("3FA85F64-5717-4562-B3FC-2C963F66AFA6")));
-        }
-        if let Some(Value::Array(values)) = resolved.get("enum")
-            && values.len() <= 16
-        {
-            out.extend(values.iter().enumerate().map(|(i, v)| (format!("enum-{i}"), v.clone())));
-        }
-        out
     }
 
     /// A valid body for the first media type gauntlet can write, and the value it holds
@@ -382,7 +350,7 @@ impl<'a> Generator<'a> {
         out
     }
 
-    fn render(
+    pub(super) fn render(
         &self,
         op: &Operation,
         slots: &[Slot],
@@ -424,7 +392,7 @@ impl<'a> Generator<'a> {
 
 /// Whether a value can go on the wire where the parameter goes (header values are visible
 /// ASCII; path, query and cookies are encoded).
-fn sendable(param: &Parameter, slot: &Slot) -> bool {
+pub(super) fn sendable(param: &Parameter, slot: &Slot) -> bool {
     let text = match slot {
         Slot::Text(t) => t.clone(),
         Slot::Value(v) => {
@@ -451,7 +419,7 @@ fn sendable(param: &Parameter, slot: &Slot) -> bool {
 /// A schema with `null` taken out: the one other branch of an `anyOf`/`oneOf` with a
 /// `{type: null}` branch (how FastAPI and 3.1 write an optional value), else the schema
 /// itself; `$ref`s resolved.
-fn non_null<'d>(doc: &'d Value, schema: &'d Value) -> Option<&'d Value> {
+pub(super) fn non_null<'d>(doc: &'d Value, schema: &'d Value) -> Option<&'d Value> {
     let (resolved, _) = resolve_ref(doc, schema).ok()?;
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(branches)) = resolved.get(key) else { continue };
@@ -469,7 +437,7 @@ fn non_null<'d>(doc: &'d Value, schema: &'d Value) -> Option<&'d Value> {
 /// Whether a path value takes the request off its operation's route: an empty segment, a
 /// `/` (or `%2F` for a server that decodes twice), a dot segment. Such a value reaches the
 /// router, not the operation.
-fn leaves_route(text: &str) -> bool {
+pub(super) fn leaves_route(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     text.is_empty()
         || text.contains('/')
@@ -481,7 +449,9 @@ fn leaves_route(text: &str) -> bool {
 /// The media type of a request body that gauntlet writes: JSON where one is documented,
 /// then a form, multipart, XML, text and raw bytes (raw bytes hold only a string, so a
 /// Kubernetes patch documented as `+json` and `+yaml` goes as JSON).
-fn writable_media(body: &crate::openapi::RequestBody) -> Option<&crate::openapi::MediaType> {
+pub(super) fn writable_media(
+    body: &crate::openapi::RequestBody,
+) -> Option<&crate::openapi::MediaType> {
     use media::Writer;
     let rank = |w: Writer| match w {
         Writer::Json => 0,
@@ -521,7 +491,8 @@ fn auth_breaks(scheme: &SecurityScheme) -> Vec<(&'static str, AuthMode)> {
 
 fn request_key(r: &RequestSpec) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
-    (&r.path, &r.query, &r.headers, &r.cookies, r.body.as_ref().map(|b| &b.bytes)).hash(&mut h);
+    let body = r.body.as_ref().map(|b| (&b.content_type, &b.bytes));
+    (&r.path, &r.query, &r.headers, &r.cookies, body).hash(&mut h);
     h.finish()
 }
 

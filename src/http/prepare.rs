@@ -46,9 +46,11 @@ pub fn prepare(
         builder = builder.header(reqwest::header::COOKIE, joined.join("; "));
     }
     if let Some(body) = &spec.body {
-        builder = builder
-            .header(reqwest::header::CONTENT_TYPE, body.content_type.as_str())
-            .body(body.bytes.clone());
+        // An empty type is a body sent without `Content-Type` (a probe of a server's sniffing).
+        if !body.content_type.is_empty() {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, body.content_type.as_str());
+        }
+        builder = builder.body(body.bytes.clone());
     }
     builder.build().map_err(|e| invalid(redact(&super::send::chain(&e))))
 }

@@ -348,7 +348,8 @@ impl Mock {
         };
         let mut generator = ValueGen::new(self.spec.response_doc(), rng);
         let mut last = Value::Null;
-        for _ in 0..16 {
+        // Hard schemas (OpenAI's responses) take many draws; an invalid body is the last resort.
+        for _ in 0..64 {
             if let Some(v) = generator.valid(schema, 0) {
                 if valid(&v) {
                     return v;
@@ -498,6 +499,12 @@ impl Mock {
         else {
             return body_spec.content.is_empty();
         };
+        // JSON that does not parse is invalid whatever its schema, or with none.
+        if crate::generate::writer(&media.name) == Some(Writer::Json)
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&req.body).is_err()
+        {
+            return false;
+        }
         let Some(validator) = media.schema.as_ref().and_then(|s| self.validators.get(&s.pointer))
         else {
             return true;

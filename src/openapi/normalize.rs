@@ -5,7 +5,8 @@
 //! are data rather than schema (`example`, `examples`, `default`, `enum`, `const`) are left as
 //! they are. In both versions a `required` list naming a property twice (real specs do, and
 //! the validator then reports the property missing when it is there) keeps each name once,
-//! and an integer of a sized format (`int64`) gets its type's bounds where it states none.
+//! an integer of a sized format (`int64`) gets its type's bounds where it states none, and a
+//! draft-4 tuple (`items: [A, B]`) becomes `prefixItems`.
 
 use serde_json::{Map, Value, json};
 
@@ -62,6 +63,22 @@ fn schema31(map: &mut Map<String, Value>) {
     exclusive_bounds(map);
     unique_required(map);
     sized_integers(map);
+    tuple_items(map);
+}
+
+/// A draft-4 tuple (`items: [A, B]`, as Swagger 2.0 documents write it, with
+/// `additionalItems` for the rest) as 2020-12 writes it: `prefixItems: [A, B]`, `items` for
+/// the rest (left open where nothing is said).
+fn tuple_items(map: &mut Map<String, Value>) {
+    if !matches!(map.get("items"), Some(Value::Array(_))) {
+        return;
+    }
+    if let Some(prefix) = map.remove("items") {
+        map.insert("prefixItems".into(), prefix);
+    }
+    if let Some(rest) = map.remove("additionalItems") {
+        map.insert("items".into(), rest);
+    }
 }
 
 /// An integer of a sized format (`int32`, `int64`, the registry's `int8`…`uint64`) bounded
@@ -196,6 +213,19 @@ mod tests {
             ["schema"];
         assert_eq!(schema["type"], json!(["string", "null"]));
         assert_eq!(schema["default"], json!({"nullable": true}));
+    }
+
+    /// Slack's Swagger 2.0 document writes tuples as `items: [{type: null}, {enum}]`: the
+    /// validator read them as tuples and the generator as one item schema, so the mock
+    /// answered bodies its own validator refused.
+    #[test]
+    fn a_draft_4_tuple_becomes_prefix_items() {
+        let mut doc = json!({"a": {"type": "array", "items": [{"type": "null"}, {"enum": ["x"]}],
+            "additionalItems": false, "properties": {"items": {"type": "string"}}}});
+        openapi30(&mut doc);
+        assert_eq!(doc["a"]["prefixItems"], json!([{"type": "null"}, {"enum": ["x"]}]));
+        assert_eq!(doc["a"]["items"], json!(false));
+        assert_eq!(doc["a"]["properties"]["items"], json!({"type": "string"}));
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub fn untested_note(id: &str, why: &str) -> String {
 /// The target of a routing probe ([`Kind::is_routing_probe`]).
 pub const ROUTE: &str = "route";
 
+/// The target of an input probe ([`Kind::is_probe`]): a value the schema allows but a server
+/// may rightly refuse (2^63 for an unbounded `integer`, a body in UTF-16, no `Content-Type`).
+pub const PROBE: &str = "probe";
+
 /// What a scenario is for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
@@ -72,6 +76,12 @@ impl Kind {
     /// `/`): the router answers it, not the operation, so only a 5xx or no answer fails it.
     pub fn is_routing_probe(&self) -> bool {
         matches!(self, Kind::Negative { target, .. } if target == ROUTE)
+    }
+
+    /// Whether this scenario is judged on server errors alone: a routing probe, or an input
+    /// probe whose right answer may be an acceptance or a rejection.
+    pub fn is_probe(&self) -> bool {
+        matches!(self, Kind::Negative { target, .. } if target == ROUTE || target == PROBE)
     }
 
     /// `positive`, `negative` or `case`.

@@ -74,11 +74,36 @@ pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: b
     if !cookies.is_empty() {
         args.push(format!("-H \"Cookie: {}\"", cookies.join("; ")));
     }
+    let mut piped = None;
     if let Some(body) = &spec.body {
+        // `Content-Type:` with no value makes curl send none (its default would be a form).
         args.push(format!("-H {}", quote(&format!("Content-Type: {}", body.content_type))));
-        args.push(format!("--data-binary {}", quote(&String::from_utf8_lossy(&body.bytes))));
+        match std::str::from_utf8(&body.bytes) {
+            Ok(text) if !text.contains('\0') => {
+                args.push(format!("--data-binary {}", quote(text)));
+            }
+            // Bytes that are not text go through `printf` as octal escapes, exactly.
+            _ => {
+                piped = Some(format!("printf '{}' |", octal(&body.bytes)));
+                args.push("--data-binary @-".into());
+            }
+        }
     }
-    args.join(" ")
+    piped.into_iter().chain(args).collect::<Vec<_>>().join(" ")
+}
+
+/// `bytes` as a `printf` format that writes them back exactly: printable ASCII as itself
+/// (`%` doubled), every other byte, `\` and `'` too, as an octal escape (`\000`).
+fn octal(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        match b {
+            b'%' => out.push_str("%%"),
+            0x20..=0x7e if b != b'\\' && b != b'\'' => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out
 }
 
 /// `template` for the inside of a double-quoted shell word: its `${VAR}` references are
@@ -150,5 +175,18 @@ mod tests {
         assert!(wrong.ends_with(r#"-u "${GAUNTLET_USER%%:*}:gauntlet-wrong-token""#), "{wrong}");
         let none = curl_line("http://h", &op(), &scenario(AuthMode::Omit), true);
         assert!(!none.contains("-u") && !none.contains("Authorization"), "{none}");
+    }
+
+    #[test]
+    fn a_body_that_is_not_text_is_piped_through_printf_byte_for_byte() {
+        let bytes: Vec<u8> = b"{\"a\":\"%s\\' \xff\x00\"}".to_vec();
+        let mut step = scenario(AuthMode::Omit);
+        let body = crate::plan::Body { content_type: String::new(), bytes: bytes.clone() };
+        step.request.body = Some(body);
+        let line = curl_line("http://h", &op(), &step, false);
+        assert!(line.contains("-H 'Content-Type: ' --data-binary @-"), "{line}");
+        let printf = line.split(" | curl").next().expect("a pipe");
+        let out = std::process::Command::new("sh").arg("-c").arg(printf).output().expect("sh runs");
+        assert_eq!(out.stdout, bytes, "{printf}");
     }
 }

@@ -17,4 +17,5 @@ mod value;
 pub use response::break_each_property;
 pub use rule::{Rule, UuidBreak, bad_format};
 pub use text::{Candidate, for_schema, uuid_battery};
+pub(crate) use value::resolved as folded;
 pub use value::{Invalid, invalid_values};

@@ -47,7 +47,7 @@ pub fn invalid_values(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid
 }
 
 /// The schema behind `$ref`s, with `allOf` folded in.
-fn resolved(doc: &Value, schema: &Value) -> Option<Map<String, Value>> {
+pub(crate) fn resolved(doc: &Value, schema: &Value) -> Option<Map<String, Value>> {
     let (s, _) = resolve_ref(doc, schema).ok()?;
     let map = s.as_object()?;
     match map.get("allOf") {

@@ -27,6 +27,16 @@ const handlers = {
 const app = express();
 app.use(express.json());
 app.use(express.urlencoded({ extended: false }));
+// express-openapi-validator 5.6.2 answers an empty JSON body for a discriminated oneOf with
+// 500 (`Cannot read properties of undefined (reading 'petType')`): gauntlet's boundary phase
+// found it. The conformant app refuses such a body first; the broken twin does not.
+app.use((req, res, next) => {
+  const json = (req.headers["content-type"] || "").startsWith("application/json");
+  if (!BROKEN && json && req.body === undefined && ["POST", "PUT", "PATCH"].includes(req.method)) {
+    return res.status(400).json({ message: "request body required" });
+  }
+  next();
+});
 app.use(
   OpenApiValidator.middleware({
     apiSpec: spec,
