@@ -62,8 +62,8 @@ pub struct ExplainArgs {
 /// Flags of `gauntlet mock`.
 #[derive(Debug, Args)]
 pub struct MockArgs {
-    /// The OpenAPI 3.0/3.1 document (YAML or JSON).
-    #[arg(long, value_name = "FILE", default_value = crate::engine::DEFAULT_SPEC)]
+    /// The OpenAPI or Swagger 2.0 document (YAML or JSON), a file or an http(s) URL.
+    #[arg(long, value_name = "FILE|URL", default_value = crate::engine::DEFAULT_SPEC)]
     spec: PathBuf,
     /// Port to listen on (0 for any free one).
     #[arg(long, value_name = "N", default_value_t = crate::engine::DEFAULT_MOCK_PORT)]
@@ -96,9 +96,14 @@ pub struct RunArgs {
     /// override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// The OpenAPI 3.0/3.1 document (YAML or JSON) [default: spec/relay-rest.yaml].
-    #[arg(long, value_name = "FILE")]
+    /// The OpenAPI or Swagger 2.0 document (YAML or JSON), a file or an http(s) URL
+    /// (https://api.example.com/openapi.json) [default: spec/relay-rest.yaml].
+    #[arg(long, value_name = "FILE|URL")]
     spec: Option<PathBuf>,
+    /// Send --bearer (or --user) to fetch a --spec URL; without it the fetch has no
+    /// credentials.
+    #[arg(long)]
+    spec_auth: bool,
     /// Files the spec `$ref`s may be anywhere inside this folder [default: the spec's folder].
     #[arg(long, value_name = "DIR")]
     ref_root: Option<PathBuf>,
@@ -282,6 +287,7 @@ impl RunArgs {
         crate::engine::overlay_list(&mut o.cacert, self.cacert);
         crate::engine::overlay_list(&mut o.operations, self.operations);
         o.spec = self.spec.unwrap_or(o.spec);
+        o.spec_auth |= self.spec_auth;
         o.ref_root = self.ref_root.or(o.ref_root);
         o.junit = self.junit.or(o.junit);
         crate::engine::overlay_list(&mut o.reports, self.reports);
@@ -418,8 +424,17 @@ pub fn mock(args: MockArgs) -> Result<i32> {
         }
         return Ok(EXIT_OK);
     }
-    let spec = Arc::new(openapi::load(&args.spec)?);
-    let operations = openapi::operations(&spec)?;
+    let fetched = crate::engine::fetch_spec(&crate::engine::RunOptions {
+        spec: args.spec.clone(),
+        ..Default::default()
+    })?;
+    let local = fetched.as_ref().map_or(args.spec.as_path(), |f| f.path.as_path());
+    let renamed = |e: Error| match &fetched {
+        Some(f) => f.rename(e),
+        None => e,
+    };
+    let spec = Arc::new(openapi::load(local).map_err(renamed)?);
+    let operations = openapi::operations(&spec).map_err(renamed)?;
     let basic = user_flag("--user", args.user.as_deref())?;
     let credentials = basic.map(|basic| Credentials { basic: Some(basic), ..Default::default() });
     let count = operations.len();

@@ -97,11 +97,15 @@ fn express(broken: bool) -> Option<App> {
 
 /// `gauntlet run` against `app` with the apps' credentials, at a fixed seed.
 fn run(app: &App) -> Outcome {
-    let spec = app.spec.to_string_lossy();
+    run_spec(app, &app.spec.to_string_lossy())
+}
+
+/// Like [`run`], with the spec read from `spec` (a file or a URL).
+fn run_spec(app: &App, spec: &str) -> Outcome {
     gauntlet(&[
         "run",
         "--spec",
-        &spec,
+        spec,
         "--base-url",
         &app.url,
         "--bearer",
@@ -154,6 +158,19 @@ fn a_conformant_fastapi_app_gets_no_failure_only_spec_gaps() {
     // The multipart upload and the optional anyOf-null parameters were sent and accepted.
     assert!(out.stdout.contains("statuses 13/13"), "{}", out.all());
     assert!(out.stdout.contains("5/5 (100%) invalid"), "{}", out.all());
+    // The same run from the document FastAPI serves, read by URL: the same verdict.
+    let served = format!("{}/openapi.json", app.url);
+    let spec = app.spec.to_string_lossy().into_owned();
+    let from_url = run_spec(&app, &served);
+    assert_clean(&from_url, &[]);
+    assert!(from_url.stdout.contains(&format!("against {served} ·")), "{}", from_url.all());
+    let count = |o: &crate::support::Outcome| {
+        o.stdout
+            .lines()
+            .find(|l| l.starts_with("PASS"))
+            .map(|l| l.split(" scenarios").next().unwrap_or("").to_owned())
+    };
+    assert_eq!(count(&from_url), count(&out), "file {spec} and URL plan alike");
 }
 
 #[test]

@@ -25,6 +25,7 @@ mod reports;
 mod secrets;
 mod snapshots;
 mod spec_gaps;
+mod spec_url;
 mod steps;
 mod swagger2;
 mod tls;

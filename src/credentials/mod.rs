@@ -51,6 +51,18 @@ pub enum Placement {
 }
 
 impl Credentials {
+    /// The `Authorization` value these credentials give on their own (the bearer token,
+    /// else HTTP Basic), for fetching a spec with `--spec-auth`.
+    pub fn authorization(&self) -> Option<String> {
+        use base64::Engine;
+        if let Some(token) = &self.bearer {
+            return Some(format!("Bearer {token}"));
+        }
+        let (id, token) = self.basic.as_ref()?;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{token}"));
+        Some(format!("Basic {encoded}"))
+    }
+
     /// Parses `ID:TOKEN`.
     pub fn parse_user(user: &str) -> Option<(String, String)> {
         let (id, token) = user.split_once(':')?;

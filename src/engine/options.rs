@@ -31,8 +31,10 @@ pub const DEFAULT_MOCK_PORT: u16 = 4010;
 /// How one run is made: what to read, what to send it to, how, and where to report.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The OpenAPI document.
+    /// The OpenAPI document: a file, or an `http(s)://` URL fetched before the run.
     pub spec: PathBuf,
+    /// Send the run's bearer token or Basic credentials to fetch a spec URL (`--spec-auth`).
+    pub spec_auth: bool,
     /// The folder `$ref`d files must be inside (the spec's folder when `None`).
     pub ref_root: Option<PathBuf>,
     /// The target, already checked (`target::check_base_url`); the built-in mock when `None`.
@@ -144,6 +146,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             spec: PathBuf::from(DEFAULT_SPEC),
+            spec_auth: false,
             ref_root: None,
             base_url: None,
             credentials: Credentials::default(),

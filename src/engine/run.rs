@@ -71,6 +71,39 @@ pub fn run_config(
 
 /// Makes the run `options` describe, reporting on standard output; returns the exit code.
 pub fn run(options: RunOptions) -> Result<i32> {
+    let Some(fetched) = fetch_spec(&options)? else { return run_local(options) };
+    let shown = options.spec.clone();
+    let local = RunOptions { spec: fetched.path.clone(), ..options };
+    run_local_as(local, &shown).map_err(|e| fetched.rename(e))
+}
+
+/// The spec URL of `options` fetched to a local copy (`None` for a file).
+pub fn fetch_spec(options: &RunOptions) -> Result<Option<super::fetch::Fetched>> {
+    if !super::fetch::is_url(&options.spec) {
+        return Ok(None);
+    }
+    let ca_certs: Vec<Vec<u8>> =
+        options.cacert.iter().map(|p| crate::support::fs::read(p)).collect::<Result<_>>()?;
+    let authorization = options.spec_auth.then(|| options.credentials.authorization()).flatten();
+    if options.spec_auth && authorization.is_none() {
+        return Err(Error::flag("--spec-auth", "give --bearer TOKEN or --user ID:TOKEN to send"));
+    }
+    let config = super::fetch::FetchConfig {
+        ca_certs: &ca_certs,
+        insecure: options.insecure,
+        timeout: options.timeout,
+        authorization,
+    };
+    super::fetch::fetch(&options.spec.to_string_lossy(), &config).map(Some)
+}
+
+fn run_local(options: RunOptions) -> Result<i32> {
+    let shown = options.spec.clone();
+    run_local_as(options, &shown)
+}
+
+/// The run, with the spec named as `shown` (its URL when fetched).
+fn run_local_as(options: RunOptions, shown: &std::path::Path) -> Result<i32> {
     let started = SystemTime::now();
     // Read before anything is sent: a bad baseline stops the run.
     // (A baseline that --update-baseline is about to create need not exist yet.)
@@ -148,7 +181,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
         .header(&format!(
             "testing {} against {} · {} operations, {} scenarios{share}, seed {seed}",
             target.description,
-            options.spec.display(),
+            shown.display(),
             plan.operations.len(),
             plan.scenarios.len()
         ))
@@ -188,7 +221,7 @@ pub fn run(options: RunOptions) -> Result<i32> {
     let Prepared { spec, plan, validators, .. } = prepared;
     let plan = Arc::new(plan);
     let info = RunInfo {
-        spec: options.spec.display().to_string(),
+        spec: shown.display().to_string(),
         title: spec.title.clone(),
         base_url: base_url.clone(),
         has_credentials,

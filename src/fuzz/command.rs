@@ -54,7 +54,19 @@ fn session(
 }
 
 /// Runs `gauntlet fuzz`; returns the exit code.
-pub fn run(o: Options) -> Result<i32> {
+pub fn run(mut o: Options) -> Result<i32> {
+    let fetched = crate::engine::fetch_spec(&o.run)?;
+    if let Some(f) = &fetched {
+        o.run.spec = f.path.clone();
+    }
+    let result = run_local(o);
+    match &fetched {
+        Some(f) => result.map_err(|e| f.rename(e)),
+        None => result,
+    }
+}
+
+fn run_local(o: Options) -> Result<i32> {
     let started = SystemTime::now();
     let spec_doc = Arc::new(openapi::load_within(&o.run.spec, o.run.ref_root.as_deref())?);
     let all_ops = openapi::operations(&spec_doc)?;

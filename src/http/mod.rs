@@ -11,3 +11,8 @@ pub use client::{ClientConfig, client};
 pub use exchange::{Exchange, Response, TRANSPORT, TransportError, TransportKind};
 pub use prepare::prepare;
 pub use send::{parse_retry_after, send};
+
+/// An error of the HTTP client with its causes, in one line (`error sending request: connection refused`).
+pub fn describe_error(e: &reqwest::Error) -> String {
+    send::chain(e)
+}

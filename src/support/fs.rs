@@ -41,7 +41,8 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-fn too_large() -> String {
+/// Why a file or document over [`MAX_FILE`] is refused.
+pub fn too_large() -> String {
     format!("larger than {} MiB, the most gauntlet reads", MAX_FILE / (1024 * 1024))
 }
 
