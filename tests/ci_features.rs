@@ -142,7 +142,7 @@ fn gauntlet_toml_holds_the_flags_reads_the_environment_and_yields_to_flags() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     // auth_enforced, the only check this server breaks, is off.
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("76 scenarios") && stdout.contains("seed 3"), "{stdout}");
+    assert!(stdout.contains("77 scenarios") && stdout.contains("seed 3"), "{stdout}");
     assert!(dir.path().join("out/report.xml").is_file(), "{stdout}");
 
     // A flag wins over the file.

@@ -171,10 +171,10 @@ fn connections_reset_mid_run_are_errors_and_the_rest_is_reported() {
     assert_eq!(out.code, 1, "{}", out.all());
     let junit = out.junit.as_deref().unwrap();
     assert!(junit.contains("<error type=\"transport\""), "{}", out.all());
-    // 34 deterministic (4 of them valid) and 26 random valid ones, 6 undeclared methods and
+    // 34 deterministic (4 of them valid) and 26 random valid ones, 7 undeclared methods and
     // the 4 of cases/retrieve-sip-endpoint.yaml.
-    assert!(junit.matches("<testcase ").count() == 70, "every scenario is reported: {junit}");
-    assert!(out.stdout.contains("70 scenarios:"), "{}", out.all());
+    assert!(junit.matches("<testcase ").count() == 71, "every scenario is reported: {junit}");
+    assert!(out.stdout.contains("71 scenarios:"), "{}", out.all());
 }
 
 #[test]

@@ -15,7 +15,7 @@ fn a_run_with_no_flags_tests_the_built_in_mock_and_passes() {
         out.all()
     );
     assert!(
-        out.stdout.contains("PASS 140 scenarios: 140 passed, 0 failed, 0 errors"),
+        out.stdout.contains("PASS 141 scenarios: 141 passed, 0 failed, 0 errors"),
         "{}",
         out.all()
     );

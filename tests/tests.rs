@@ -19,6 +19,7 @@ mod hostile;
 mod hostile_specs;
 mod junit_schema;
 mod mock;
+mod openapi32;
 mod peers;
 mod regression;
 mod reports;

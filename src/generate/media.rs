@@ -388,6 +388,7 @@ mod tests {
             name: name.into(),
             schema: None,
             encoding: encoding.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect(),
+            streamed: false,
         }
     }
 

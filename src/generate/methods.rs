@@ -11,7 +11,7 @@ use crate::plan::{Kind, RequestSpec, Scenario};
 
 /// The methods probed on every path; `HEAD` too where `GET` is not declared (HTTP serves
 /// `HEAD` wherever `GET` is).
-const PROBED: &[&str] = &["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE"];
+const PROBED: &[&str] = &["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY"];
 
 impl Generator<'_> {
     /// Adds the method probes of each path to the scenarios of its first operation under

@@ -81,6 +81,12 @@ impl<'a> Generator<'a> {
                 }
             }
         }
+        if let Some(m) = op.request_body.as_ref().and_then(writable_media).filter(|m| m.streamed) {
+            return Err(format!(
+                "request body: {} is a stream of items (itemSchema, OpenAPI 3.2), not yet generated",
+                m.name
+            ));
+        }
         let valid_body = self.valid_body(op, &mut rng);
         let body = valid_body.as_ref().map(|(b, _)| b.clone());
         if body.is_none() && op.request_body.as_ref().is_some_and(|b| b.required) {

@@ -13,7 +13,8 @@ use super::model::{
 use super::pointer::{escape, resolve_ref};
 use crate::error::{Error, Result};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] =
+    &["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
 
 /// Headers OpenAPI says a parameter may not describe; credentials are handled apart.
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
@@ -38,17 +39,30 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
         let real_item = resolved.unwrap_or_else(|| item_ptr.clone());
         let Some(item_map) = item.as_object() else { continue };
         let shared = item_map.get("parameters");
-        for method in METHODS {
-            let Some(op) = item_map.get(*method).filter(|o| o.is_object()) else { continue };
-            let pointer = format!("{item_ptr}/{method}");
-            let real = format!("{real_item}/{method}");
+        // The fixed methods (3.2 adds `query`), then 3.2's `additionalOperations` by name.
+        let mut entries: Vec<(String, &Value, String)> = METHODS
+            .iter()
+            .filter_map(|m| {
+                let op = item_map.get(*m).filter(|o| o.is_object())?;
+                Some((m.to_uppercase(), op, (*m).to_owned()))
+            })
+            .collect();
+        if let Some(Value::Object(extra)) = item_map.get("additionalOperations") {
+            for (name, op) in extra.iter().filter(|(_, o)| o.is_object()) {
+                let key = format!("additionalOperations/{}", escape(name));
+                entries.push((name.to_uppercase(), op, key));
+            }
+        }
+        for (method, op, key) in entries {
+            let pointer = format!("{item_ptr}/{key}");
+            let real = format!("{real_item}/{key}");
             let params = parameters(doc, template, shared, op.get("parameters"), &real_item, &real)
                 .map_err(|(p, m)| err(&p, m))?;
             let mut id = op
                 .get("operationId")
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .unwrap_or_else(|| format!("{} {template}", method.to_uppercase()));
+                .unwrap_or_else(|| format!("{method} {template}"));
             if !seen_ids.insert(id.clone()) {
                 let base = id.clone();
                 let mut n = 2;
@@ -61,7 +75,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             let auth_alternatives = alternatives(doc, op);
             ops.push(Operation {
                 id,
-                method: method.to_uppercase(),
+                method,
                 path: PathTemplate::parse(template),
                 request_body: request_body(doc, op.get("requestBody"), &real)
                     .map_err(|(p, m)| err(&p, m))?,
@@ -186,6 +200,7 @@ fn media_types(doc: &Value, content: Option<&Value>, at: &str) -> Located<Vec<Me
                         .collect()
                 })
                 .unwrap_or_default(),
+            streamed: media.get("itemSchema").is_some() && media.get("schema").is_none(),
         });
     }
     Ok(out)

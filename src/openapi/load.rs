@@ -18,6 +18,9 @@ pub enum Version {
     V30,
     /// OpenAPI 3.1.x.
     V31,
+    /// OpenAPI 3.2.x: 3.1's schema dialect, plus the `query` method and
+    /// `additionalOperations`; streamed `itemSchema` bodies are not yet generated.
+    V32,
 }
 
 /// A loaded OpenAPI document.
@@ -71,7 +74,7 @@ pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
     }
     match version {
         Version::Swagger2 | Version::V30 => normalize::openapi30(&mut doc),
-        Version::V31 => normalize::openapi31(&mut doc),
+        Version::V31 | Version::V32 => normalize::openapi31(&mut doc),
     }
     let title = doc
         .pointer("/info/title")
@@ -164,9 +167,10 @@ fn version(path: &Path, doc: &Value) -> Result<Version> {
     match doc.get("openapi").map(display) {
         Some(v) if v.starts_with("3.0") => Ok(Version::V30),
         Some(v) if v.starts_with("3.1") => Ok(Version::V31),
+        Some(v) if v.starts_with("3.2") => Ok(Version::V32),
         Some(v) => Err(spec_err(
             "#/openapi",
-            format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
+            format!("OpenAPI version {v} is not supported (3.0.x, 3.1.x and 3.2.x are)"),
         )),
         None => Err(spec_err("#", "no 'openapi' version field: not an OpenAPI 3 document".into())),
     }

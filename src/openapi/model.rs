@@ -71,6 +71,9 @@ pub struct MediaType {
     pub schema: Option<SchemaRef>,
     /// Per property of a form body, the part's `contentType` from `encoding`.
     pub encoding: Vec<(String, String)>,
+    /// A stream of items (OpenAPI 3.2's `itemSchema` with no `schema`: `text/event-stream`,
+    /// `application/jsonl`), which gauntlet does not yet write or read item by item.
+    pub streamed: bool,
 }
 
 /// An operation's request body.
