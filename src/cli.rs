@@ -207,9 +207,13 @@ pub struct FuzzArgs {
     /// Fuzz only this operation (by operationId; repeatable).
     #[arg(long = "operation", value_name = "ID")]
     operations: Vec<String>,
-    /// Fuzz only this path parameter (repeatable).
+    /// Fuzz only this parameter, in any location (repeatable).
     #[arg(long = "param", value_name = "NAME")]
     params: Vec<String>,
+    /// Fuzz only parameters in this location: path, query, header or cookie (repeatable;
+    /// all by default).
+    #[arg(long = "location", value_name = "LOCATION", value_parser = parse_location)]
+    locations: Vec<crate::openapi::Location>,
     /// Seed (random and printed when absent): the same seed and target give the same
     /// requests and the same minimal inputs.
     #[arg(long, value_name = "N")]
@@ -263,6 +267,7 @@ pub fn fuzz(args: FuzzArgs) -> Result<i32> {
     let options = crate::fuzz::command::Options {
         run,
         params: args.params,
+        locations: args.locations,
         max_examples,
         duration: args.duration,
     };
@@ -463,4 +468,10 @@ pub fn mock(args: MockArgs) -> Result<i32> {
 /// `--user ID:TOKEN`, parsed; a value without `:` is a flag error that does not echo it.
 fn user_flag(flag: &str, user: Option<&str>) -> Result<Option<(String, String)>> {
     user.map(|u| Credentials::user_setting(flag, u)).transpose()
+}
+
+/// `--location`: path, query, header or cookie.
+fn parse_location(s: &str) -> std::result::Result<crate::openapi::Location, String> {
+    crate::openapi::Location::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a location: path, query, header or cookie"))
 }

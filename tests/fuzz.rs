@@ -95,7 +95,7 @@ fn a_clean_mock_gives_nothing_and_a_passing_report() {
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert_eq!(
         bad.stderr.trim(),
-        "error: --param: no selected operation has a path parameter 'nope'",
+        "error: --param: no selected operation has a parameter 'nope' in the locations fuzzed",
         "{}",
         bad.all()
     );
@@ -161,4 +161,80 @@ fn the_same_seed_finds_the_same_minimal_inputs_and_replay_reproduces_them() {
     let bad = gauntlet_in(a.path(), &["fuzz", "--replay", "nope.json"], &[]);
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert!(bad.stderr.starts_with("error: nope.json: cannot read"), "{}", bad.all());
+}
+
+/// A search endpoint whose query text reaches SQL unescaped and whose trace header is copied
+/// into a fixed buffer: `gauntlet fuzz` fuzzes query and header parameters too, shrinks each
+/// crash to its own minimal input under its own key, and `--location` narrows what it fuzzes.
+#[test]
+fn query_and_header_parameters_are_fuzzed_and_location_narrows_them() {
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: search, version: "1"}
+paths:
+  /search:
+    get:
+      operationId: search
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string, maxLength: 64}}
+        - {name: X-Trace, in: header, schema: {type: string, maxLength: 200}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad}
+"#;
+    let url = crate::support::raw_server(|s, head, _| {
+        let target = head.split_whitespace().nth(1).unwrap_or("");
+        let query = target.split_once('?').map_or("", |(_, q)| q);
+        let q = url::form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "q")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let trace = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("x-trace:").map(|v| v.trim().len()))
+            .unwrap_or(0);
+        let (status, body) = if q.contains('\'') {
+            ("500 Internal Server Error", "syntax error near '")
+        } else if trace > 100 {
+            ("500 Internal Server Error", "buffer overflow")
+        } else if q.chars().count() > 64 {
+            ("400 Bad Request", "{}")
+        } else {
+            ("200 OK", "{}")
+        };
+        crate::support::answer(s, status, "application/json", body);
+    });
+    let (dir, spec) = crate::support::temp_file("search.yaml", SPEC);
+    let spec = spec.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["fuzz", "--spec", spec, "--base-url", &url, "--seed", "3"];
+        args.extend_from_slice(&["--max-examples", "400"]);
+        args.extend_from_slice(extra);
+        gauntlet_in(dir.path(), &args, &[])
+    };
+    let all = run(&[]);
+    assert_eq!(all.code, 1, "{}", all.all());
+    let found = records(dir.path());
+    let sql = found
+        .iter()
+        .filter_map(|r| r["input"]["query.q"].as_str())
+        .find(|q| q.contains('\''))
+        .unwrap_or_else(|| panic!("a query crash under query.q: {found:?}\n{}", all.all()));
+    assert!(sql.chars().count() <= 64, "shrunk: {sql}");
+    assert!(
+        found
+            .iter()
+            .any(|r| r["signature"].as_str().is_some_and(|s| s.contains("buffer overflow"))),
+        "the header crash is its own finding: {found:?}\n{}",
+        all.all()
+    );
+
+    std::fs::remove_dir_all(dir.path().join("reports")).unwrap();
+    let headers_only = run(&["--location", "header"]);
+    assert_eq!(headers_only.code, 1, "{}", headers_only.all());
+    let found = records(dir.path());
+    assert!(found.iter().all(|r| r["input"].get("query.q").is_none()), "{found:?}");
+    let bad = run(&["--location", "body"]);
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.stderr.contains("'body' is not a location"), "{}", bad.all());
 }

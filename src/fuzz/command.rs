@@ -33,8 +33,10 @@ pub const DEFAULT_JUNIT: &str = "reports/fuzz/junit.xml";
 pub struct Options {
     /// What every run is told: spec, target, credentials, operations, seed, pacing, JUnit.
     pub run: RunOptions,
-    /// Path parameters to fuzz (all when empty).
+    /// Parameters to fuzz, by name (all when empty).
     pub params: Vec<String>,
+    /// Locations to fuzz (all when empty).
+    pub locations: Vec<openapi::Location>,
     /// Examples to send.
     pub max_examples: Option<u64>,
     /// Time to fuzz.
@@ -77,14 +79,14 @@ fn run_local(o: Options) -> Result<i32> {
     // Compiled once: the strategies (to judge inputs) and the session (to check answers).
     let validators = Arc::new(Validators::for_operations(&spec_doc, &operations));
     let router = Arc::new(Router::new(all_ops.iter().map(|op| op.path.clone())));
+    let wanted =
+        |q: &openapi::Parameter| o.locations.is_empty() || o.locations.contains(&q.location);
     if let Some(unknown) = o.params.iter().find(|p| {
-        !operations.iter().any(|op| {
-            op.parameters.iter().any(|q| q.name == **p && q.location == openapi::Location::Path)
-        })
+        !operations.iter().any(|op| op.parameters.iter().any(|q| q.name == **p && wanted(q)))
     }) {
         return Err(Error::flag(
             "--param",
-            format!("no selected operation has a path parameter '{unknown}'"),
+            format!("no selected operation has a parameter '{unknown}' in the locations fuzzed"),
         ));
     }
     let rt = crate::engine::runtime()?;
@@ -123,15 +125,14 @@ fn run_local(o: Options) -> Result<i32> {
                 op,
                 base,
                 &o.params,
+                &o.locations,
                 Arc::clone(&spec_doc),
                 Arc::clone(&validators),
                 Arc::clone(&router),
                 &credentials,
             ) {
                 Some(t) => targets.push(t),
-                None => {
-                    notes.push(format!("{}: no path parameter or Basic credentials to fuzz", op.id))
-                }
+                None => notes.push(format!("{}: no parameter or Basic credentials to fuzz", op.id)),
             }
         }
     }

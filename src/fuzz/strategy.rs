@@ -1,6 +1,7 @@
-//! What is fuzzed for one operation, and how: a proptest strategy per path parameter (valid
-//! values from its schema, invalid ones, the dictionary, random and very long text) and one
-//! for the credentials, turned into scenarios that keep everything else valid.
+//! What is fuzzed for one operation, and how: a proptest strategy per parameter, in the path,
+//! the query, a header or a cookie (valid values from its schema, invalid ones, the
+//! dictionary, random and very long text), and one for the credentials, turned into
+//! scenarios that keep everything else valid.
 
 use std::sync::Arc;
 
@@ -14,7 +15,9 @@ use serde_json::Value;
 use super::dictionary;
 use super::text::Text;
 use crate::credentials::Credentials;
-use crate::generate::{Router, ValueGen, encode_segment, invalid_texts, read_param, serialize};
+use crate::generate::{
+    Router, ValueGen, encode_segment, invalid_texts, read_param, serialize, wire_safe,
+};
 use crate::openapi::{Location, Operation, SecurityScheme, Spec, resolve_ref};
 use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
 use crate::schema::Validators;
@@ -29,8 +32,10 @@ type Tree = Box<dyn ValueTree<Value = Example>>;
 pub struct OperationFuzz {
     /// Index of the operation in the session's plan.
     pub operation: usize,
-    /// The fuzzed path parameters, by name.
+    /// The fuzzed parameters, as `path.id`, `query.limit`, `header.X-Trace`.
     pub params: Vec<String>,
+    /// Their indexes in the operation's parameters.
+    indexes: Vec<usize>,
     op: Operation,
     base: Scenario,
     /// The base scenario's inputs (`path.id` → text), read once.
@@ -42,15 +47,16 @@ pub struct OperationFuzz {
 }
 
 impl OperationFuzz {
-    /// Fuzzes the path parameters of `op` named in `only` (all when empty), and its Basic
-    /// credentials when `credentials` has them; `base` is its valid base scenario. `None`
-    /// when there is nothing to fuzz.
+    /// Fuzzes the parameters of `op` named in `only` (all when empty) in the `locations`
+    /// given (all when empty), and its Basic credentials when `credentials` has them; `base`
+    /// is its valid base scenario. `None` when there is nothing to fuzz.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         operation: usize,
         op: &Operation,
         base: Scenario,
         only: &[String],
+        locations: &[Location],
         spec: Arc<Spec>,
         validators: Arc<Validators>,
         router: Arc<Router>,
@@ -60,7 +66,7 @@ impl OperationFuzz {
             .parameters
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.location == Location::Path)
+            .filter(|(_, p)| locations.is_empty() || locations.contains(&p.location))
             .filter(|(_, p)| only.is_empty() || only.contains(&p.name))
             .map(|(i, _)| i)
             .collect();
@@ -73,7 +79,7 @@ impl OperationFuzz {
         let texts: Vec<Text> = params
             .iter()
             .map(|&i| {
-                let name = format!("path.{}", op.parameters[i].name);
+                let name = key(&op.parameters[i]);
                 let valid = base_inputs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
                 text_strategy(&spec, op, i, valid.unwrap_or(""))
             })
@@ -81,7 +87,8 @@ impl OperationFuzz {
         let auth = if fuzz_auth { auth_strategy() } else { Just(AuthMode::Valid).boxed() };
         Some(OperationFuzz {
             operation,
-            params: params.iter().map(|&i| op.parameters[i].name.clone()).collect(),
+            params: params.iter().map(|&i| key(&op.parameters[i])).collect(),
+            indexes: params.clone(),
             op: op.clone(),
             base,
             base_inputs,
@@ -111,36 +118,54 @@ impl OperationFuzz {
 
     /// The inputs of `example` for reports: `path.id` → value, `auth` → label.
     pub fn inputs(&self, example: &Example) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .params
-            .iter()
-            .zip(&example.0)
-            .map(|(n, v)| (format!("path.{n}"), v.clone()))
-            .collect();
+        let mut out: Vec<(String, String)> =
+            self.params.iter().zip(&example.0).map(|(n, v)| (n.clone(), v.clone())).collect();
         out.push(("auth".into(), auth_label(example.1)));
         out
     }
 
     /// The scenario that sends `example`, or `None` when its path would route to another
-    /// operation (a `..` segment, say), which is not this operation's answer to judge.
+    /// operation (a `..` segment, say), which is not this operation's answer to judge, or a
+    /// header or cookie value holds what HTTP cannot carry there.
     pub fn scenario(&self, example: &Example) -> Option<Scenario> {
         let (values, auth) = example;
         let mut segments: Vec<(&str, String)> = Vec::new();
         let mut invalid = Vec::new();
-        for param in self.op.parameters.iter().filter(|p| p.location == Location::Path) {
-            let text = match self.params.iter().position(|n| *n == param.name) {
+        let mut request = self.base.first().request.clone();
+        for (param_index, param) in self.op.parameters.iter().enumerate() {
+            let fuzzed = self.indexes.iter().position(|i| *i == param_index);
+            if param.location != Location::Path {
+                let Some(i) = fuzzed else { continue };
+                let text = &values[i];
+                if !self.accepts(param, text) {
+                    invalid.push(key(param));
+                }
+                let same = |n: &String| n.eq_ignore_ascii_case(&param.name);
+                if !wire_safe(param.location, text) {
+                    return None;
+                }
+                let pairs = match param.location {
+                    Location::Query => &mut request.query,
+                    Location::Header => &mut request.headers,
+                    _ => &mut request.cookies,
+                };
+                pairs.retain(|(n, _)| !same(n));
+                pairs.push((param.name.clone(), text.clone()));
+                continue;
+            }
+            let text = match fuzzed {
                 Some(i) => {
                     let text = &values[i];
                     // An empty segment is a missing path parameter, whatever the schema says.
                     if text.is_empty() || !self.accepts(param, text) {
-                        invalid.push(format!("path.{}", param.name));
+                        invalid.push(key(param));
                     }
                     text.clone()
                 }
                 None => self
                     .base_inputs
                     .iter()
-                    .find(|(k, _)| *k == format!("path.{}", param.name))
+                    .find(|(k, _)| *k == key(param))
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default(),
             };
@@ -167,7 +192,6 @@ impl OperationFuzz {
             let rule = if auth_broken { auth_label(*auth) } else { "fuzz".into() };
             Kind::Negative { target: invalid.join(","), rule }
         };
-        let mut request = self.base.first().request.clone();
         request.path = path;
         request.auth = *auth;
         Some(Scenario::single(self.operation, "fuzz".into(), kind, request))
@@ -181,6 +205,11 @@ impl OperationFuzz {
         let Some(schema) = doc.pointer(&schema_ref.pointer) else { return true };
         validator.is_valid(&read_param(doc, param, schema, text))
     }
+}
+
+/// A parameter's input name (`query.limit`).
+fn key(param: &crate::openapi::Parameter) -> String {
+    format!("{}.{}", param.location.as_str(), param.name)
 }
 
 /// A label for a credential mode.

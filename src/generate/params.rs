@@ -8,6 +8,21 @@ use crate::openapi::{Location, Parameter, resolve_ref};
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// Whether `text` can go on the wire as a value in `location` as it is: header values are
+/// visible ASCII (spaces and tabs inside), cookies RFC 6265 `cookie-octet`s; path and query
+/// values are encoded, so anything goes.
+pub fn wire_safe(location: Location, text: &str) -> bool {
+    match location {
+        Location::Header => {
+            text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') && text.trim() == text
+        }
+        Location::Cookie => {
+            text.bytes().all(|b| (0x21..0x7f).contains(&b) && !b";,\\\"".contains(&b))
+        }
+        Location::Path | Location::Query => true,
+    }
+}
+
 /// Percent-encodes one path segment.
 pub fn encode_segment(text: &str) -> String {
     utf8_percent_encode(text, SEGMENT).to_string()

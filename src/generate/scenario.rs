@@ -411,15 +411,7 @@ pub(super) fn sendable(param: &Parameter, slot: &Slot) -> bool {
         }
         Slot::Absent => return true,
     };
-    match param.location {
-        Location::Header => {
-            text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') && text.trim() == text
-        }
-        Location::Cookie => {
-            text.bytes().all(|b| (0x21..0x7f).contains(&b) && !b";,\\\"".contains(&b))
-        }
-        _ => true,
-    }
+    super::params::wire_safe(param.location, &text)
 }
 
 /// A schema with `null` taken out: the one other branch of an `anyOf`/`oneOf` with a
