@@ -244,6 +244,30 @@ fn undeclared_methods_must_get_405_with_allow_and_a_router_answering_404_is_caug
         out.all()
     );
     assert!(out.stdout.contains("curl -sS -g -X PUT"), "{}", out.all());
+    // An Allow that leaves out the GET the path declares tells clients it cannot be read.
+    let partial = method_server(|m| match m {
+        "GET" => "404 Not Found",
+        _ => "405 Method Not Allowed\r\nAllow: OPTIONS",
+    });
+    assert_eq!(run(&partial).code, 0, "judged only with --strict, as FastAPI does this");
+    let strict = gauntlet(&[
+        "run",
+        "--spec",
+        SEED_SPEC,
+        "--base-url",
+        &partial,
+        "--user",
+        USER,
+        "--max-examples",
+        "3",
+        "--check",
+        "unsupported_method",
+        "--strict",
+    ]);
+    let out = strict;
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(out.stdout.contains("405 whose Allow leaves out declared methods"), "{}", out.all());
+    assert!(out.stdout.contains("Allow: OPTIONS; the path declares GET"), "{}", out.all());
 }
 
 #[test]

@@ -47,6 +47,8 @@ pub struct Context<'a> {
     pub elapsed: std::time::Duration,
     /// Which checks run, and the statuses each accepts where configured.
     pub settings: &'a Settings,
+    /// The methods the step's path declares (what a 405's `Allow` must list).
+    pub declared_methods: &'a [String],
 }
 
 /// Which checks run and, for the checks that judge a status, the statuses they accept in

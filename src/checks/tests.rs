@@ -61,6 +61,7 @@ fn failures(
         has_credentials: true,
         elapsed: std::time::Duration::from_millis(1),
         settings: &Settings::default(),
+        declared_methods: &[],
     };
     run(&ctx).into_iter().map(|f| f.check).collect()
 }
@@ -140,6 +141,7 @@ fn schema_failures_name_pointer_keyword_and_branches() {
         has_credentials: true,
         elapsed: std::time::Duration::from_millis(1),
         settings: &Settings::default(),
+        declared_methods: &[],
     };
     let failure = response_schema_conformance::check(&ctx).expect("fails");
     let text = failure.details.join("\n");
@@ -169,6 +171,7 @@ fn configured_statuses_replace_a_checks_default_and_max_ms_bounds_a_case() {
             has_credentials: true,
             elapsed: std::time::Duration::from_millis(elapsed_ms),
             settings,
+            declared_methods: &[],
         };
         run(&ctx).into_iter().map(|f| (f.check, f.title)).collect::<Vec<_>>()
     };

@@ -1,5 +1,6 @@
 //! `unsupported_method`: a method the path does not declare is answered 405 with an `Allow`
-//! header (RFC 9110 §15.5.6), or 501 by a server that does not know the method at all; an
+//! header (with `--strict`, one that lists every method the path declares: RFC 9110
+//! §15.5.6, §10.2.1), or 501 by a server that does not know the method at all; an
 //! `OPTIONS` probe may also be answered 2xx, as HTTP allows.
 
 use super::{Context, Failure};
@@ -30,7 +31,29 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let allow = ctx.response.headers.get(reqwest::header::ALLOW);
     let expected = "405 Method Not Allowed with an Allow header (or 501)".to_owned();
     match status {
-        405 if allow.is_some() => None,
+        405 if allow.is_some() && !ctx.settings.strict => None,
+        405 if allow.is_some() => {
+            // RFC 9110 §10.2.1: Allow lists the methods the resource supports. Starlette
+            // (FastAPI) lists only the first route's, so this is judged only when strict.
+            let listed = allow.and_then(|v| v.to_str().ok()).unwrap_or("");
+            let listed: Vec<&str> = listed.split(',').map(str::trim).collect();
+            let missing: Vec<&str> = ctx
+                .declared_methods
+                .iter()
+                .map(String::as_str)
+                .filter(|m| !listed.iter().any(|l| l.eq_ignore_ascii_case(m)))
+                .collect();
+            (!missing.is_empty()).then(|| Failure {
+                check: NAME,
+                title: "405 whose Allow leaves out declared methods".into(),
+                expected,
+                details: vec![format!(
+                    "Allow: {}; the path declares {}",
+                    listed.join(", "),
+                    ctx.declared_methods.join(", ")
+                )],
+            })
+        }
         405 => Some(Failure {
             check: NAME,
             title: "405 without an Allow header".into(),

@@ -221,5 +221,6 @@ pub fn build(
     for op in per_op {
         scenarios.extend(op);
     }
-    Ok((Plan { operations, scenarios, seed, notes, untested }, validators))
+    let declared = crate::plan::declared_methods(all_ops);
+    Ok((Plan { operations, scenarios, seed, notes, untested, declared }, validators))
 }

@@ -137,7 +137,7 @@ fn run_local(o: Options) -> Result<i32> {
         }
     }
     let plan =
-        Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new(), untested: Vec::new() };
+        Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new(), ..Default::default() };
     let session = {
         // The rate limiter's timer belongs to the runtime.
         let _guard = rt.enter();
@@ -413,8 +413,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         operations: vec![op],
         scenarios: vec![scenario.clone()],
         seed: record.seed,
-        notes: Vec::new(),
-        untested: Vec::new(),
+        ..Default::default()
     };
     let session = session(plan, validators, &options, &target.base_url, &credentials)?;
     let result = rt.block_on(session.execute_scenario(&scenario));

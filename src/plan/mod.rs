@@ -15,7 +15,7 @@ pub use request::{Body, Expectation, RequestSpec, Secret, SecretPlace};
 use crate::openapi::Operation;
 
 /// Everything a run will send.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Plan {
     /// The operations under test, in document order.
     pub operations: Vec<Operation>,
@@ -28,6 +28,23 @@ pub struct Plan {
     /// The operations not tested, or tested only in part, by index, with why
     /// (`query.limit: no valid value found`); reports list them as skipped.
     pub untested: Vec<(usize, String)>,
+    /// Per path of the spec (`PathTemplate::route`), the methods it declares, tested or not
+    /// (what a 405's `Allow` must list).
+    pub declared: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Per path of `operations` (`PathTemplate::route`), the methods it declares.
+pub fn declared_methods(
+    operations: &[Operation],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for op in operations {
+        let methods = out.entry(op.path.route().to_owned()).or_default();
+        if !methods.contains(&op.method) {
+            methods.push(op.method.clone());
+        }
+    }
+    out
 }
 
 /// The note that says operation `id` is not tested, and why.

@@ -196,6 +196,11 @@ impl Session {
                 && operation.auth.iter().all(|s| credentials.covers(s)),
             elapsed,
             settings: &self.config.checks,
+            declared_methods: self
+                .plan
+                .declared
+                .get(operation.path.route())
+                .map_or(&[], Vec::as_slice),
         };
         result.status = Some(response.status);
         result.media = response.content_type.as_deref().map(checks::essence);
