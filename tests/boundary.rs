@@ -1,7 +1,7 @@
 //! The boundary phase against a naive server written the way real handlers go wrong: an
 //! integer parsed into an `i64` that panics past it, a JSON reader that stops at the first
-//! value (trailing garbage accepted), a body read whatever its `Content-Type`, and a length
-//! check off by one. Each planted defect is found by the scenario built for it; the fixed
+//! value (trailing garbage accepted), a body read whatever its `Content-Type`, a length
+//! check off by one, and an array whose first item alone is checked. Each planted defect is found by the scenario built for it; the fixed
 //! twin of the same server gets no failure.
 
 use std::io::Read;
@@ -28,9 +28,10 @@ paths:
           application/json:
             schema:
               type: object
-              required: [name]
+              required: [name, tags]
               properties:
                 name: {type: string, minLength: 1, maxLength: 5}
+                tags: {type: array, minItems: 2, maxItems: 2, items: {type: string, maxLength: 3}}
       responses:
         "201": {description: created, content: {application/json: {schema: {type: object}}}}
         "400": {description: bad}
@@ -79,13 +80,19 @@ fn naive(fixed: bool) -> String {
                     .and_then(Result::ok)
             };
             let name = value.as_ref().and_then(|v| v.get("name")).and_then(|n| n.as_str());
+            // Planted: only the first tag is checked.
+            let tags = value.as_ref().and_then(|v| v.get("tags")).and_then(|t| t.as_array());
+            let checked = if fixed { 2 } else { 1 };
+            let tags_ok = tags.is_some_and(|t| {
+                t.len() == 2
+                    && t.iter()
+                        .take(checked)
+                        .all(|x| x.as_str().is_some_and(|s| s.chars().count() <= 3))
+            });
             // Planted: the bound is exclusive where the schema's is inclusive.
             let limit = if fixed { 5 } else { 4 };
             return match name {
-                Some(n)
-                    if (1..=limit).contains(&n.chars().count())
-                        && value.as_ref().is_some_and(|v| v.is_object()) =>
-                {
+                Some(n) if (1..=limit).contains(&n.chars().count()) && tags_ok => {
                     answer(s, "201 Created", "application/json", "{}")
                 }
                 _ => bad(s),
@@ -121,6 +128,7 @@ fn each_boundary_scenario_finds_the_defect_it_was_built_for_and_a_fixed_server_p
         ("negative/body/trailing-garbage", "negative_data_rejection"),
         ("negative/body/undeclared-content-type", "negative_data_rejection"),
         ("positive/body/name.max-length", "positive_data_acceptance"),
+        ("negative/body/tags.items[1].wrong-type", "negative_data_rejection"),
     ] {
         assert!(fails(junit, label, check), "{label} fails {check}:\n{}", out.all());
     }

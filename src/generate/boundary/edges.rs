@@ -203,17 +203,24 @@ fn string_edges(map: &Map<String, Value>, valid: Option<&str>, out: &mut Vec<Edg
 fn array_edges(map: &Map<String, Value>, items: &[Value], out: &mut Vec<Edge>) {
     let Some(first) = items.first() else { return };
     let count = |k: &str| map.get(k).and_then(Value::as_u64).filter(|n| *n <= MAX_ITEMS_EDGE);
-    // Items cycled from the valid array, so that `uniqueItems` holds as long as it can.
-    let sized = |n: u64| Value::Array(items.iter().cycle().take(n as usize).cloned().collect());
+    // Items cycled from the valid array; under `uniqueItems` no size that would repeat one
+    // (the edge would break two rules).
+    let unique = map.get("uniqueItems") == Some(&Value::Bool(true));
+    let mut push = |label: &str, n: u64| {
+        if !unique || n as usize <= items.len() {
+            let sized = items.iter().cycle().take(n as usize).cloned().collect();
+            out.push(edge(label, Value::Array(sized)));
+        }
+    };
     if let Some(n) = count("minItems") {
         if n > 0 {
-            out.push(edge("min-items-1", sized(n - 1)));
+            push("min-items-1", n - 1);
         }
-        out.push(edge("min-items", sized(n)));
+        push("min-items", n);
     }
     if let Some(n) = count("maxItems") {
-        out.push(edge("max-items", sized(n)));
-        out.push(edge("max-items+1", sized(n + 1)));
+        push("max-items", n);
+        push("max-items+1", n + 1);
     }
     if map.get("uniqueItems") == Some(&Value::Bool(true)) {
         out.push(edge("duplicate-items", json!([first, first])));
@@ -266,11 +273,16 @@ pub fn object_edges<R: rand::Rng>(
     let mut extra = valid.clone();
     extra.insert("gauntlet_undeclared".into(), json!("x"));
     out.push(edge("undeclared-property", Value::Object(extra)));
+    out.extend(count_edges(map, valid, values));
     for (name, value) in valid.iter().take(max_properties) {
         let Some(schema) = props.and_then(|p| p.get(name)).and_then(Value::as_object) else {
             continue;
         };
-        for e in scalar_edges(schema, Some(value)) {
+        let mut own = scalar_edges(schema, Some(value));
+        if let Value::Object(fields) = value {
+            own.extend(count_edges(schema, fields, values));
+        }
+        for e in own {
             let EdgeValue::Json(v) = e.value else { continue };
             let mut broken = valid.clone();
             broken.insert(name.clone(), v);
@@ -280,6 +292,44 @@ pub fn object_edges<R: rand::Rng>(
                 beyond: e.beyond,
             });
         }
+    }
+    out
+}
+
+/// Property counts one either side of `minProperties` and `maxProperties`: the valid
+/// object's own properties dropped, or new ones added with values for `additionalProperties`
+/// (`gauntlet_k1`, ...), at most [`MAX_ITEMS_EDGE`].
+fn count_edges<R: rand::Rng>(
+    map: &Map<String, Value>,
+    valid: &Map<String, Value>,
+    values: &mut ValueGen<'_, R>,
+) -> Vec<Edge> {
+    let count = |k: &str| map.get(k).and_then(Value::as_u64).filter(|n| *n <= MAX_ITEMS_EDGE);
+    let extra = map.get("additionalProperties").cloned().unwrap_or(Value::Bool(true));
+    let mut sized = |n: u64| -> Option<Value> {
+        let mut out: Map<String, Value> = valid.iter().take(n as usize).map(clone_pair).collect();
+        let mut i = 0;
+        while (out.len() as u64) < n {
+            i += 1;
+            let value =
+                if extra == Value::Bool(true) { json!("x") } else { values.valid(&extra, 1)? };
+            out.insert(format!("gauntlet_k{i}"), value);
+        }
+        Some(Value::Object(out))
+    };
+    let mut out = Vec::new();
+    let mut push = |label: &str, n: Option<u64>| {
+        if let Some(v) = n.and_then(&mut sized) {
+            out.push(edge(label, v));
+        }
+    };
+    if let Some(n) = count("minProperties") {
+        push("min-properties-1", n.checked_sub(1));
+        push("min-properties", Some(n));
+    }
+    if let Some(n) = count("maxProperties") {
+        push("max-properties", Some(n));
+        push("max-properties+1", Some(n + 1));
     }
     out
 }
@@ -383,6 +433,28 @@ mod tests {
             assert!(labels.contains(&label), "{label} in {labels:?}");
         }
         assert!(!labels.contains(&"required-only"), "valid holds only the required one");
+    }
+
+    #[test]
+    fn property_counts_step_past_each_bound_and_unique_arrays_never_repeat_an_item() {
+        let schema = json!({"type": "object", "minProperties": 1, "maxProperties": 2,
+            "additionalProperties": {"type": "integer"}});
+        let valid = json!({"a": 1});
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(1);
+        let mut values = ValueGen::new(&schema, &mut rng);
+        let edges =
+            object_edges(schema.as_object().unwrap(), valid.as_object().unwrap(), &mut values, 6);
+        let size = |label: &str| match value_of(&edges, label) {
+            EdgeValue::Json(Value::Object(m)) => m.len(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            [size("min-properties-1"), size("max-properties"), size("max-properties+1")],
+            [0, 2, 3]
+        );
+        let array = json!({"type": "array", "maxItems": 3, "uniqueItems": true});
+        let edges = scalar_edges(array.as_object().unwrap(), Some(&json!(["x", "y"])));
+        assert_eq!(labels(&edges), ["duplicate-items"], "3 or 4 items would repeat one");
     }
 
     #[test]

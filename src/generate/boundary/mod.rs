@@ -173,6 +173,51 @@ impl Generator<'_> {
         Some((e.label, class, slot))
     }
 
+    /// One invalid item at the last index of each array the valid body holds, at the top or
+    /// in a property (`tags.items[2].too-long`): a server that checks only the first item
+    /// lets it through.
+    fn item_edges(&self, map: &serde_json::Map<String, Value>, value: &Value) -> Vec<Edge> {
+        let broken = |schema: &serde_json::Map<String, Value>, items: &[Value]| {
+            let (Some(item_schema), Some(first)) = (schema.get("items"), items.first()) else {
+                return Vec::new();
+            };
+            let last = items.len() - 1;
+            let invalid = super::invalid::invalid_values(self.doc, item_schema, first);
+            let per_item = invalid.into_iter().take(2).map(|inv| {
+                let mut array = items.to_vec();
+                array[last] = inv.value;
+                (format!("items[{last}].{}", inv.rule.label()), Value::Array(array))
+            });
+            per_item.collect::<Vec<_>>()
+        };
+        let edge = |label: String, value: Value| Edge {
+            label,
+            value: EdgeValue::Json(value),
+            beyond: false,
+        };
+        match value {
+            Value::Array(items) => {
+                broken(map, items).into_iter().map(|(l, v)| edge(l, v)).collect()
+            }
+            Value::Object(fields) => {
+                let props = map.get("properties").and_then(Value::as_object);
+                let mut out = Vec::new();
+                for (name, v) in fields.iter().take(MAX_PROPERTIES) {
+                    let Value::Array(items) = v else { continue };
+                    let Some(schema) = props.and_then(|p| p.get(name)) else { continue };
+                    let Some(schema) = folded(self.doc, schema) else { continue };
+                    for (label, array) in broken(&schema, items) {
+                        let mut object = fields.clone();
+                        object.insert(name.clone(), array);
+                        out.push(edge(format!("{name}.{label}"), Value::Object(object)));
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The body's edges: request-level breaks, then its schema's edges, each classified by
     /// every reading of the bytes the server could make.
     fn body_edges(
@@ -225,13 +270,14 @@ impl Generator<'_> {
         out.push(("no-content-type".into(), Class::Probe, Some(untyped)));
         let (Some(schema), Some(_)) = (schema, validator) else { return out };
         let Some(map) = folded(self.doc, schema) else { return out };
-        let proposals = match value {
+        let mut proposals = match value {
             Value::Object(fields) => {
                 let mut values = ValueGen::new(self.doc, rng);
                 edges::object_edges(&map, fields, &mut values, MAX_PROPERTIES)
             }
             other => edges::scalar_edges(&map, Some(other)),
         };
+        proposals.extend(self.item_edges(&map, value));
         for e in proposals {
             let EdgeValue::Json(v) = &e.value else { continue };
             let Some(body) = media::encode(self.doc, media, Some(schema), v) else { continue };
