@@ -238,3 +238,52 @@ paths:
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert!(bad.stderr.contains("'body' is not a location"), "{}", bad.all());
 }
+
+/// Bearer tokens and API keys are fuzzed too: the built-in mock, which checks them exactly,
+/// gives nothing; a server that takes any `Bearer` value is caught, the token never shown.
+#[test]
+fn bearer_tokens_are_fuzzed_and_a_server_taking_any_is_caught_without_showing_the_token() {
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: tokens, version: "1"}
+security: [{bearer: []}]
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+paths:
+  /me:
+    get:
+      operationId: me
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "401": {description: no}
+"#;
+    let (dir, spec) = crate::support::temp_file("tokens.yaml", SPEC);
+    let spec = spec.to_str().unwrap();
+    let token = "tok-3f9a1c";
+    let clean = gauntlet_in(
+        dir.path(),
+        &["fuzz", "--spec", spec, "--seed", "2", "--max-examples", "300"],
+        &[],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.all());
+    // Any value after `Bearer ` is taken; none at all is refused.
+    let url = crate::support::raw_server(|s, head, _| {
+        let lower = head.to_ascii_lowercase();
+        let ok = lower.lines().any(|l| l.starts_with("authorization: bearer ") && l.len() > 22);
+        let (status, body) = if ok { ("200 OK", "{}") } else { ("401 Unauthorized", "{}") };
+        crate::support::answer(s, status, "application/json", body);
+    });
+    let out = gauntlet_in(
+        dir.path(),
+        &["fuzz", "--spec", spec, "--base-url", &url, "--bearer", token, "--seed", "2"],
+        &[],
+    );
+    assert_eq!(out.code, 1, "{}", out.all());
+    let found = records(dir.path());
+    assert!(found.iter().any(|r| r["check"] == "auth_enforced"), "{found:?}\n{}", out.all());
+    let saved: String = found.iter().map(Value::to_string).collect();
+    for text in [&out.stdout, &out.stderr, &saved] {
+        assert!(!text.contains(token), "token leaked: {text}");
+    }
+}

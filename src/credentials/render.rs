@@ -155,7 +155,17 @@ pub(super) fn render(
         SecurityScheme::Bearer => match mode {
             AuthMode::Omit => None,
             AuthMode::Valid => form.secret(scheme).and_then(|t| header(format!("Bearer {t}"))),
-            AuthMode::Fuzzed(_) => header(format!("Bearer {WRONG_TOKEN}")),
+            AuthMode::Fuzzed(f) => {
+                let token = form.secret(scheme).unwrap_or_else(|| PLACEHOLDER.into());
+                header(match f {
+                    AuthFuzz::SchemeCase(_) => format!("{} {token}", f.scheme_of("Bearer")),
+                    AuthFuzz::Padding(n) => format!("Bearer {token}{}", "=".repeat(n.into())),
+                    AuthFuzz::NotBase64(k) => format!("Bearer {}", not_a_token(k)),
+                    AuthFuzz::EmptyId | AuthFuzz::EmptyParts => "Bearer".into(),
+                    AuthFuzz::EmptyToken => "Bearer ".into(),
+                    AuthFuzz::LongToken(n) => format!("Bearer {}", form.xs(n)),
+                })
+            }
             AuthMode::Broken(AuthBreak::Empty) => header(String::new()),
             AuthMode::Broken(AuthBreak::OtherScheme) => header(format!(
                 "Basic {}",
@@ -168,7 +178,18 @@ pub(super) fn render(
                 AuthMode::Omit => return None,
                 AuthMode::Valid => form.secret(scheme)?,
                 AuthMode::Broken(AuthBreak::Empty) => String::new(),
-                AuthMode::Broken(_) | AuthMode::Fuzzed(_) => WRONG_TOKEN.into(),
+                AuthMode::Broken(_) => WRONG_TOKEN.into(),
+                AuthMode::Fuzzed(f) => match f {
+                    AuthFuzz::SchemeCase(_) => form.secret(scheme)?,
+                    AuthFuzz::Padding(n) => {
+                        format!("{}{}", form.secret(scheme)?, "=".repeat(n.into()))
+                    }
+                    AuthFuzz::NotBase64(k) => not_a_token(k).into(),
+                    AuthFuzz::EmptyId | AuthFuzz::EmptyToken | AuthFuzz::EmptyParts => {
+                        String::new()
+                    }
+                    AuthFuzz::LongToken(n) => form.xs(n),
+                },
             };
             Some(match location {
                 ApiKeyLocation::Header => Placement::Header(name.clone(), key),
@@ -177,6 +198,16 @@ pub(super) fn render(
             })
         }
         SecurityScheme::Unsupported(_) => None,
+    }
+}
+
+/// A bearer token or API key that is no credential: punctuation, spaces, a quote.
+fn not_a_token(k: u8) -> &'static str {
+    match k % 4 {
+        0 => "!!!!",
+        1 => "a b",
+        2 => "%%%%",
+        _ => "\"'",
     }
 }
 

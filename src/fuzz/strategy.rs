@@ -70,8 +70,13 @@ impl OperationFuzz {
             .filter(|(_, p)| only.is_empty() || only.contains(&p.name))
             .map(|(i, _)| i)
             .collect();
-        let fuzz_auth =
-            op.auth.first() == Some(&SecurityScheme::Basic) && credentials.basic.is_some();
+        let fuzz_auth = match op.auth.first() {
+            Some(SecurityScheme::Basic) => credentials.basic.is_some(),
+            Some(s @ (SecurityScheme::Bearer | SecurityScheme::ApiKey { .. })) => {
+                credentials.covers(s)
+            }
+            _ => false,
+        };
         if params.is_empty() && !fuzz_auth {
             return None;
         }
@@ -226,6 +231,7 @@ pub fn auth_label(mode: AuthMode) -> String {
 fn text_strategy(spec: &Arc<Spec>, op: &Operation, index: usize, valid_text: &str) -> Text {
     let doc = spec.request_doc();
     let param = op.parameters[index].clone();
+    let location = param.location;
     let schema = param.schema.as_ref().and_then(|s| doc.pointer(&s.pointer)).cloned();
     let resolved = schema.as_ref().and_then(|s| resolve_ref(doc, s).ok()).map(|(r, _)| r.clone());
     let is_uuid =
@@ -273,8 +279,24 @@ fn text_strategy(spec: &Arc<Spec>, op: &Operation, index: usize, valid_text: &st
             2 => random,
             1 => long,
         ]
+        // A header or cookie carries only some bytes: the rest are left out of the draw
+        // rather than the whole example skipped.
+        .prop_map(move |text| carried(location, text))
         .boxed(),
     )
+}
+
+/// `text` with what HTTP cannot carry in `location` taken out (nothing for path and query,
+/// which are encoded).
+fn carried(location: Location, text: String) -> String {
+    if wire_safe(location, &text) {
+        return text;
+    }
+    let kept: String = text.chars().filter(|c| wire_safe(location, &c.to_string())).collect();
+    match location {
+        Location::Header => kept.trim().to_owned(),
+        _ => kept,
+    }
 }
 
 /// Valid text for one parameter, drawn from a seed.

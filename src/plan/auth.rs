@@ -9,11 +9,13 @@ pub enum AuthMode {
     Omit,
     /// Credentials broken in one way.
     Broken(AuthBreak),
-    /// HTTP Basic credentials changed by the fuzzer.
+    /// Credentials changed by the fuzzer (Basic, a bearer token or an API key).
     Fuzzed(AuthFuzz),
 }
 
-/// How `gauntlet fuzz` changes HTTP Basic credentials.
+/// How `gauntlet fuzz` changes credentials. For a bearer token: the scheme's case, `=` after
+/// the token, a token that is not one, `Bearer` with no token, a long token; for an API key
+/// the same on the key alone (its case change is the key itself, still valid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AuthFuzz {
     /// The scheme's letters in another case (bit i flips letter i of `Basic`): still valid,
@@ -41,9 +43,13 @@ impl AuthFuzz {
 
     /// The scheme name as sent for `SchemeCase`.
     pub fn scheme(self) -> String {
-        let AuthFuzz::SchemeCase(mask) = self else { return "Basic".into() };
-        "Basic"
-            .chars()
+        self.scheme_of("Basic")
+    }
+
+    /// `name` as sent for `SchemeCase` (bit i flips the case of letter i).
+    pub fn scheme_of(self, name: &str) -> String {
+        let AuthFuzz::SchemeCase(mask) = self else { return name.into() };
+        name.chars()
             .enumerate()
             .map(|(i, c)| {
                 if mask & (1 << i) == 0 {
