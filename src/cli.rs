@@ -210,10 +210,10 @@ pub struct FuzzArgs {
     /// Fuzz only this parameter, in any location (repeatable).
     #[arg(long = "param", value_name = "NAME")]
     params: Vec<String>,
-    /// Fuzz only parameters in this location: path, query, header or cookie (repeatable;
-    /// all by default).
+    /// Fuzz only here: path, query, header, cookie (parameters) or body (the JSON body's
+    /// fields); repeatable, everywhere by default.
     #[arg(long = "location", value_name = "LOCATION", value_parser = parse_location)]
-    locations: Vec<crate::openapi::Location>,
+    locations: Vec<crate::fuzz::Place>,
     /// Seed (random and printed when absent): the same seed and target give the same
     /// requests and the same minimal inputs.
     #[arg(long, value_name = "N")]
@@ -267,7 +267,7 @@ pub fn fuzz(args: FuzzArgs) -> Result<i32> {
     let options = crate::fuzz::command::Options {
         run,
         params: args.params,
-        locations: args.locations,
+        places: args.locations,
         max_examples,
         duration: args.duration,
     };
@@ -470,8 +470,8 @@ fn user_flag(flag: &str, user: Option<&str>) -> Result<Option<(String, String)>>
     user.map(|u| Credentials::user_setting(flag, u)).transpose()
 }
 
-/// `--location`: path, query, header or cookie.
-fn parse_location(s: &str) -> std::result::Result<crate::openapi::Location, String> {
-    crate::openapi::Location::parse(s)
-        .ok_or_else(|| format!("'{s}' is not a location: path, query, header or cookie"))
+/// `--location`: path, query, header, cookie or body.
+fn parse_location(s: &str) -> std::result::Result<crate::fuzz::Place, String> {
+    crate::fuzz::Place::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a location: path, query, header, cookie or body"))
 }

@@ -95,7 +95,7 @@ fn a_clean_mock_gives_nothing_and_a_passing_report() {
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert_eq!(
         bad.stderr.trim(),
-        "error: --param: no selected operation has a parameter 'nope' in the locations fuzzed",
+        "error: --param: no selected operation has a parameter or body field 'nope' in the locations fuzzed",
         "{}",
         bad.all()
     );
@@ -234,9 +234,9 @@ paths:
     assert_eq!(headers_only.code, 1, "{}", headers_only.all());
     let found = records(dir.path());
     assert!(found.iter().all(|r| r["input"].get("query.q").is_none()), "{found:?}");
-    let bad = run(&["--location", "body"]);
+    let bad = run(&["--location", "form"]);
     assert_eq!(bad.code, 2, "{}", bad.all());
-    assert!(bad.stderr.contains("'body' is not a location"), "{}", bad.all());
+    assert!(bad.stderr.contains("'form' is not a location"), "{}", bad.all());
 }
 
 /// Bearer tokens and API keys are fuzzed too: the built-in mock, which checks them exactly,
@@ -286,4 +286,76 @@ paths:
     for text in [&out.stdout, &out.stderr, &saved] {
         assert!(!text.contains(token), "token leaked: {text}");
     }
+}
+
+/// JSON body fields are fuzzed, each under its own key: a handler that stores `count` in 32
+/// bits crashes on a larger number, and the minimal input names the field. A spec with
+/// nothing to fuzz is exit 2, never a PASS of nothing.
+#[test]
+fn body_fields_are_fuzzed_and_a_run_with_nothing_to_fuzz_is_not_a_pass() {
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: counts, version: "1"}
+paths:
+  /counts:
+    post:
+      operationId: addCount
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, count]
+              properties:
+                name: {type: string, maxLength: 20}
+                count: {type: integer, minimum: 0}
+      responses:
+        "201": {description: stored, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad}
+"#;
+    let url = crate::support::raw_server(|s, head, _| {
+        use std::io::Read;
+        let length: usize = head
+            .to_ascii_lowercase()
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:").and_then(|v| v.trim().parse().ok()))
+            .unwrap_or(0);
+        let mut body = vec![0u8; length];
+        if s.read_exact(&mut body).is_err() {
+            return;
+        }
+        let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let name_ok = value["name"].as_str().is_some_and(|n| n.chars().count() <= 20);
+        let (status, text) = match value["count"].as_f64() {
+            Some(c) if c > i32::MAX as f64 => ("500 Internal Server Error", "integer overflow"),
+            Some(c) if c >= 0.0 && c.fract() == 0.0 && name_ok => ("201 Created", "{}"),
+            _ => ("400 Bad Request", "{}"),
+        };
+        crate::support::answer(s, status, "application/json", text);
+    });
+    let (dir, spec) = crate::support::temp_file("counts.yaml", SPEC);
+    let spec = spec.to_str().unwrap();
+    let fuzz = |extra: &[&str]| {
+        let mut args = vec!["fuzz", "--spec", spec, "--base-url", &url, "--seed", "5"];
+        args.extend_from_slice(extra);
+        gauntlet_in(dir.path(), &args, &[])
+    };
+    let out = fuzz(&["--max-examples", "400"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    let found = records(dir.path());
+    let crash = found
+        .iter()
+        .find(|r| r["signature"].as_str().is_some_and(|s| s.contains("integer overflow")))
+        .unwrap_or_else(|| panic!("the overflow is found: {found:?}\n{}", out.all()));
+    let count: f64 = crash["input"]["body.count"].as_str().and_then(|c| c.parse().ok()).unwrap();
+    assert!(count > i32::MAX as f64, "{crash}");
+
+    let nothing = fuzz(&["--location", "cookie"]);
+    assert_eq!(nothing.code, 2, "{}", nothing.all());
+    assert!(
+        nothing.stderr.starts_with("error: nothing was fuzzed: addCount:"),
+        "{}",
+        nothing.all()
+    );
 }

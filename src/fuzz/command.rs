@@ -35,8 +35,8 @@ pub struct Options {
     pub run: RunOptions,
     /// Parameters to fuzz, by name (all when empty).
     pub params: Vec<String>,
-    /// Locations to fuzz (all when empty).
-    pub locations: Vec<openapi::Location>,
+    /// Where to fuzz: parameter locations and the body (everywhere when empty).
+    pub places: Vec<super::strategy::Place>,
     /// Examples to send.
     pub max_examples: Option<u64>,
     /// Time to fuzz.
@@ -79,14 +79,31 @@ fn run_local(o: Options) -> Result<i32> {
     // Compiled once: the strategies (to judge inputs) and the session (to check answers).
     let validators = Arc::new(Validators::for_operations(&spec_doc, &operations));
     let router = Arc::new(Router::new(all_ops.iter().map(|op| op.path.clone())));
-    let wanted =
-        |q: &openapi::Parameter| o.locations.is_empty() || o.locations.contains(&q.location);
+    use super::strategy::Place;
+    let wanted = |q: &openapi::Parameter| {
+        o.places.is_empty() || o.places.contains(&Place::Param(q.location))
+    };
+    let body_field = |op: &Operation, name: &str| {
+        (o.places.is_empty() || o.places.contains(&Place::Body))
+            && op.request_body.iter().flat_map(|b| &b.content).any(|m| {
+                m.schema
+                    .as_ref()
+                    .and_then(|s| spec_doc.request_doc().pointer(&s.pointer))
+                    .is_some_and(|s| {
+                        s.pointer(&format!("/properties/{}", openapi::escape(name))).is_some()
+                    })
+            })
+    };
     if let Some(unknown) = o.params.iter().find(|p| {
-        !operations.iter().any(|op| op.parameters.iter().any(|q| q.name == **p && wanted(q)))
+        !operations
+            .iter()
+            .any(|op| op.parameters.iter().any(|q| q.name == **p && wanted(q)) || body_field(op, p))
     }) {
         return Err(Error::flag(
             "--param",
-            format!("no selected operation has a parameter '{unknown}' in the locations fuzzed"),
+            format!(
+                "no selected operation has a parameter or body field '{unknown}' in the locations fuzzed"
+            ),
         ));
     }
     let rt = crate::engine::runtime()?;
@@ -125,16 +142,23 @@ fn run_local(o: Options) -> Result<i32> {
                 op,
                 base,
                 &o.params,
-                &o.locations,
+                &o.places,
                 Arc::clone(&spec_doc),
                 Arc::clone(&validators),
                 Arc::clone(&router),
                 &credentials,
             ) {
                 Some(t) => targets.push(t),
-                None => notes.push(format!("{}: no parameter or Basic credentials to fuzz", op.id)),
+                None => {
+                    notes.push(format!("{}: no parameter, body field or credential to fuzz", op.id))
+                }
             }
         }
+    }
+    if targets.is_empty() {
+        // A run that fuzzes nothing proves nothing: never a PASS.
+        let why = crate::support::text::truncate(&notes.join("; "), 600);
+        return Err(Error::Other(format!("nothing was fuzzed: {why}")));
     }
     let plan =
         Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new(), ..Default::default() };

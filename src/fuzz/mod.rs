@@ -14,4 +14,4 @@ pub mod text;
 
 pub use engine::{Finding, FuzzConfig, FuzzOutcome, FuzzProgress, Key, fuzz};
 pub use record::Record;
-pub use strategy::OperationFuzz;
+pub use strategy::{OperationFuzz, Place};

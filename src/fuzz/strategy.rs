@@ -23,8 +23,31 @@ use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
 use crate::schema::Validators;
 use crate::support::fnv1a;
 
-/// One example: a text per fuzzed parameter, and the credentials.
+/// One example: a text per fuzzed parameter, then per fuzzed body field, and the
+/// credentials.
 pub type Example = (Vec<String>, AuthMode);
+
+/// Where `gauntlet fuzz --location` points: a parameter location, or the JSON body's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Parameters in this location.
+    Param(Location),
+    /// The top-level fields of a JSON request body.
+    Body,
+}
+
+impl Place {
+    /// `path`, `query`, `header`, `cookie` or `body`.
+    pub fn parse(s: &str) -> Option<Place> {
+        if s == "body" {
+            return Some(Place::Body);
+        }
+        Location::parse(s).map(Place::Param)
+    }
+}
+
+/// Most body fields fuzzed per operation.
+const MAX_FIELDS: usize = 8;
 
 type Tree = Box<dyn ValueTree<Value = Example>>;
 
@@ -36,6 +59,10 @@ pub struct OperationFuzz {
     pub params: Vec<String>,
     /// Their indexes in the operation's parameters.
     indexes: Vec<usize>,
+    /// The fuzzed body fields (their keys, `body.name`, follow the parameters' in `params`).
+    fields: Vec<String>,
+    /// The valid base body, as JSON, with the media type's validator pointer.
+    base_body: Option<(serde_json::Map<String, Value>, String, Option<String>)>,
     op: Operation,
     base: Scenario,
     /// The base scenario's inputs (`path.id` → text), read once.
@@ -56,7 +83,7 @@ impl OperationFuzz {
         op: &Operation,
         base: Scenario,
         only: &[String],
-        locations: &[Location],
+        places: &[Place],
         spec: Arc<Spec>,
         validators: Arc<Validators>,
         router: Arc<Router>,
@@ -66,7 +93,7 @@ impl OperationFuzz {
             .parameters
             .iter()
             .enumerate()
-            .filter(|(_, p)| locations.is_empty() || locations.contains(&p.location))
+            .filter(|(_, p)| places.is_empty() || places.contains(&Place::Param(p.location)))
             .filter(|(_, p)| only.is_empty() || only.contains(&p.name))
             .map(|(i, _)| i)
             .collect();
@@ -77,11 +104,21 @@ impl OperationFuzz {
             }
             _ => false,
         };
-        if params.is_empty() && !fuzz_auth {
+        let base_body = (places.is_empty() || places.contains(&Place::Body))
+            .then(|| json_body(op, &base))
+            .flatten();
+        let fields: Vec<String> = base_body
+            .iter()
+            .flat_map(|(fields, _, _)| fields.keys())
+            .filter(|name| only.is_empty() || only.contains(name))
+            .take(MAX_FIELDS)
+            .cloned()
+            .collect();
+        if params.is_empty() && fields.is_empty() && !fuzz_auth {
             return None;
         }
         let base_inputs = base.first().inputs(op);
-        let texts: Vec<Text> = params
+        let mut texts: Vec<Text> = params
             .iter()
             .map(|&i| {
                 let name = key(&op.parameters[i]);
@@ -89,11 +126,25 @@ impl OperationFuzz {
                 text_strategy(&spec, op, i, valid.unwrap_or(""))
             })
             .collect();
+        if let Some((values, _, pointer)) = &base_body {
+            let doc = spec.request_doc();
+            let schema = pointer.as_deref().and_then(|p| doc.pointer(p));
+            for name in &fields {
+                let field = schema.and_then(|s| property_schema(doc, s, name));
+                texts.push(field_strategy(&spec, field.cloned(), &values[name]));
+            }
+        }
         let auth = if fuzz_auth { auth_strategy() } else { Just(AuthMode::Valid).boxed() };
         Some(OperationFuzz {
             operation,
-            params: params.iter().map(|&i| key(&op.parameters[i])).collect(),
+            params: params
+                .iter()
+                .map(|&i| key(&op.parameters[i]))
+                .chain(fields.iter().map(|f| format!("body.{f}")))
+                .collect(),
             indexes: params.clone(),
+            fields,
+            base_body,
             op: op.clone(),
             base,
             base_inputs,
@@ -183,6 +234,25 @@ impl OperationFuzz {
         if self.router.strays(&self.op.path, &path) {
             return None;
         }
+        if let Some((base, content_type, pointer)) = &self.base_body
+            && !self.fields.is_empty()
+        {
+            let mut body = base.clone();
+            for (j, name) in self.fields.iter().enumerate() {
+                let text = &values[self.indexes.len() + j];
+                // JSON where the text is JSON (`12`, `null`, `[]`), else the text as a string.
+                let value =
+                    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
+                body.insert(name.clone(), value);
+            }
+            let body = Value::Object(body);
+            let validator = pointer.as_deref().and_then(|p| self.validators.get(p));
+            if validator.is_some_and(|v| !v.is_valid(&body)) {
+                invalid.push("body".into());
+            }
+            let bytes = serde_json::to_vec(&body).ok()?;
+            request.body = Some(crate::plan::Body { content_type: content_type.clone(), bytes });
+        }
         let auth_broken = match auth {
             AuthMode::Valid => false,
             AuthMode::Fuzzed(f) => !f.accepted(),
@@ -210,6 +280,100 @@ impl OperationFuzz {
         let Some(schema) = doc.pointer(&schema_ref.pointer) else { return true };
         validator.is_valid(&read_param(doc, param, schema, text))
     }
+}
+
+/// The base scenario's body as a JSON object, its media type, and the pointer of its schema
+/// (`None` when the body is not a JSON object).
+fn json_body(
+    op: &Operation,
+    base: &Scenario,
+) -> Option<(serde_json::Map<String, Value>, String, Option<String>)> {
+    let body = base.first().request.body.as_ref()?;
+    if crate::generate::writer(&crate::checks::essence(&body.content_type))
+        != Some(crate::generate::Writer::Json)
+    {
+        return None;
+    }
+    let Value::Object(fields) = serde_json::from_slice(&body.bytes).ok()? else { return None };
+    let essence = crate::checks::essence(&body.content_type);
+    let media = op.request_body.as_ref()?.content.iter().find(|m| m.name == essence);
+    let pointer = media.and_then(|m| m.schema.as_ref()).map(|s| s.pointer.clone());
+    Some((fields, body.content_type.clone(), pointer))
+}
+
+/// The schema of property `name` of an object schema (`$ref`s and `allOf` followed).
+fn property_schema<'d>(doc: &'d Value, schema: &'d Value, name: &str) -> Option<&'d Value> {
+    let (resolved, _) = resolve_ref(doc, schema).ok()?;
+    if let Some(found) = resolved.get("properties").and_then(|p| p.get(name)) {
+        return Some(found);
+    }
+    let all = resolved.get("allOf")?.as_array()?;
+    all.iter().find_map(|part| property_schema(doc, part, name))
+}
+
+/// Text for one JSON body field: valid values of its schema, invalid ones, type and
+/// structure changes, numbers at the edges of what parsers hold, the string dictionary, and
+/// random and long text (JSON where it parses, else a string).
+fn field_strategy(spec: &Arc<Spec>, schema: Option<Value>, valid: &Value) -> Text {
+    let doc = spec.request_doc();
+    let invalid: Vec<String> = schema
+        .as_ref()
+        .map(|s| crate::generate::invalid_values(doc, s, valid))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.value.to_string())
+        .collect();
+    let shapes: Vec<String> = [
+        "null",
+        "true",
+        "[]",
+        "{}",
+        "\"\"",
+        "[null]",
+        "{\"a\":{\"b\":{\"c\":[[[]]]}}}",
+        "0",
+        "-1",
+        "-0",
+        "0.1",
+        "1e308",
+        "-1e308",
+        "1e-320",
+        "99999999999999999999999",
+        "-9223372036854775809",
+        "18446744073709551616",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain(std::iter::once(valid.to_string()))
+    .collect();
+    let invalid = if invalid.is_empty() { shapes.clone() } else { invalid };
+    let valid_text = {
+        let spec = Arc::clone(spec);
+        let schema = schema.clone();
+        let fallback = valid.to_string();
+        any::<u64>().prop_map(move |seed| {
+            let Some(schema) = &schema else { return fallback.clone() };
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            ValueGen::new(spec.request_doc(), &mut rng)
+                .valid(schema, 1)
+                .map_or_else(|| fallback.clone(), |v| v.to_string())
+        })
+    };
+    let random = (1usize..48, any::<u64>()).prop_map(|(len, seed)| random_text(len, seed));
+    let long = (64usize..4096, any::<u64>()).prop_map(|(len, seed)| random_text(len, seed));
+    Text::new(
+        prop_oneof![
+            3 => valid_text,
+            3 => prop::sample::select(invalid),
+            3 => prop::sample::select(shapes),
+            2 => prop::sample::select(dictionary::strings()),
+            2 => random,
+            1 => long,
+        ]
+        .boxed(),
+    )
 }
 
 /// A parameter's input name (`query.limit`).
