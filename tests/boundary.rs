@@ -4,9 +4,7 @@
 //! check off by one, and an array whose first item alone is checked. Each planted defect is found by the scenario built for it; the fixed
 //! twin of the same server gets no failure.
 
-use std::io::Read;
-
-use crate::support::{answer, gauntlet, raw_server, temp_file};
+use crate::support::{answer, gauntlet, raw_server, read_body, temp_file};
 
 const SPEC: &str = r#"
 openapi: 3.0.3
@@ -41,15 +39,7 @@ paths:
 fn naive(fixed: bool) -> String {
     raw_server(move |s, head, _| {
         let lower = head.to_ascii_lowercase();
-        let length: usize = lower
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        let mut body = vec![0u8; length];
-        if s.read_exact(&mut body).is_err() {
-            return;
-        }
+        let Some(body) = read_body(s, head) else { return };
         let target = head.split_whitespace().nth(1).unwrap_or("");
         let bad = |s: &mut std::net::TcpStream| answer(s, "400 Bad Request", "text/plain", "bad");
         if head.starts_with("GET /items") {

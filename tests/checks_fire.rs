@@ -203,21 +203,13 @@ fn method_server(answer: fn(&str) -> &'static str) -> String {
 
 #[test]
 fn undeclared_methods_must_get_405_with_allow_and_a_router_answering_404_is_caught() {
-    let run = |url: &str| {
-        gauntlet(&[
-            "run",
-            "--spec",
-            SEED_SPEC,
-            "--base-url",
-            url,
-            "--user",
-            USER,
-            "--max-examples",
-            "3",
-            "--check",
-            "unsupported_method",
-        ])
+    let run_with = |url: &str, extra: &[&str]| {
+        let mut args = vec!["run", "--spec", SEED_SPEC, "--base-url", url, "--user", USER];
+        args.extend_from_slice(&["--max-examples", "3", "--check", "unsupported_method"]);
+        args.extend_from_slice(extra);
+        gauntlet(&args)
     };
+    let run = |url: &str| run_with(url, &[]);
     // 405 with Allow, or 501 for a method the server does not know: conformant.
     let good = method_server(|m| match m {
         "GET" => "404 Not Found",
@@ -250,21 +242,7 @@ fn undeclared_methods_must_get_405_with_allow_and_a_router_answering_404_is_caug
         _ => "405 Method Not Allowed\r\nAllow: OPTIONS",
     });
     assert_eq!(run(&partial).code, 0, "judged only with --strict, as FastAPI does this");
-    let strict = gauntlet(&[
-        "run",
-        "--spec",
-        SEED_SPEC,
-        "--base-url",
-        &partial,
-        "--user",
-        USER,
-        "--max-examples",
-        "3",
-        "--check",
-        "unsupported_method",
-        "--strict",
-    ]);
-    let out = strict;
+    let out = run_with(&partial, &["--strict"]);
     assert_eq!(out.code, 1, "{}", out.all());
     assert!(out.stdout.contains("405 whose Allow leaves out declared methods"), "{}", out.all());
     assert!(out.stdout.contains("Allow: OPTIONS; the path declares GET"), "{}", out.all());

@@ -315,16 +315,7 @@ paths:
         "400": {description: bad}
 "#;
     let url = crate::support::raw_server(|s, head, _| {
-        use std::io::Read;
-        let length: usize = head
-            .to_ascii_lowercase()
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:").and_then(|v| v.trim().parse().ok()))
-            .unwrap_or(0);
-        let mut body = vec![0u8; length];
-        if s.read_exact(&mut body).is_err() {
-            return;
-        }
+        let Some(body) = crate::support::read_body(s, head) else { return };
         let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let name_ok = value["name"].as_str().is_some_and(|n| n.chars().count() <= 20);
         let (status, text) = match value["count"].as_f64() {

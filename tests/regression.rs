@@ -903,14 +903,7 @@ components:
     // A strict server: readOnly sent, or anything else wrong, is a 400; the answer never
     // carries the writeOnly secret.
     let url = crate::support::raw_server(|stream, head, _| {
-        use std::io::Read;
-        let length = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(str::to_owned))
-            .and_then(|n| n.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        let mut body = vec![0; length];
-        let _ = stream.read_exact(&mut body);
+        let body = crate::support::read_body(stream, head).unwrap_or_default();
         let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         let fields = value.as_object().cloned().unwrap_or_default();
         let name = fields.get("name").and_then(|n| n.as_str()).unwrap_or("");

@@ -161,6 +161,20 @@ pub fn raw_server(
     url
 }
 
+/// Reads the body of the request whose head is `head` (its `Content-Length` bytes) from
+/// `stream`; `None` when the connection ends first.
+pub fn read_body(stream: &mut std::net::TcpStream, head: &str) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let length: usize = head
+        .to_ascii_lowercase()
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:").and_then(|v| v.trim().parse().ok()))
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    Some(body)
+}
+
 /// Writes one whole HTTP/1.1 answer on `stream` (the connection then closes): `status` is
 /// the status line after the version (`404 Not Found`, with any further header lines after a
 /// `\r\n`), the body is `body` of `content_type`.
