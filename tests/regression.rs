@@ -1434,7 +1434,7 @@ paths:
     // Sent with a value the schema refuses, too.
     let url = crate::support::raw_server(|s, head, _| {
         let status = if head.starts_with("POST") {
-            "201 Created\r\nLocation: /things/1\r\nX-Rate-Limit: lots"
+            "201 Created\r\nLocation: /things\r\nX-Rate-Limit: lots"
         } else {
             "200 OK\r\nX-Total-Count: 2"
         };
@@ -1507,4 +1507,70 @@ fn a_body_documented_as_json_among_raw_types_is_sent_as_json() {
     assert!(dry.stdout.contains("Content-Type: application/merge-patch+json"), "{}", dry.all());
     let run = gauntlet(&["run", "--spec", spec.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all());
+}
+
+/// A documented `Location` on a 201 must name a path of the spec: the mock's names the
+/// created thing (`/things/1`) under any base path; a server pointing elsewhere is caught.
+#[test]
+fn a_201_location_that_names_no_path_of_the_spec_is_caught_and_the_mocks_is_right() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: things, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [name], properties: {name: {type: string}}}
+      responses:
+        "201":
+          description: created
+          headers:
+            Location: {required: true, schema: {type: string, format: uri-reference}}
+        "400": {description: bad}
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "404": {description: none}
+"#;
+    let (_dir, path) = temp_file("things.yaml", spec);
+    let spec = path.to_string_lossy().into_owned();
+    let mock = gauntlet(&["run", "--spec", &spec, "--seed", "1", "--max-examples", "3"]);
+    assert_eq!(mock.code, 0, "{}", mock.all());
+    let url = crate::support::raw_server(|s, head, _| {
+        let _ = crate::support::read_body(s, head);
+        if head.starts_with("POST /things ") {
+            crate::support::answer(
+                s,
+                "201 Created\r\nLocation: /widgets/9/parts",
+                "text/plain",
+                "",
+            );
+        } else {
+            crate::support::answer(s, "404 Not Found", "application/json", "{}");
+        }
+    });
+    let out = gauntlet(&[
+        "run",
+        "--spec",
+        &spec,
+        "--base-url",
+        &url,
+        "--seed",
+        "1",
+        "--max-examples",
+        "3",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stdout.contains("location: '/widgets/9/parts' names no path of the spec"),
+        "{}",
+        out.all()
+    );
 }

@@ -49,6 +49,8 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// The methods the step's path declares (what a 405's `Allow` must list).
     pub declared_methods: &'a [String],
+    /// Every path of the spec (what a 201's `Location` must name).
+    pub routes: &'a [crate::openapi::PathTemplate],
 }
 
 /// Which checks run and, for the checks that judge a status, the statuses they accept in

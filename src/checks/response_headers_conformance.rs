@@ -1,5 +1,6 @@
 //! `response_headers_conformance`: the headers a response documents as required are there,
-//! and every documented header that is sent validates against its schema.
+//! every documented header that is sent validates against its schema, and a documented
+//! `Location` on a 201 names a path of the spec (under any base path).
 
 use serde_json::Value;
 
@@ -7,6 +8,9 @@ use super::{Context, Failure};
 
 /// The check's name.
 pub const NAME: &str = "response_headers_conformance";
+
+/// What a `Location` naming no path of the spec is told.
+const NO_ROUTE: &str = "names no path of the spec";
 
 /// Its code, severity and explanation (`gauntlet explain GA111`).
 pub const RULE: super::Rule = super::Rule {
@@ -47,6 +51,11 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
         else {
             continue;
         };
+        if status == 201 && header.name == "location" && !names_a_route(&text, ctx.routes) {
+            let shown = super::excerpt(text.as_bytes(), 80);
+            problems.push((header.name.as_str(), format!("'{shown}' {NO_ROUTE}")));
+            continue;
+        }
         if !readings(&text).iter().any(|v| validator.is_valid(v)) {
             let shown = super::excerpt(text.as_bytes(), 80);
             problems.push((header.name.as_str(), format!("'{shown}' does not validate")));
@@ -55,6 +64,8 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let (name, what) = problems.first()?;
     let title = if what == "missing" {
         format!("{status} response lacks required header {name}")
+    } else if what.ends_with(NO_ROUTE) {
+        format!("{status} response's Location names no path of the spec")
     } else {
         format!("{status} response header {name} violates its schema")
     };
@@ -63,6 +74,22 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
         title,
         expected: "every required header, each valid against its schema".into(),
         details: problems.iter().map(|(n, w)| format!("{n}: {w}")).collect(),
+    })
+}
+
+/// Whether `location` (absolute, or a path reference) names a path of `routes`: its path, or
+/// what is left of it once leading segments (the base path) are taken off. With no routes
+/// known, anything does.
+fn names_a_route(location: &str, routes: &[crate::openapi::PathTemplate]) -> bool {
+    if routes.is_empty() {
+        return true;
+    }
+    let base = reqwest::Url::parse("http://gauntlet.invalid/").expect("a valid URL");
+    let Ok(url) = base.join(location.trim()) else { return false };
+    let segments: Vec<&str> = url.path().trim_start_matches('/').split('/').collect();
+    (0..segments.len()).any(|skip| {
+        let candidate = format!("/{}", segments[skip..].join("/"));
+        routes.iter().any(|r| r.matches(&candidate, false))
     })
 }
 
@@ -94,8 +121,21 @@ fn readings(text: &str) -> Vec<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::readings;
+    use super::{names_a_route, readings};
+    use crate::openapi::PathTemplate;
     use serde_json::json;
+
+    #[test]
+    fn a_location_names_a_route_under_any_base_path_absolute_or_not() {
+        let routes = [PathTemplate::parse("/things"), PathTemplate::parse("/things/{id}")];
+        for good in ["/things/7", "https://api.example.com/v2/things/7", "things/7", "/api/things"]
+        {
+            assert!(names_a_route(good, &routes), "{good}");
+        }
+        for bad in ["/widgets/7/parts", "https://x/", "/things/7/extra"] {
+            assert!(!names_a_route(bad, &routes), "{bad}");
+        }
+    }
 
     #[test]
     fn header_text_is_read_as_string_number_boolean_and_list() {

@@ -62,6 +62,7 @@ fn failures(
         elapsed: std::time::Duration::from_millis(1),
         settings: &Settings::default(),
         declared_methods: &[],
+        routes: &[],
     };
     run(&ctx).into_iter().map(|f| f.check).collect()
 }
@@ -142,6 +143,7 @@ fn schema_failures_name_pointer_keyword_and_branches() {
         elapsed: std::time::Duration::from_millis(1),
         settings: &Settings::default(),
         declared_methods: &[],
+        routes: &[],
     };
     let failure = response_schema_conformance::check(&ctx).expect("fails");
     let text = failure.details.join("\n");
@@ -172,6 +174,7 @@ fn configured_statuses_replace_a_checks_default_and_max_ms_bounds_a_case() {
             elapsed: std::time::Duration::from_millis(elapsed_ms),
             settings,
             declared_methods: &[],
+            routes: &[],
         };
         run(&ctx).into_iter().map(|f| (f.check, f.title)).collect::<Vec<_>>()
     };

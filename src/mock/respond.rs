@@ -233,11 +233,15 @@ impl Mock {
             };
             return plain_json(status, json!({"error": error}));
         };
-        let headers = if (200..300).contains(&status) && self.has(Fault::MissingRequiredHeader) {
-            Vec::new()
-        } else {
-            self.headers(documented, rng)
-        };
+        let left_out = (200..300).contains(&status) && self.has(Fault::MissingRequiredHeader);
+        let mut headers = if left_out { Vec::new() } else { self.headers(documented, rng) };
+        if status == 201
+            && !left_out
+            && let Some(location) = self.location(op, documented, path_params)
+        {
+            headers.retain(|(name, _)| name != "location");
+            headers.push(("location".into(), location));
+        }
         // A JSON media type when one is documented: its body is generated from the schema.
         let media = documented.content.iter().find(|m| is_json(&m.name) && !m.name.contains('*'));
         let Some(media) = media.or(documented.content.first()) else {
@@ -274,6 +278,30 @@ impl Mock {
         }
         response.body = serde_json::to_vec(&body).unwrap_or_default();
         response
+    }
+
+    /// A `Location` for a 201 that documents one: the created resource's path (the
+    /// operation's path with one more variable segment, where the spec has such a path, else
+    /// its own), relative or, where the header's schema wants a URI, absolute.
+    fn location(
+        &self,
+        op: &Operation,
+        response: &crate::openapi::Response,
+        path_params: &[(String, String)],
+    ) -> Option<String> {
+        let header = response.headers.iter().find(|h| h.name == "location")?;
+        let own = op
+            .path
+            .render(|name| path_params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()));
+        let child = self.operations.iter().any(|o| {
+            o.path.segment_count() == op.path.segment_count() + 1
+                && o.path.as_str().starts_with(&format!("{}/{{", op.path.as_str()))
+        });
+        let path = if child { format!("{}/1", own.trim_end_matches('/')) } else { own };
+        let validator = header.schema.as_ref().and_then(|s| self.validators.get(&s.pointer));
+        [path.clone(), format!("http://localhost{path}")]
+            .into_iter()
+            .find(|v| validator.is_none_or(|val| val.is_valid(&Value::String(v.clone()))))
     }
 
     /// The headers `response` documents as required, each with a value valid for its schema,

@@ -53,6 +53,8 @@ const MAX_RECONNECTS: u8 = 2;
 /// one; the `cargo test` harness sends one scenario per trial.
 pub struct Session {
     plan: Arc<Plan>,
+    /// Every path of the spec, parsed once (for `Location` checks).
+    routes: Vec<crate::openapi::PathTemplate>,
     validators: Arc<Validators>,
     config: RunConfig,
     client: reqwest::Client,
@@ -103,7 +105,18 @@ impl Session {
                 .entry(key)
                 .or_insert_with(|| render(&config.credentials, &plan.operations[key.0], key.1));
         }
-        Ok(Session { plan, validators, config, client, limiter, redactor, methods, rendered })
+        let routes = plan.declared.keys().map(|r| crate::openapi::PathTemplate::parse(r)).collect();
+        Ok(Session {
+            plan,
+            routes,
+            validators,
+            config,
+            client,
+            limiter,
+            redactor,
+            methods,
+            rendered,
+        })
     }
 
     /// The plan this session sends.
@@ -201,6 +214,7 @@ impl Session {
                 .declared
                 .get(operation.path.route())
                 .map_or(&[], Vec::as_slice),
+            routes: &self.routes,
         };
         result.status = Some(response.status);
         result.media = response.content_type.as_deref().map(checks::essence);
