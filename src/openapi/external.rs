@@ -122,7 +122,7 @@ fn target(
     };
     if reference.contains("://") || reference.starts_with("//") {
         return Err(err(
-            "remote references are refused: gauntlet fetches nothing at run time; save the file next to the spec and refer to it by relative path"
+            "remote references are refused (a --spec URL brings its relative $refs on its own origin, nothing else); save the file next to the spec and refer to it by relative path"
                 .into(),
         ));
     }
