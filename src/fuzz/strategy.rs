@@ -62,7 +62,7 @@ pub struct OperationFuzz {
     /// The fuzzed body fields (their keys, `body.name`, follow the parameters' in `params`).
     fields: Vec<String>,
     /// The valid base body, as JSON, with the media type's validator pointer.
-    base_body: Option<(serde_json::Map<String, Value>, String, Option<String>)>,
+    base_body: Option<(serde_json::Map<String, Value>, crate::openapi::MediaType, Option<String>)>,
     op: Operation,
     base: Scenario,
     /// The base scenario's inputs (`path.id` → text), read once.
@@ -105,7 +105,7 @@ impl OperationFuzz {
             _ => false,
         };
         let base_body = (places.is_empty() || places.contains(&Place::Body))
-            .then(|| json_body(op, &base))
+            .then(|| object_body(&spec, op, &base))
             .flatten();
         let fields: Vec<String> = base_body
             .iter()
@@ -234,24 +234,38 @@ impl OperationFuzz {
         if self.router.strays(&self.op.path, &path) {
             return None;
         }
-        if let Some((base, content_type, pointer)) = &self.base_body
+        if let Some((base, media, pointer)) = &self.base_body
             && !self.fields.is_empty()
         {
+            let json = crate::generate::writer(&media.name) == Some(crate::generate::Writer::Json);
             let mut body = base.clone();
             for (j, name) in self.fields.iter().enumerate() {
                 let text = &values[self.indexes.len() + j];
-                // JSON where the text is JSON (`12`, `null`, `[]`), else the text as a string.
-                let value =
-                    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
+                // In JSON, JSON where the text is JSON (`12`, `null`, `[]`), else the text as a
+                // string; a form field is text whatever it holds.
+                let value = match serde_json::from_str(text) {
+                    Ok(v) if json => v,
+                    _ => Value::String(text.clone()),
+                };
                 body.insert(name.clone(), value);
             }
-            let body = Value::Object(body);
-            let validator = pointer.as_deref().and_then(|p| self.validators.get(p));
-            if validator.is_some_and(|v| !v.is_valid(&body)) {
-                invalid.push("body".into());
+            let doc = self.spec.request_doc();
+            let schema = pointer.as_deref().and_then(|p| doc.pointer(p));
+            let sent = crate::generate::encode_body(doc, media, schema, &Value::Object(body))?;
+            // Judged as the server reads the bytes back (a form field's text coerced): valid
+            // under every reading, or invalid under every one; a body two readings disagree
+            // on is no example.
+            if let Some(validator) = pointer.as_deref().and_then(|p| self.validators.get(p)) {
+                let readings =
+                    crate::generate::decode_body(doc, schema, &sent.content_type, &sent.bytes);
+                let valid = readings.iter().filter(|r| validator.is_valid(r)).count();
+                if valid == 0 {
+                    invalid.push("body".into());
+                } else if valid < readings.len() {
+                    return None;
+                }
             }
-            let bytes = serde_json::to_vec(&body).ok()?;
-            request.body = Some(crate::plan::Body { content_type: content_type.clone(), bytes });
+            request.body = Some(sent);
         }
         let auth_broken = match auth {
             AuthMode::Valid => false,
@@ -282,23 +296,31 @@ impl OperationFuzz {
     }
 }
 
-/// The base scenario's body as a JSON object, its media type, and the pointer of its schema
-/// (`None` when the body is not a JSON object).
-fn json_body(
+/// The base scenario's body as an object (a JSON object, or the fields of a form or a
+/// multipart body as the server reads them), its media type, and the pointer of its schema.
+fn object_body(
+    spec: &Spec,
     op: &Operation,
     base: &Scenario,
-) -> Option<(serde_json::Map<String, Value>, String, Option<String>)> {
+) -> Option<(serde_json::Map<String, Value>, crate::openapi::MediaType, Option<String>)> {
+    use crate::generate::Writer;
     let body = base.first().request.body.as_ref()?;
-    if crate::generate::writer(&crate::checks::essence(&body.content_type))
-        != Some(crate::generate::Writer::Json)
-    {
-        return None;
-    }
-    let Value::Object(fields) = serde_json::from_slice(&body.bytes).ok()? else { return None };
     let essence = crate::checks::essence(&body.content_type);
-    let media = op.request_body.as_ref()?.content.iter().find(|m| m.name == essence);
-    let pointer = media.and_then(|m| m.schema.as_ref()).map(|s| s.pointer.clone());
-    Some((fields, body.content_type.clone(), pointer))
+    let media = op.request_body.as_ref()?.content.iter().find(|m| m.name == essence)?;
+    let pointer = media.schema.as_ref().map(|s| s.pointer.clone());
+    let value = match crate::generate::writer(&media.name)? {
+        Writer::Json => serde_json::from_slice(&body.bytes).ok()?,
+        Writer::Form | Writer::Multipart => {
+            let doc = spec.request_doc();
+            let schema = pointer.as_deref().and_then(|p| doc.pointer(p));
+            let readings =
+                crate::generate::decode_body(doc, schema, &body.content_type, &body.bytes);
+            readings.into_iter().next()?
+        }
+        _ => return None,
+    };
+    let Value::Object(fields) = value else { return None };
+    Some((fields, media.clone(), pointer))
 }
 
 /// The schema of property `name` of an object schema (`$ref`s and `allOf` followed).
@@ -339,6 +361,11 @@ fn field_strategy(spec: &Arc<Spec>, schema: Option<Value>, valid: &Value) -> Tex
         "-1e308",
         "1e-320",
         "99999999999999999999999",
+        "2147483647",
+        "2147483648",
+        "-2147483649",
+        "9223372036854775807",
+        "9223372036854775808",
         "-9223372036854775809",
         "18446744073709551616",
         "\"\\u0000\"",
