@@ -296,6 +296,14 @@ fn body_fields_are_fuzzed_and_a_run_with_nothing_to_fuzz_is_not_a_pass() {
     const SPEC: &str = r#"
 openapi: 3.0.3
 info: {title: counts, version: "1"}
+components:
+  schemas:
+    Count:
+      type: object
+      required: [name, count]
+      properties:
+        name: {type: string, maxLength: 20}
+        count: {type: integer, minimum: 0}
 paths:
   /counts:
     post:
@@ -304,12 +312,7 @@ paths:
         required: true
         content:
           application/json:
-            schema:
-              type: object
-              required: [name, count]
-              properties:
-                name: {type: string, maxLength: 20}
-                count: {type: integer, minimum: 0}
+            schema: {$ref: '#/components/schemas/Count'}
       responses:
         "201": {description: stored, content: {application/json: {schema: {type: object}}}}
         "400": {description: bad}
@@ -342,6 +345,9 @@ paths:
     let count: f64 = crash["input"]["body.count"].as_str().and_then(|c| c.parse().ok()).unwrap();
     assert!(count > i32::MAX as f64, "{crash}");
 
+    // `--param` names a body field behind a `$ref` (it was refused as unknown).
+    let named = fuzz(&["--param", "count", "--max-examples", "50"]);
+    assert_ne!(named.code, 2, "{}", named.all());
     let nothing = fuzz(&["--location", "cookie"]);
     assert_eq!(nothing.code, 2, "{}", nothing.all());
     assert!(

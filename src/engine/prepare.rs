@@ -178,7 +178,8 @@ pub fn build(
             }
         }
     }
-    generator.method_probes(all_ops, &operations, &mut per_op);
+    let declared = crate::plan::declared_methods(all_ops);
+    generator.method_probes(&declared, &operations, &mut per_op);
     let (case_files, strict) = if case_paths.is_empty() {
         let default = Path::new("cases");
         (if default.is_dir() { crate::cases::files(default)? } else { Vec::new() }, false)
@@ -221,6 +222,5 @@ pub fn build(
     for op in per_op {
         scenarios.extend(op);
     }
-    let declared = crate::plan::declared_methods(all_ops);
     Ok((Plan { operations, scenarios, seed, notes, untested, declared }, validators))
 }

@@ -86,12 +86,9 @@ fn run_local(o: Options) -> Result<i32> {
     let body_field = |op: &Operation, name: &str| {
         (o.places.is_empty() || o.places.contains(&Place::Body))
             && op.request_body.iter().flat_map(|b| &b.content).any(|m| {
-                m.schema
-                    .as_ref()
-                    .and_then(|s| spec_doc.request_doc().pointer(&s.pointer))
-                    .is_some_and(|s| {
-                        s.pointer(&format!("/properties/{}", openapi::escape(name))).is_some()
-                    })
+                let doc = spec_doc.request_doc();
+                let schema = m.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
+                schema.is_some_and(|s| super::strategy::property_schema(doc, s, name).is_some())
             })
     };
     if let Some(unknown) = o.params.iter().find(|p| {

@@ -16,7 +16,7 @@ use super::dictionary;
 use super::text::Text;
 use crate::credentials::Credentials;
 use crate::generate::{
-    Router, ValueGen, encode_segment, invalid_texts, read_param, serialize, wire_safe,
+    Router, ValueGen, encode_segment, invalid_texts, read_param, serialize, wire_char, wire_safe,
 };
 use crate::openapi::{Location, Operation, SecurityScheme, Spec, resolve_ref};
 use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
@@ -324,7 +324,11 @@ fn object_body(
 }
 
 /// The schema of property `name` of an object schema (`$ref`s and `allOf` followed).
-fn property_schema<'d>(doc: &'d Value, schema: &'d Value, name: &str) -> Option<&'d Value> {
+pub(super) fn property_schema<'d>(
+    doc: &'d Value,
+    schema: &'d Value,
+    name: &str,
+) -> Option<&'d Value> {
     let (resolved, _) = resolve_ref(doc, schema).ok()?;
     if let Some(found) = resolved.get("properties").and_then(|p| p.get(name)) {
         return Some(found);
@@ -483,7 +487,7 @@ fn carried(location: Location, text: String) -> String {
     if wire_safe(location, &text) {
         return text;
     }
-    let kept: String = text.chars().filter(|c| wire_safe(location, &c.to_string())).collect();
+    let kept: String = text.chars().filter(|c| wire_char(location, *c)).collect();
     match location {
         Location::Header => kept.trim().to_owned(),
         _ => kept,
@@ -534,4 +538,18 @@ fn auth_strategy() -> BoxedStrategy<AuthMode> {
         1 => (65u16..8192).prop_map(|n| AuthMode::Fuzzed(AuthFuzz::LongToken(n))),
     ]
     .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Header draws lost their inner spaces: each character was checked as a whole value,
+    /// and a lone space is not one (it would be trimmed).
+    #[test]
+    fn a_header_draw_keeps_its_inner_spaces_and_drops_what_a_header_cannot_carry() {
+        assert_eq!(carried(Location::Header, " a b\n\u{e9}c ".into()), "a bc");
+        assert_eq!(carried(Location::Cookie, "a b;c".into()), "abc");
+        assert_eq!(carried(Location::Query, "a b\n".into()), "a b\n");
+    }
 }

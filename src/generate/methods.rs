@@ -3,7 +3,7 @@
 //! with `Allow`). A method that another template matching the same concrete path declares is
 //! not probed: the router may rightly send it there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::Generator;
 use crate::openapi::Operation;
@@ -15,18 +15,16 @@ const PROBED: &[&str] = &["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "T
 
 impl Generator<'_> {
     /// Adds the method probes of each path to the scenarios of its first operation under
-    /// test (`per_op[i]` belongs to `operations[i]`); `all_ops` are every operation of the
-    /// spec, for the methods each path declares.
+    /// test (`per_op[i]` belongs to `operations[i]`); `declared` holds the methods each path
+    /// of the spec declares ([`crate::plan::declared_methods`]).
     pub fn method_probes(
         &self,
-        all_ops: &[Operation],
+        declared: &BTreeMap<String, Vec<String>>,
         operations: &[Operation],
         per_op: &mut [Vec<Scenario>],
     ) {
-        let mut declared: HashMap<&str, HashSet<&str>> = HashMap::new();
-        for op in all_ops {
-            declared.entry(op.path.route()).or_default().insert(op.method.as_str());
-        }
+        let methods_of =
+            |route: &str| declared.get(route).into_iter().flatten().map(String::as_str);
         let mut seen: HashSet<&str> = HashSet::new();
         for (index, op) in operations.iter().enumerate() {
             if !seen.insert(op.path.route()) {
@@ -37,9 +35,9 @@ impl Generator<'_> {
             };
             let request = &base.first().request;
             let own = op.path.route();
-            let mut taken: HashSet<&str> = declared.get(own).cloned().unwrap_or_default();
+            let mut taken: HashSet<&str> = methods_of(own).collect();
             for template in self.router.matching(&request.path) {
-                taken.extend(declared.get(template.route()).into_iter().flatten());
+                taken.extend(methods_of(template.route()));
             }
             let head = (!taken.contains("GET")).then_some("HEAD");
             let probes: Vec<Scenario> = PROBED

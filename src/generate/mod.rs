@@ -19,7 +19,9 @@ pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
 };
 pub use media::{Writer, decode as decode_body, encode as encode_body, writer};
-pub use params::{coerce, encode_segment, primitive_text, read_param, serialize, wire_safe};
+pub use params::{
+    coerce, encode_segment, primitive_text, read_param, serialize, wire_char, wire_safe,
+};
 pub use route::Router;
 pub use scenario::Generator;
 pub use value::ValueGen;

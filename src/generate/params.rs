@@ -12,13 +12,16 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 /// visible ASCII (spaces and tabs inside), cookies RFC 6265 `cookie-octet`s; path and query
 /// values are encoded, so anything goes.
 pub fn wire_safe(location: Location, text: &str) -> bool {
+    text.chars().all(|c| wire_char(location, c))
+        && (location != Location::Header || text.trim() == text)
+}
+
+/// Whether character `c` can be in a value in `location` as it is (a header value's space
+/// and tab only inside it: see [`wire_safe`]).
+pub fn wire_char(location: Location, c: char) -> bool {
     match location {
-        Location::Header => {
-            text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') && text.trim() == text
-        }
-        Location::Cookie => {
-            text.bytes().all(|b| (0x21..0x7f).contains(&b) && !b";,\\\"".contains(&b))
-        }
+        Location::Header => (' '..='~').contains(&c) || c == '\t',
+        Location::Cookie => ('!'..='~').contains(&c) && !";,\\\"".contains(c),
         Location::Path | Location::Query => true,
     }
 }

@@ -293,9 +293,10 @@ impl Mock {
         let own = op
             .path
             .render(|name| path_params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()));
+        let prefix = format!("{}/{{", op.path.as_str());
         let child = self.operations.iter().any(|o| {
             o.path.segment_count() == op.path.segment_count() + 1
-                && o.path.as_str().starts_with(&format!("{}/{{", op.path.as_str()))
+                && o.path.as_str().starts_with(&prefix)
         });
         let path = if child { format!("{}/1", own.trim_end_matches('/')) } else { own };
         let validator = header.schema.as_ref().and_then(|s| self.validators.get(&s.pointer));
