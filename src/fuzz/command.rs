@@ -88,7 +88,8 @@ fn run_local(o: Options) -> Result<i32> {
             && op.request_body.iter().flat_map(|b| &b.content).any(|m| {
                 let doc = spec_doc.request_doc();
                 let schema = m.schema.as_ref().and_then(|s| doc.pointer(&s.pointer));
-                schema.is_some_and(|s| super::strategy::property_schema(doc, s, name).is_some())
+                let path: Vec<String> = name.split('.').map(str::to_owned).collect();
+                schema.is_some_and(|s| super::strategy::field_schema(doc, s, &path).is_some())
             })
     };
     if let Some(unknown) = o.params.iter().find(|p| {

@@ -12,11 +12,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
-use super::dictionary;
 use super::text::Text;
+use super::{bytes, dictionary};
 use crate::credentials::Credentials;
 use crate::generate::{
-    Router, ValueGen, encode_segment, invalid_texts, read_param, serialize, wire_char, wire_safe,
+    Router, ValueGen, invalid_texts, read_param, serialize, wire_char, wire_safe,
 };
 use crate::openapi::{Location, Operation, SecurityScheme, Spec, resolve_ref};
 use crate::plan::{AuthFuzz, AuthMode, Kind, Scenario};
@@ -46,8 +46,11 @@ impl Place {
     }
 }
 
-/// Most body fields fuzzed per operation.
-const MAX_FIELDS: usize = 8;
+/// Most body fields fuzzed per operation (top-level ones first, then nested ones).
+const MAX_FIELDS: usize = 12;
+
+/// How deep into nested objects body fields are fuzzed (`body.a.b.c` is depth 3).
+const MAX_DEPTH: usize = 3;
 
 type Tree = Box<dyn ValueTree<Value = Example>>;
 
@@ -59,8 +62,9 @@ pub struct OperationFuzz {
     pub params: Vec<String>,
     /// Their indexes in the operation's parameters.
     indexes: Vec<usize>,
-    /// The fuzzed body fields (their keys, `body.name`, follow the parameters' in `params`).
-    fields: Vec<String>,
+    /// The fuzzed body fields, each as its path of property names from the top (their keys,
+    /// `body.name` and `body.address.city`, follow the parameters' in `params`).
+    fields: Vec<Vec<String>>,
     /// The valid base body, as JSON, with the media type's validator pointer.
     base_body: Option<(serde_json::Map<String, Value>, crate::openapi::MediaType, Option<String>)>,
     op: Operation,
@@ -107,12 +111,11 @@ impl OperationFuzz {
         let base_body = (places.is_empty() || places.contains(&Place::Body))
             .then(|| object_body(&spec, op, &base))
             .flatten();
-        let fields: Vec<String> = base_body
+        let fields: Vec<Vec<String>> = base_body
             .iter()
-            .flat_map(|(fields, _, _)| fields.keys())
-            .filter(|name| only.is_empty() || only.contains(name))
+            .flat_map(|(fields, _, _)| field_paths(fields))
+            .filter(|path| only.is_empty() || only.contains(&path.join(".")))
             .take(MAX_FIELDS)
-            .cloned()
             .collect();
         if params.is_empty() && fields.is_empty() && !fuzz_auth {
             return None;
@@ -129,9 +132,10 @@ impl OperationFuzz {
         if let Some((values, _, pointer)) = &base_body {
             let doc = spec.request_doc();
             let schema = pointer.as_deref().and_then(|p| doc.pointer(p));
-            for name in &fields {
-                let field = schema.and_then(|s| property_schema(doc, s, name));
-                texts.push(field_strategy(&spec, field.cloned(), &values[name]));
+            for path in &fields {
+                let field = schema.and_then(|s| field_schema(doc, s, path));
+                let valid = value_at(values, path).unwrap_or(&Value::Null);
+                texts.push(field_strategy(&spec, field.cloned(), valid));
             }
         }
         let auth = if fuzz_auth { auth_strategy() } else { Just(AuthMode::Valid).boxed() };
@@ -140,7 +144,7 @@ impl OperationFuzz {
             params: params
                 .iter()
                 .map(|&i| key(&op.parameters[i]))
-                .chain(fields.iter().map(|f| format!("body.{f}")))
+                .chain(fields.iter().map(|f| format!("body.{}", f.join("."))))
                 .collect(),
             indexes: params.clone(),
             fields,
@@ -174,8 +178,12 @@ impl OperationFuzz {
 
     /// The inputs of `example` for reports: `path.id` → value, `auth` → label.
     pub fn inputs(&self, example: &Example) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> =
-            self.params.iter().zip(&example.0).map(|(n, v)| (n.clone(), v.clone())).collect();
+        let mut out: Vec<(String, String)> = self
+            .params
+            .iter()
+            .zip(&example.0)
+            .map(|(n, v)| (n.clone(), bytes::display(v)))
+            .collect();
         out.push(("auth".into(), auth_label(example.1)));
         out
     }
@@ -188,6 +196,10 @@ impl OperationFuzz {
         let mut segments: Vec<(&str, String)> = Vec::new();
         let mut invalid = Vec::new();
         let mut request = self.base.first().request.clone();
+        // Raw bytes that are not UTF-8 make a string no schema can call valid or invalid as
+        // every server reads it: an example holding them is a probe, unless it breaks
+        // something else.
+        let raw = values.iter().any(|t| bytes::has_raw(t));
         for (param_index, param) in self.op.parameters.iter().enumerate() {
             let fuzzed = self.indexes.iter().position(|i| *i == param_index);
             if param.location != Location::Path {
@@ -225,7 +237,7 @@ impl OperationFuzz {
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default(),
             };
-            segments.push((param.name.as_str(), encode_segment(&text)));
+            segments.push((param.name.as_str(), bytes::segment(&text)));
         }
         let path = self
             .op
@@ -239,7 +251,7 @@ impl OperationFuzz {
         {
             let json = crate::generate::writer(&media.name) == Some(crate::generate::Writer::Json);
             let mut body = base.clone();
-            for (j, name) in self.fields.iter().enumerate() {
+            for (j, path) in self.fields.iter().enumerate() {
                 let text = &values[self.indexes.len() + j];
                 // In JSON, JSON where the text is JSON (`12`, `null`, `[]`), else the text as a
                 // string; a form field is text whatever it holds.
@@ -247,11 +259,12 @@ impl OperationFuzz {
                     Ok(v) if json => v,
                     _ => Value::String(text.clone()),
                 };
-                body.insert(name.clone(), value);
+                // A nested field whose parent another draw replaced by a non-object is gone.
+                set_at(&mut body, path, value);
             }
             let doc = self.spec.request_doc();
             let schema = pointer.as_deref().and_then(|p| doc.pointer(p));
-            let sent = crate::generate::encode_body(doc, media, schema, &Value::Object(body))?;
+            let mut sent = crate::generate::encode_body(doc, media, schema, &Value::Object(body))?;
             // Judged as the server reads the bytes back (a form field's text coerced): valid
             // under every reading, or invalid under every one; a body two readings disagree
             // on is no example.
@@ -265,6 +278,9 @@ impl OperationFuzz {
                     return None;
                 }
             }
+            if raw {
+                sent.bytes = bytes::body(&sent.bytes);
+            }
             request.body = Some(sent);
         }
         let auth_broken = match auth {
@@ -275,7 +291,9 @@ impl OperationFuzz {
         if auth_broken {
             invalid.push("auth".into());
         }
-        let kind = if invalid.is_empty() {
+        let kind = if invalid.is_empty() && raw {
+            Kind::Negative { target: crate::plan::PROBE.into(), rule: "fuzz/not-utf-8".into() }
+        } else if invalid.is_empty() {
             Kind::Positive
         } else {
             let rule = if auth_broken { auth_label(*auth) } else { "fuzz".into() };
@@ -321,6 +339,57 @@ fn object_body(
     };
     let Value::Object(fields) = value else { return None };
     Some((fields, media.clone(), pointer))
+}
+
+/// Each field of `fields` as its path of names: the top-level ones, then those of nested
+/// objects, breadth first, down to [`MAX_DEPTH`].
+fn field_paths(fields: &serde_json::Map<String, Value>) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut level: Vec<(Vec<String>, &serde_json::Map<String, Value>)> = vec![(Vec::new(), fields)];
+    for _ in 0..MAX_DEPTH {
+        let mut next = Vec::new();
+        for (prefix, map) in level {
+            for (name, value) in map {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                if let Value::Object(inner) = value {
+                    next.push((path.clone(), inner));
+                }
+                out.push(path);
+            }
+        }
+        level = next;
+    }
+    out
+}
+
+/// The value at `path` in `fields`.
+fn value_at<'v>(fields: &'v serde_json::Map<String, Value>, path: &[String]) -> Option<&'v Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter().try_fold(fields.get(first)?, |v, name| v.get(name))
+}
+
+/// Sets the value at `path` in `fields`; `false` when a parent on the way is not an object.
+fn set_at(fields: &mut serde_json::Map<String, Value>, path: &[String], value: Value) -> bool {
+    let Some((last, parents)) = path.split_last() else { return false };
+    let mut map = fields;
+    for name in parents {
+        match map.get_mut(name) {
+            Some(Value::Object(inner)) => map = inner,
+            _ => return false,
+        }
+    }
+    map.insert(last.clone(), value);
+    true
+}
+
+/// The schema of the field at `path` (property names from the top) of an object schema.
+pub(super) fn field_schema<'d>(
+    doc: &'d Value,
+    schema: &'d Value,
+    path: &[String],
+) -> Option<&'d Value> {
+    path.iter().try_fold(schema, |s, name| property_schema(doc, s, name))
 }
 
 /// The schema of property `name` of an object schema (`$ref`s and `allOf` followed).
@@ -400,6 +469,7 @@ fn field_strategy(spec: &Arc<Spec>, schema: Option<Value>, valid: &Value) -> Tex
             3 => prop::sample::select(invalid),
             3 => prop::sample::select(shapes),
             2 => prop::sample::select(dictionary::strings()),
+            1 => prop::sample::select(bytes::values()),
             2 => random,
             1 => long,
         ]
@@ -471,6 +541,7 @@ fn text_strategy(spec: &Arc<Spec>, op: &Operation, index: usize, valid_text: &st
             3 => prop::sample::select(dictionary),
             2 => prop::sample::select(boundaries),
             2 => mutated,
+            1 => prop::sample::select(bytes::values()),
             2 => random,
             1 => long,
         ]
@@ -481,9 +552,14 @@ fn text_strategy(spec: &Arc<Spec>, op: &Operation, index: usize, valid_text: &st
     )
 }
 
-/// `text` with what HTTP cannot carry in `location` taken out (nothing for path and query,
-/// which are encoded).
+/// `text` with what HTTP cannot carry in `location` taken out (nothing for a path, which is
+/// encoded, and only raw bytes for a query, whose values go out as UTF-8 text).
 fn carried(location: Location, text: String) -> String {
+    let text = match location {
+        Location::Path => return text,
+        _ if bytes::has_raw(&text) => bytes::without_raw(&text),
+        _ => text,
+    };
     if wire_safe(location, &text) {
         return text;
     }
