@@ -98,7 +98,7 @@ fn percent_stand_in(bytes: &[u8]) -> Option<u8> {
     };
     let (b1, b2, b3) = (hex(0)?, hex(3)?, hex(6)?);
     (b1 == 0xEF && (0x9C..=0x9F).contains(&b2) && (0x80..=0xBF).contains(&b3))
-        .then(|| ((b2 & 0x03) << 6) | (b3 & 0x3F))
+        .then_some(((b2 & 0x03) << 6) | (b3 & 0x3F))
 }
 
 /// The raw values the fuzzer draws: overlong encodings of `/`, `.` and NUL, lone UTF-16
