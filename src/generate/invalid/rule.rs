@@ -57,6 +57,8 @@ pub enum Rule {
     MissingRequiredProperty(String),
     /// A property `additionalProperties: false` forbids.
     ExtraProperty,
+    /// A property whose name `propertyNames` rejects.
+    BadPropertyName,
     /// A malformed UUID of one kind.
     Uuid(UuidBreak),
     /// A rule broken inside one property of an object.
@@ -89,6 +91,7 @@ impl Rule {
             Rule::TooManyItems => "too-many-items",
             Rule::DuplicateItems => "duplicate-items",
             Rule::ExtraProperty => "extra-property",
+            Rule::BadPropertyName => "bad-property-name",
             Rule::Uuid(kind) => kind.label(),
             Rule::BadFormatOf(format) => return format!("bad-{format}"),
             Rule::MissingRequiredProperty(name) => {

@@ -166,13 +166,52 @@ fn top_level(doc: &Value, schema: &Value, valid: &Value) -> Vec<Invalid> {
             broken.insert("gauntlet_extra".into(), json!(1));
             out.push(inv(Rule::ExtraProperty, Value::Object(broken)));
         }
+        if let Some(name) = map.get("propertyNames").and_then(|p| bad_property_name(doc, p))
+            && !values.contains_key(&name)
+        {
+            let mut broken = values.clone();
+            broken.insert(name, json!(1));
+            out.push(inv(Rule::BadPropertyName, Value::Object(broken)));
+        }
     }
     out
+}
+
+/// A property name `propertyNames` rejects, by the first of its rules that gives one: outside
+/// its `enum` or `const`, one past `maxLength`, not matching `pattern` (text no identifier
+/// pattern takes), one under `minLength`.
+fn bad_property_name(doc: &Value, names: &Value) -> Option<String> {
+    let map = resolved(doc, names)?;
+    if map.contains_key("enum") || map.contains_key("const") {
+        return Some(NOT_IN_ENUM.into());
+    }
+    if let Some(max) = map.get("maxLength").and_then(Value::as_u64).filter(|m| *m < 1024) {
+        return Some("a".repeat(max as usize + 1));
+    }
+    if map.contains_key("pattern") {
+        return Some("!~ gauntlet ~!".into());
+    }
+    match map.get("minLength").and_then(Value::as_u64) {
+        Some(min) if (1..=1024).contains(&min) => Some("a".repeat(min as usize - 1)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `propertyNames` had no negative: a server that takes any key was never caught.
+    #[test]
+    fn a_property_name_breaking_property_names_is_proposed() {
+        let doc = json!({"s": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$", "maxLength": 8}}});
+        let found = invalid_values(&doc, &doc["s"], &json!({"ok": 1}));
+        let broken = found.iter().find(|i| i.rule.label() == "bad-property-name").unwrap();
+        assert_eq!(broken.value, json!({"ok": 1, "aaaaaaaaa": 1}));
+        let enumerated = json!({"s": {"type": "object", "propertyNames": {"enum": ["a", "b"]}}});
+        let found = invalid_values(&enumerated, &enumerated["s"], &json!({}));
+        assert!(found.iter().any(|i| i.value.get(NOT_IN_ENUM).is_some()), "{found:?}");
+    }
 
     #[test]
     fn each_rule_has_its_invalid_value() {
