@@ -102,3 +102,53 @@ fn a_dangling_definition_is_named_where_the_user_wrote_it() {
         out.all()
     );
 }
+
+/// Notes and errors after conversion named the converted document's pointers
+/// (`requestBody/content/application~1json/schema`), which are nowhere in the user's file.
+#[test]
+fn notes_and_errors_after_conversion_name_the_swagger_file_s_own_pointers() {
+    let (_dir, spec) = temp_file(
+        "s.yaml",
+        r#"swagger: '2.0'
+info: {title: t, version: '1'}
+parameters:
+  Q: {in: query, name: q, type: string, pattern: '(['}
+definitions:
+  Bad: {type: object, properties: {n: {type: integer, minimum: x}}}
+paths:
+  /a/{id}:
+    parameters:
+      - {in: path, name: id, required: true, type: string, pattern: '(['}
+    post:
+      parameters:
+        - {in: body, name: body, schema: {$ref: '#/definitions/Bad'}}
+        - {$ref: '#/parameters/Q'}
+        - {in: header, name: X-N, type: integer, minimum: y}
+      responses:
+        '200': {description: ok, schema: {type: string, maxLength: z}}
+"#,
+    );
+    let out = gauntlet(&["run", "--spec", spec.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    for written in [
+        "#/paths/~1a~1{id}/post/parameters/0/schema",
+        "#/paths/~1a~1{id}/parameters/0 ",
+        "#/parameters/Q ",
+        "#/paths/~1a~1{id}/post/parameters/2 ",
+        "#/paths/~1a~1{id}/post/responses/200/schema ",
+    ] {
+        let note = format!("note: schema {written}");
+        assert!(out.all().contains(note.trim_end()), "{note}\n{}", out.all());
+    }
+    let notes: String = out.all().lines().filter(|l| l.starts_with("note:")).collect();
+    assert!(!notes.contains("requestBody") && !notes.contains("content/"), "{}", out.all());
+
+    // A parameter without a name, found when operations are built from the converted form.
+    let (_dir, broken) = temp_file(
+        "b.yaml",
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - {in: body, name: b, schema: {type: object}}\n        - {in: query, type: string}\n      responses:\n        '200': {description: ok}\n",
+    );
+    let out = gauntlet(&["run", "--spec", broken.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("#/paths/~1a/get/parameters/1"), "{}", out.all());
+}

@@ -33,7 +33,8 @@ impl Prepared {
         let mut out = self.plan.notes.clone();
         out.extend(self.validators.warnings.iter().map(|(p, m)| {
             format!(
-                "schema {p} not compiled, its checks are skipped: {}",
+                "schema {} not compiled, its checks are skipped: {}",
+                self.spec.written(p),
                 crate::support::text::truncate(m, 200)
             )
         }));

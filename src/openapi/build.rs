@@ -24,7 +24,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
     let doc = &spec.doc;
     let err = |pointer: &str, message: String| Error::Spec {
         path: spec.path.clone(),
-        pointer: format!("#{pointer}"),
+        pointer: spec.written(&format!("#{pointer}")),
         message,
     };
     let Some(paths) = doc.get("paths") else { return Ok(Vec::new()) };

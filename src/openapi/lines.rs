@@ -28,7 +28,14 @@ pub struct SourceLocation {
 /// be found (a file that no longer reads the same, say).
 pub fn locate(spec: &Spec, pointers: &[&str]) -> Vec<Option<SourceLocation>> {
     // Per file (0: the spec, n + 1: bundled file n), the local pointers wanted.
-    let physical: Vec<(usize, String)> = pointers.iter().map(|p| physical(&spec.doc, p)).collect();
+    // A converted Swagger 2.0 part is found where the user wrote it.
+    let physical: Vec<(usize, String)> = pointers
+        .iter()
+        .map(|p| match physical(&spec.doc, p) {
+            (0, local) => (0, spec.written(&local)),
+            other => other,
+        })
+        .collect();
     let mut wanted: HashMap<usize, Vec<&str>> = HashMap::new();
     for (file, local) in &physical {
         wanted.entry(*file).or_default().push(local);

@@ -40,6 +40,8 @@ pub struct Spec {
     request_view: Option<Value>,
     /// The document as responses see it, where that differs.
     response_view: Option<Value>,
+    /// Where the parts of a converted Swagger 2.0 document were written (empty otherwise).
+    origins: super::swagger2::Origins,
 }
 
 impl Spec {
@@ -53,6 +55,12 @@ impl Spec {
     /// spelt out.
     pub fn response_doc(&self) -> &Value {
         self.response_view.as_ref().unwrap_or(&self.doc)
+    }
+
+    /// A pointer of `doc` (with or without `#`) as the user wrote it: itself, but where a
+    /// Swagger 2.0 conversion moved the part it names.
+    pub fn written(&self, pointer: &str) -> String {
+        self.origins.written(pointer)
     }
 }
 
@@ -69,8 +77,9 @@ pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
     let files = super::external::bundle(path, &mut doc, root, read)?;
     // References are checked as the user wrote them, so errors name their pointers.
     check_refs(path, &doc)?;
+    let mut origins = super::swagger2::Origins::default();
     if version == Version::Swagger2 {
-        doc = super::swagger2::convert(&doc);
+        (doc, origins) = super::swagger2::convert(&doc);
     }
     match version {
         Version::Swagger2 | Version::V30 => normalize::openapi30(&mut doc),
@@ -83,7 +92,16 @@ pub fn load_within(path: &Path, root: Option<&Path>) -> Result<Spec> {
         .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned());
     let request_view = super::views::view(&doc, super::views::Direction::Request);
     let response_view = super::views::view(&doc, super::views::Direction::Response);
-    Ok(Spec { path: path.to_owned(), doc, version, title, files, request_view, response_view })
+    Ok(Spec {
+        path: path.to_owned(),
+        doc,
+        version,
+        title,
+        files,
+        request_view,
+        response_view,
+        origins,
+    })
 }
 
 /// Reads and parses one file.

@@ -11,6 +11,40 @@
 
 use serde_json::{Map, Value, json};
 
+use super::pointer::escape;
+
+/// Where each part of the converted document was written in the Swagger file: pairs of a
+/// pointer prefix of the converted document and the pointer it came from, so errors, notes
+/// and source locations name the place the user wrote (`/paths/~1pets/post/parameters/0/schema`
+/// for the converted `/paths/~1pets/post/requestBody/content/application~1json/schema`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins(Vec<(String, String)>);
+
+impl Origins {
+    fn add(&mut self, converted: String, written: String) {
+        if converted != written {
+            self.0.push((converted, written));
+        }
+    }
+
+    /// The pointer (with or without its leading `#`) as written in the Swagger file: the
+    /// longest converted prefix that ends at a token is replaced by its origin.
+    pub fn written(&self, pointer: &str) -> String {
+        let (hash, bare) = match pointer.strip_prefix('#') {
+            Some(rest) => ("#", rest),
+            None => ("", pointer),
+        };
+        let at_token = |prefix: &str| {
+            bare.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        let best = self.0.iter().filter(|(c, _)| at_token(c)).max_by_key(|(c, _)| c.len());
+        match best {
+            Some((converted, written)) => format!("{hash}{written}{}", &bare[converted.len()..]),
+            None => pointer.to_owned(),
+        }
+    }
+}
+
 /// The keys of a Swagger parameter, header or items object that belong to its schema.
 const SCHEMA_KEYS: &[&str] = &[
     "type",
@@ -43,8 +77,10 @@ pub fn is_swagger2(doc: &Value) -> bool {
     doc.get("swagger").is_some_and(|v| v.as_str().is_some_and(|s| s.starts_with("2.")))
 }
 
-/// Converts a Swagger 2.0 document (its external files already bundled) to OpenAPI 3.0.3.
-pub fn convert(doc: &Value) -> Value {
+/// Converts a Swagger 2.0 document (its external files already bundled) to OpenAPI 3.0.3,
+/// with where each moved part was written.
+pub fn convert(doc: &Value) -> (Value, Origins) {
+    let mut origins = Origins::default();
     let empty = Map::new();
     let root = doc.as_object().unwrap_or(&empty);
     let global_params = root.get("parameters").and_then(Value::as_object).unwrap_or(&empty);
@@ -77,7 +113,9 @@ pub fn convert(doc: &Value) -> Value {
             match value.as_object() {
                 Some(op) if METHODS.contains(&key.as_str()) => {
                     let ctx = Context { global_params, consumes: &consumes, produces: &produces };
-                    new_item.insert(key.clone(), operation(op, &shared, &ctx));
+                    let at = format!("/paths/{}", escape(path));
+                    let converted = operation(op, &shared, &ctx, &at, key, &mut origins);
+                    new_item.insert(key.clone(), converted);
                 }
                 _ => {
                     new_item.insert(key.clone(), value.clone());
@@ -90,22 +128,38 @@ pub fn convert(doc: &Value) -> Value {
     let mut components = Map::new();
     if let Some(defs) = root.get("definitions") {
         components.insert("schemas".into(), defs.clone());
+        origins.add("/components/schemas".into(), "/definitions".into());
     }
     let plain: Map<String, Value> = global_params
         .iter()
         .filter(|(_, p)| !matches!(location(p), "body" | "formData"))
-        .map(|(name, p)| (name.clone(), parameter(p)))
+        .map(|(name, p)| {
+            let written = format!("/parameters/{}", escape(name));
+            let converted = format!("/components/parameters/{}", escape(name));
+            origins.add(format!("{converted}/schema"), written.clone());
+            origins.add(converted, written);
+            (name.clone(), parameter(p))
+        })
         .collect();
     if !plain.is_empty() {
         components.insert("parameters".into(), Value::Object(plain));
     }
     if let Some(responses) = root.get("responses").and_then(Value::as_object) {
-        let converted = responses.iter().map(|(k, r)| (k.clone(), response(r, &produces)));
-        components.insert("responses".into(), Value::Object(converted.collect()));
+        let mut converted = Map::new();
+        for (k, r) in responses {
+            let written = format!("/responses/{}", escape(k));
+            let at = format!("/components/responses/{}", escape(k));
+            let r = response(r, &produces);
+            response_origins(&r, &at, &written, &mut origins);
+            origins.add(at, written);
+            converted.insert(k.clone(), r);
+        }
+        components.insert("responses".into(), Value::Object(converted));
     }
     if let Some(schemes) = root.get("securityDefinitions").and_then(Value::as_object) {
         let converted = schemes.iter().map(|(k, s)| (k.clone(), security_scheme(s)));
         components.insert("securitySchemes".into(), Value::Object(converted.collect()));
+        origins.add("/components/securitySchemes".into(), "/securityDefinitions".into());
     }
     if !components.is_empty() {
         out.insert("components".into(), Value::Object(components));
@@ -115,7 +169,19 @@ pub fn convert(doc: &Value) -> Value {
     }
     let mut out = Value::Object(out);
     rewrite(&mut out);
-    out
+    (out, origins)
+}
+
+/// The origins of a converted response's schemas (`content/*/schema` from `schema`) and
+/// headers (`headers/H/schema` from `headers/H`).
+fn response_origins(r: &Value, at: &str, written: &str, origins: &mut Origins) {
+    for media in r.get("content").and_then(Value::as_object).into_iter().flat_map(|c| c.keys()) {
+        origins.add(format!("{at}/content/{}/schema", escape(media)), format!("{written}/schema"));
+    }
+    for name in r.get("headers").and_then(Value::as_object).into_iter().flat_map(|h| h.keys()) {
+        let header = format!("headers/{}", escape(name));
+        origins.add(format!("{at}/{header}/schema"), format!("{written}/{header}"));
+    }
 }
 
 /// What every operation reads from the document's root.
@@ -161,8 +227,17 @@ fn location(param: &Value) -> &str {
     param.get("in").and_then(Value::as_str).unwrap_or("")
 }
 
-/// One operation: its parameters, request body and responses in 3.0 form.
-fn operation(op: &Map<String, Value>, shared: &[Value], ctx: &Context<'_>) -> Value {
+/// One operation (`method` of the path item at `item`): its parameters, request body and
+/// responses in 3.0 form, and where each was written.
+fn operation(
+    op: &Map<String, Value>,
+    shared: &[Value],
+    ctx: &Context<'_>,
+    item: &str,
+    method: &str,
+    origins: &mut Origins,
+) -> Value {
+    let op_at = format!("{item}/{method}");
     let consumes = match op.get("consumes") {
         Some(c) => media_list(Some(c), "application/json"),
         None => ctx.consumes.to_vec(),
@@ -173,6 +248,16 @@ fn operation(op: &Map<String, Value>, shared: &[Value], ctx: &Context<'_>) -> Va
     };
     // The operation's own parameters override the path's of the same name and location.
     let own = params_of(op.get("parameters"));
+    // Where a parameter was written: its `$ref`'s target when it is one, else its place.
+    let written_at = |p: &Value, at: String| -> String {
+        let reference = p.get("$ref").and_then(Value::as_str);
+        match reference.and_then(|r| r.strip_prefix("#/parameters/")) {
+            Some(name) if ctx.global_params.contains_key(&super::pointer::unescape(name)) => {
+                format!("/parameters/{name}")
+            }
+            _ => at,
+        }
+    };
     let resolved = |p: &Value| -> Value {
         let reference = p.get("$ref").and_then(Value::as_str);
         match reference.and_then(|r| r.strip_prefix("#/parameters/")) {
@@ -188,19 +273,33 @@ fn operation(op: &Map<String, Value>, shared: &[Value], ctx: &Context<'_>) -> Va
         let p = resolved(p);
         (p.get("name").cloned(), p.get("in").cloned())
     };
-    let mut all: Vec<Value> =
-        shared.iter().filter(|s| !own.iter().any(|o| key(o) == key(s))).cloned().collect();
-    all.extend(own);
+    let mut all: Vec<(Value, String)> = shared
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !own.iter().any(|o| key(o) == key(s)))
+        .map(|(i, s)| (s.clone(), written_at(s, format!("{item}/parameters/{i}"))))
+        .collect();
+    all.extend(
+        own.iter()
+            .enumerate()
+            .map(|(i, o)| (o.clone(), written_at(o, format!("{op_at}/parameters/{i}")))),
+    );
     let mut params = Vec::new();
     let mut body = None;
     let mut fields = Vec::new();
-    for p in &all {
+    for (p, written) in &all {
         let full = resolved(p);
         match location(&full) {
-            "body" => body = Some(full),
-            "formData" => fields.push(full),
-            _ if p.get("$ref").is_some() => params.push(p.clone()),
-            _ => params.push(parameter(&full)),
+            "body" => body = Some((full, written.clone())),
+            "formData" => fields.push((full, written.clone())),
+            _ => {
+                let at = format!("{op_at}/parameters/{}", params.len());
+                if p.get("$ref").is_none() {
+                    origins.add(format!("{at}/schema"), written.clone());
+                }
+                origins.add(at, written.clone());
+                params.push(if p.get("$ref").is_some() { p.clone() } else { parameter(&full) });
+            }
         }
     }
     let mut out = Map::new();
@@ -213,15 +312,42 @@ fn operation(op: &Map<String, Value>, shared: &[Value], ctx: &Context<'_>) -> Va
     if !params.is_empty() {
         out.insert("parameters".into(), Value::Array(params));
     }
-    if let Some(body) = body {
-        out.insert("requestBody".into(), body_of(&body, &consumes));
-    } else if !fields.is_empty() {
-        out.insert("requestBody".into(), form_of(&fields, &consumes));
+    let body_at = format!("{op_at}/requestBody");
+    let request_body = match (body, fields.is_empty()) {
+        (Some((body, written)), _) => {
+            let converted = body_of(&body, &consumes);
+            for media in converted["content"].as_object().into_iter().flat_map(|c| c.keys()) {
+                let schema = format!("{body_at}/content/{}/schema", escape(media));
+                origins.add(schema, format!("{written}/schema"));
+            }
+            origins.add(body_at.clone(), written);
+            Some(converted)
+        }
+        (None, false) => {
+            let only: Vec<Value> = fields.iter().map(|(f, _)| f.clone()).collect();
+            let converted = form_of(&only, &consumes);
+            for media in converted["content"].as_object().into_iter().flat_map(|c| c.keys()) {
+                let schema = format!("{body_at}/content/{}/schema", escape(media));
+                for (field, written) in &fields {
+                    let Some(name) = field.get("name").and_then(Value::as_str) else { continue };
+                    origins.add(format!("{schema}/properties/{}", escape(name)), written.clone());
+                }
+            }
+            Some(converted)
+        }
+        (None, true) => None,
+    };
+    if let Some(request_body) = request_body {
+        out.insert("requestBody".into(), request_body);
     }
-    let responses = op.get("responses").and_then(Value::as_object).map(|r| {
-        r.iter().map(|(status, resp)| (status.clone(), response(resp, &produces))).collect()
-    });
-    out.insert("responses".into(), Value::Object(responses.unwrap_or_default()));
+    let mut responses = Map::new();
+    for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        let converted = response(resp, &produces);
+        let at = format!("{op_at}/responses/{}", escape(status));
+        response_origins(&converted, &at, &at, origins);
+        responses.insert(status.clone(), converted);
+    }
+    out.insert("responses".into(), Value::Object(responses));
     Value::Object(out)
 }
 
@@ -465,7 +591,7 @@ mod tests {
 
     fn converted(yaml: &str) -> Value {
         let doc: Value = crate::openapi::parse_yaml(yaml).unwrap();
-        convert(&doc)
+        convert(&doc).0
     }
 
     #[test]
