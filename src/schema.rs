@@ -115,6 +115,23 @@ impl Validators {
     }
 }
 
+/// The rule `instance` breaks first, as a label word (`minimum`, `max-length`,
+/// `additional-properties`); `None` when it is valid.
+pub fn broken_rule(validator: &Validator, instance: &Value) -> Option<String> {
+    let error = validator.iter_errors(instance).next()?;
+    let keyword = error.kind().keyword();
+    let mut out = String::with_capacity(keyword.len() + 2);
+    for c in keyword.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
 /// Why `instance` fails `validator`, one line per error (empty when it is valid).
 ///
 /// Each line names the instance location (a JSON pointer into the body), the message and the

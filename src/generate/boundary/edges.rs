@@ -32,6 +32,8 @@ pub struct Edge {
     pub value: EdgeValue,
     /// Past what the schema's `format` (`int32`, `int64`, `float`) or a 64-bit integer holds.
     pub beyond: bool,
+    /// The label already names the rule a negative breaks (`items[2].too-long`).
+    pub names_rule: bool,
 }
 
 /// A proposed value.
@@ -45,7 +47,7 @@ pub enum EdgeValue {
 }
 
 fn edge(label: impl Into<String>, value: Value) -> Edge {
-    Edge { label: label.into(), value: EdgeValue::Json(value), beyond: false }
+    Edge { label: label.into(), value: EdgeValue::Json(value), beyond: false, names_rule: false }
 }
 
 /// The types `schema` names (empty when it names none).
@@ -149,15 +151,21 @@ fn number_edges(map: &Map<String, Value>, integer: bool, out: &mut Vec<Edge>) {
             } else {
                 EdgeValue::Digits(n.to_string())
             };
-            out.push(Edge { label: label.into(), value, beyond });
+            out.push(Edge { label: label.into(), value, beyond, names_rule: false });
         }
         out.push(Edge {
             label: "24-digits".into(),
             value: EdgeValue::Digits("123456789012345678901234".into()),
             beyond: true,
+            names_rule: false,
         });
     }
-    out.push(Edge { label: "1e30".into(), value: EdgeValue::Json(json!(1e30)), beyond: true });
+    out.push(Edge {
+        label: "1e30".into(),
+        value: EdgeValue::Json(json!(1e30)),
+        beyond: true,
+        names_rule: false,
+    });
 }
 
 /// Lengths one either side of each bound, as the valid text cut or padded with its own last
@@ -290,6 +298,7 @@ pub fn object_edges<R: rand::Rng>(
                 label: format!("{name}.{}", e.label),
                 value: EdgeValue::Json(Value::Object(broken)),
                 beyond: e.beyond,
+                names_rule: e.names_rule,
             });
         }
     }

@@ -23,6 +23,7 @@ use super::scenario::{Slot, leaves_route, non_null, sendable, writable_media};
 use super::value::ValueGen;
 use crate::openapi::{Location, Operation, Parameter};
 use crate::plan::{AuthMode, Body, Kind, PROBE};
+use crate::schema::broken_rule;
 
 /// How many properties of a body object get their own edges.
 const MAX_PROPERTIES: usize = 8;
@@ -51,6 +52,15 @@ fn found(target: &str, edge: &str, class: Class, request: crate::plan::RequestSp
         ),
     };
     (label, kind, request)
+}
+
+/// A negative edge's label with the rule it breaks where the edge does not name it:
+/// `zero:minimum`, `undeclared-property:additional-properties`; `max-length+1` stays as it is.
+fn with_rule(edge: String, broken: Option<String>) -> String {
+    match broken {
+        Some(rule) if !edge.contains(rule.as_str()) => format!("{edge}:{rule}"),
+        _ => edge,
+    }
 }
 
 impl Generator<'_> {
@@ -130,6 +140,7 @@ impl Generator<'_> {
                     label: label.into(),
                     value: EdgeValue::Json(json!(text)),
                     beyond: false,
+                    names_rule: false,
                 });
             }
         }
@@ -140,6 +151,7 @@ impl Generator<'_> {
                 label: format!("enum-{i}"),
                 value: EdgeValue::Json(v.clone()),
                 beyond: false,
+                names_rule: false,
             }));
         }
         proposals.into_iter().filter_map(|e| self.classify_param(param, e)).collect()
@@ -169,8 +181,18 @@ impl Generator<'_> {
         if !sendable(param, &slot) {
             return None;
         }
-        let class = if self.param_accepts(param, &slot) { accepted } else { Class::Negative };
-        Some((e.label, class, slot))
+        if self.param_accepts(param, &slot) {
+            return Some((e.label, accepted, slot));
+        }
+        let label = match (&slot, self.schema_of(param), param.schema.as_ref()) {
+            (Slot::Text(text), Some(schema), Some(at)) => {
+                let read = super::params::read_param(self.doc, param, schema, text);
+                let broken = self.validators.get(&at.pointer).and_then(|v| broken_rule(v, &read));
+                with_rule(e.label, broken.filter(|_| !e.names_rule))
+            }
+            _ => e.label,
+        };
+        Some((label, Class::Negative, slot))
     }
 
     /// One invalid item at the last index of each array the valid body holds, at the top or
@@ -194,6 +216,7 @@ impl Generator<'_> {
             label,
             value: EdgeValue::Json(value),
             beyond: false,
+            names_rule: true,
         };
         match value {
             Value::Array(items) => {
@@ -295,7 +318,16 @@ impl Generator<'_> {
             } else {
                 continue;
             };
-            out.push((e.label, class, Some(body)));
+            let label = match class {
+                Class::Negative => {
+                    let read =
+                        media::decode(self.doc, Some(schema), &body.content_type, &body.bytes);
+                    let broken = validator.zip(read.first()).and_then(|(v, r)| broken_rule(v, r));
+                    with_rule(e.label, broken.filter(|_| !e.names_rule))
+                }
+                _ => e.label,
+            };
+            out.push((label, class, Some(body)));
         }
         out
     }
