@@ -281,3 +281,59 @@ fn a_path_written_twice_with_a_fragment_is_one_route_for_method_probes() {
     let out = gauntlet(&["run", "--spec", spec.to_str().unwrap(), "--max-examples", "5"]);
     assert_eq!(out.code, 0, "{}", out.all());
 }
+
+/// A required request header left out had no check of its own: a server that goes on
+/// without it was reported as a generic negative, and a 428 (RFC 6585's "precondition
+/// required") as an undocumented rejection.
+#[test]
+fn a_missing_required_header_must_be_rejected_with_a_status_a_client_can_act_on() {
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: tenants, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: things
+      parameters:
+        - {name: X-Tenant, in: header, required: true, schema: {type: string, maxLength: 8}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad}
+"#;
+    let (dir, spec) = temp_file("tenants.yaml", SPEC);
+    let spec = spec.to_str().unwrap();
+    for (without, expected) in [
+        ("200 OK", vec!["missing_required_header"]),
+        ("404 Not Found", vec!["missing_required_header", "status_code_conformance"]),
+        ("428 Precondition Required", vec!["status_code_conformance"]),
+        ("400 Bad Request", vec![]),
+    ] {
+        let url = crate::support::raw_server(move |s, head, _| {
+            let has = head.to_ascii_lowercase().contains("\r\nx-tenant:");
+            let long = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("x-tenant:").map(|v| v.trim().len())
+                })
+                .is_some_and(|n| n > 8);
+            if !head.starts_with("GET ") {
+                let reply = "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                let _ = std::io::Write::write_all(s, reply.as_bytes());
+                return;
+            }
+            let status = if !has {
+                without
+            } else if long {
+                "400 Bad Request"
+            } else {
+                "200 OK"
+            };
+            crate::support::answer(s, status, "application/json", "{}");
+        });
+        let args =
+            ["run", "--spec", spec, "--base-url", &url, "--seed", "1", "--max-examples", "5"];
+        let out = crate::support::gauntlet_in(dir.path(), &args, &[]);
+        assert_eq!(out.failed_checks(), expected, "{without}: {}", out.all());
+        assert_eq!(out.code, if expected.is_empty() { 0 } else { 1 }, "{without}: {}", out.all());
+    }
+}

@@ -8,6 +8,7 @@
 mod auth_enforced;
 mod case_expectation;
 mod content_type_conformance;
+mod missing_required_header;
 mod negative_data_rejection;
 mod not_a_server_error;
 mod positive_data_acceptance;
@@ -75,8 +76,12 @@ const NEGATIVE_DATA_REJECTION: &str = negative_data_rejection::NAME;
 pub const UNSUPPORTED_METHOD: &str = unsupported_method::NAME;
 
 /// The checks whose accepted statuses can be configured.
-pub const WITH_STATUSES: &[&str] =
-    &[negative_data_rejection::NAME, auth_enforced::NAME, positive_data_acceptance::NAME];
+pub const WITH_STATUSES: &[&str] = &[
+    negative_data_rejection::NAME,
+    missing_required_header::NAME,
+    auth_enforced::NAME,
+    positive_data_acceptance::NAME,
+];
 
 impl Settings {
     /// The statuses configured for `check`, if any.
@@ -127,6 +132,7 @@ pub const ALL: &[Check] = &[
     Check { rule: response_headers_conformance::RULE, run: response_headers_conformance::check },
     Check { rule: response_schema_conformance::RULE, run: response_schema_conformance::check },
     Check { rule: negative_data_rejection::RULE, run: negative_data_rejection::check },
+    Check { rule: missing_required_header::RULE, run: missing_required_header::check },
     Check { rule: auth_enforced::RULE, run: auth_enforced::check },
     Check { rule: positive_data_acceptance::RULE, run: positive_data_acceptance::check },
     Check { rule: unsupported_method::RULE, run: unsupported_method::check },
@@ -144,6 +150,12 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     ALL.iter().map(|c| &c.rule).chain(FINDINGS).find(|r| {
         r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
     })
+}
+
+/// Whether `missing_required_header` runs and judges this step (a required header left out),
+/// which `negative_data_rejection` then leaves to it.
+fn judged_as_missing_header(ctx: &Context<'_>) -> bool {
+    ctx.settings.enabled(missing_required_header::NAME) && missing_required_header::applies(ctx)
 }
 
 /// Whether the answer is a spec gap (the server rejected rightly; the spec documents no

@@ -17,10 +17,14 @@ pub const RULE: super::Rule = super::Rule {
 };
 
 /// Fails when a negative (non-credential) scenario is answered with anything but a documented
-/// 4xx. A 5xx is left to `not_a_server_error`.
+/// 4xx. A 5xx is left to `not_a_server_error`, a required header left out to
+/// `missing_required_header`.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     // The responses document the operation's own method; `unsupported_method` judges probes.
-    if ctx.scenario.kind.is_method_probe() || super::is_spec_gap(ctx) {
+    if ctx.scenario.kind.is_method_probe()
+        || super::is_spec_gap(ctx)
+        || super::judged_as_missing_header(ctx)
+    {
         return None;
     }
     let Kind::Negative { target, rule } = &ctx.scenario.kind else { return None };
