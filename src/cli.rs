@@ -151,6 +151,10 @@ pub struct RunArgs {
     /// Run only these checks (repeatable; all by default).
     #[arg(long = "check", value_name = "NAME", value_parser = parse_check)]
     checks: Vec<String>,
+    /// Send this parameter with this value in every scenario but those that break it
+    /// (repeatable): path.mesh=default, header.X-Tenant=acme.
+    #[arg(long = "param", value_name = "LOCATION.NAME=VALUE", value_parser = crate::generate::Pin::parse)]
+    pins: Vec<crate::generate::Pin>,
     /// Print the planned requests (credentials redacted) and send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -291,6 +295,7 @@ impl RunArgs {
         crate::engine::overlay_list(&mut o.cases, self.cases);
         crate::engine::overlay_list(&mut o.cacert, self.cacert);
         crate::engine::overlay_list(&mut o.operations, self.operations);
+        crate::engine::overlay_list(&mut o.pins, self.pins);
         o.spec = self.spec.unwrap_or(o.spec);
         o.spec_auth |= self.spec_auth;
         o.ref_root = self.ref_root.or(o.ref_root);

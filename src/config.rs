@@ -91,6 +91,9 @@ pub struct Config {
     /// Minimum coverage per measure, in percent.
     #[serde(default)]
     pub min_coverage: BTreeMap<String, f64>,
+    /// Pinned parameters: `"path.mesh" = "default"` (what `--param` gives).
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
     /// The keys whose values came from environment variables, and those variables: their
     /// errors name the variables, never the values (which may be secrets).
     #[serde(skip)]
@@ -324,6 +327,12 @@ impl Config {
         let minimums: Vec<(String, f64)> =
             self.min_coverage.iter().map(|(k, v)| (k.clone(), *v)).collect();
         crate::engine::overlay_list(&mut options.min_coverage, minimums);
+        let mut pins = Vec::new();
+        for (name, value) in &self.params {
+            let pin = crate::generate::Pin::parse(&format!("{name}={value}"));
+            pins.push(pin.map_err(|m| Error::flag(&key(&format!("params.{name}")), &m))?);
+        }
+        crate::engine::overlay_list(&mut options.pins, pins);
         Ok(())
     }
 

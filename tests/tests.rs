@@ -21,6 +21,7 @@ mod junit_schema;
 mod mock;
 mod openapi32;
 mod peers;
+mod pinning;
 mod regression;
 mod reports;
 mod secrets;

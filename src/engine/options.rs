@@ -63,6 +63,8 @@ pub struct RunOptions {
     pub max_body: usize,
     /// Operations to test, by operationId (all when empty).
     pub operations: Vec<String>,
+    /// Parameters sent with a fixed value (`--param path.mesh=default`).
+    pub pins: Vec<crate::generate::Pin>,
     /// Which checks run and the statuses they accept.
     pub checks: checks::Settings,
     /// Extra CA certificates (PEM files) to trust.
@@ -161,6 +163,7 @@ impl Default for RunOptions {
             timeout: DEFAULT_TIMEOUT,
             max_body: DEFAULT_MAX_BODY,
             operations: Vec::new(),
+            pins: Vec::new(),
             checks: checks::Settings::default(),
             cacert: Vec::new(),
             insecure: false,

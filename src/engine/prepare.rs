@@ -51,8 +51,13 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
     }
     let selected = select(&all_operations, &options.operations)?;
     let seed = options.seed.unwrap_or_else(crate::target::random_seed);
-    let (mut plan, validators) =
-        build(&spec, &all_operations, &selected, seed, options.max_examples, &options.cases)?;
+    let input = Inputs {
+        seed,
+        max_examples: options.max_examples,
+        cases: &options.cases,
+        pins: &options.pins,
+    };
+    let (mut plan, validators) = build(&spec, &all_operations, &selected, &input)?;
     // Probes of undeclared methods serve one check: without it they would only cost requests.
     if !options.checks.enabled(crate::checks::UNSUPPORTED_METHOD) {
         plan.scenarios.retain(|s| !s.kind.is_method_probe());
@@ -148,24 +153,62 @@ pub fn select(all: &[Operation], wanted: &[String]) -> Result<Vec<usize>> {
         .collect()
 }
 
+/// What a plan is generated from, besides the spec and the operations.
+pub struct Inputs<'a> {
+    /// The generation seed.
+    pub seed: u64,
+    /// Valid examples per operation.
+    pub max_examples: usize,
+    /// Case files or folders given (`cases/` when none).
+    pub cases: &'a [PathBuf],
+    /// Pinned parameters.
+    pub pins: &'a [crate::generate::Pin],
+}
+
 /// Compiles the schemas the selected operations use and generates their scenarios, then adds
-/// the case files.
+/// the case files. A pin that no selected operation has, or whose value a parameter's schema
+/// rejects, is a `--param` error.
 pub fn build(
     spec: &Spec,
     all_ops: &[Operation],
     selected: &[usize],
-    seed: u64,
-    max_examples: usize,
-    case_paths: &[PathBuf],
+    input: &Inputs<'_>,
 ) -> Result<(Plan, Validators)> {
+    let (seed, case_paths) = (input.seed, input.cases);
     let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
     let validators = Validators::for_operations(spec, &operations);
     let generator = crate::generate::Generator::new(
         spec.request_doc(),
         &validators,
         all_ops.iter().map(|o| o.path.clone()),
-        max_examples,
-    );
+        input.max_examples,
+    )
+    .with_pins(input.pins.to_vec());
+    for pin in input.pins {
+        let mut found = false;
+        for op in &operations {
+            for param in op.parameters.iter().filter(|p| pin.is_for(p)) {
+                found = true;
+                if !generator.pin_accepted(param) {
+                    return Err(Error::flag(
+                        "--param",
+                        format!(
+                            "{}: the schema of {} in {} rejects this value",
+                            pin.key(),
+                            pin.key(),
+                            op.id
+                        ),
+                    ));
+                }
+            }
+        }
+        if !found {
+            return Err(Error::flag(
+                "--param",
+                format!("{}: no selected operation has this parameter", pin.key()),
+            ));
+        }
+    }
     let mut notes = Vec::new();
     let mut untested = Vec::new();
     let mut per_op: Vec<Vec<Scenario>> = Vec::new();

@@ -10,6 +10,7 @@ pub mod invalid;
 mod media;
 mod methods;
 mod params;
+mod pin;
 mod route;
 mod scenario;
 mod value;
@@ -22,6 +23,7 @@ pub use media::{Writer, decode as decode_body, encode as encode_body, writer};
 pub use params::{
     coerce, encode_segment, primitive_text, read_param, serialize, wire_char, wire_safe,
 };
+pub use pin::Pin;
 pub use route::Router;
 pub use scenario::Generator;
 pub use value::ValueGen;

@@ -27,6 +27,8 @@ pub struct Generator<'a> {
     pub(super) validators: &'a Validators,
     pub(super) router: Router,
     max_examples: usize,
+    /// Parameters sent with a fixed value (`--param`).
+    pins: Vec<super::Pin>,
     /// Schemas found by pointer: each is looked up once, not once per example.
     schemas: std::cell::RefCell<HashMap<String, Option<&'a Value>>>,
 }
@@ -52,7 +54,32 @@ impl<'a> Generator<'a> {
         max_examples: usize,
     ) -> Self {
         let router = Router::new(templates);
-        Generator { doc, validators, router, max_examples, schemas: Default::default() }
+        Generator {
+            doc,
+            validators,
+            router,
+            max_examples,
+            pins: Vec::new(),
+            schemas: Default::default(),
+        }
+    }
+
+    /// The same generator with `pins`: each parameter a pin is for is sent with its value in
+    /// every scenario but those that break it, and gets no boundary positives of its own.
+    pub fn with_pins(mut self, pins: Vec<super::Pin>) -> Self {
+        self.pins = pins;
+        self
+    }
+
+    /// The pinned value of `param`, as a slot.
+    pub(super) fn pinned(&self, param: &Parameter) -> Option<Slot> {
+        super::pin::pinned(&self.pins, param).map(|p| Slot::Text(p.value.clone()))
+    }
+
+    /// Whether the schema of `param` accepts its pinned value as the server reads it (`true`
+    /// for a parameter without a pin).
+    pub fn pin_accepted(&self, param: &Parameter) -> bool {
+        self.pinned(param).is_none_or(|slot| self.param_accepts(param, &slot))
     }
 
     /// The scenarios of operation `index`, deterministic for `seed`; or why it gets none
@@ -66,6 +93,10 @@ impl<'a> Generator<'a> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(&[op.id.as_bytes()]));
         let mut base = Vec::with_capacity(op.parameters.len());
         for param in &op.parameters {
+            if let Some(pinned) = self.pinned(param) {
+                base.push(pinned);
+                continue;
+            }
             if !param.required {
                 base.push(Slot::Absent);
                 continue;
@@ -171,6 +202,9 @@ impl<'a> Generator<'a> {
                 .parameters
                 .iter()
                 .map(|param| {
+                    if let Some(pinned) = self.pinned(param) {
+                        return Some(pinned);
+                    }
                     if !param.required && !rng.random_bool(0.5) {
                         return Some(Slot::Absent);
                     }

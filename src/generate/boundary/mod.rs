@@ -77,7 +77,12 @@ impl Generator<'_> {
         let valid_body = body.map(|(b, _)| b.clone());
         for (i, param) in op.parameters.iter().enumerate() {
             let target = format!("{}.{}", param.location.as_str(), param.name);
+            // A pinned parameter keeps its value but where it is broken.
+            let pinned = self.pinned(param).is_some();
             for (edge, class, slot) in self.parameter_edges(param, &base[i]) {
+                if pinned && class != Class::Negative {
+                    continue;
+                }
                 if param.location == Location::Path {
                     let text = match &slot {
                         Slot::Value(v) => primitive_text(v),
@@ -99,6 +104,7 @@ impl Generator<'_> {
             // A scalar query parameter given twice: servers take the first, the last, or a
             // list; none may fail.
             if param.location == Location::Query
+                && !pinned
                 && let Slot::Value(v) = &base[i]
                 && !v.is_array()
                 && !v.is_object()
