@@ -38,8 +38,12 @@ fn main() {
                 basic: Some(("bench".into(), "tok".into())),
                 ..Default::default()
             };
-            let config =
-                gauntlet::mock::MockConfig { credentials: Some(creds), seed: 1, faults: vec![] };
+            let config = gauntlet::mock::MockConfig {
+                credentials: Some(creds),
+                seed: 1,
+                faults: vec![],
+                stateful: false,
+            };
             let running =
                 gauntlet::mock::spawn(Arc::new(gauntlet::mock::Mock::new(spec, ops, config)))
                     .await

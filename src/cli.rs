@@ -80,6 +80,10 @@ pub struct MockArgs {
     /// Break the contract this way (repeatable); see --list-faults.
     #[arg(long = "fault", value_name = "KIND", value_parser = parse_fault)]
     faults: Vec<crate::mock::Fault>,
+    /// Remember what is created and deleted, so chains of requests (create → read → delete →
+    /// read) see their effects.
+    #[arg(long)]
+    stateful: bool,
     /// List the faults and exit.
     #[arg(long)]
     list_faults: bool,
@@ -155,6 +159,10 @@ pub struct RunArgs {
     /// (repeatable): path.mesh=default, header.X-Tenant=acme.
     #[arg(long = "param", value_name = "LOCATION.NAME=VALUE", value_parser = crate::generate::Pin::parse)]
     pins: Vec<crate::generate::Pin>,
+    /// Plan no chains of requests (create → read → delete → read) from the spec's links
+    /// and its paths.
+    #[arg(long)]
+    no_chains: bool,
     /// Print the planned requests (credentials redacted) and send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -296,6 +304,7 @@ impl RunArgs {
         crate::engine::overlay_list(&mut o.cacert, self.cacert);
         crate::engine::overlay_list(&mut o.operations, self.operations);
         crate::engine::overlay_list(&mut o.pins, self.pins);
+        o.chains &= !self.no_chains;
         o.spec = self.spec.unwrap_or(o.spec);
         o.spec_auth |= self.spec_auth;
         o.ref_root = self.ref_root.or(o.ref_root);
@@ -448,8 +457,12 @@ pub fn mock(args: MockArgs) -> Result<i32> {
     let basic = user_flag("--user", args.user.as_deref())?;
     let credentials = basic.map(|basic| Credentials { basic: Some(basic), ..Default::default() });
     let count = operations.len();
-    let config =
-        crate::mock::MockConfig { credentials, seed: args.seed, faults: args.faults.clone() };
+    let config = crate::mock::MockConfig {
+        credentials,
+        seed: args.seed,
+        faults: args.faults.clone(),
+        stateful: args.stateful,
+    };
     let mock = Arc::new(crate::mock::Mock::new(Arc::clone(&spec), operations, config));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

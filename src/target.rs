@@ -40,8 +40,12 @@ impl Target {
         if credentials.basic.is_none() {
             credentials.basic = Some(generated_credentials(seed));
         }
-        let config =
-            MockConfig { credentials: Some(credentials.clone()), seed, faults: Vec::new() };
+        let config = MockConfig {
+            credentials: Some(credentials.clone()),
+            seed,
+            faults: Vec::new(),
+            stateful: true,
+        };
         let mock = match validators {
             Some(v) => Mock::with_validators(spec, operations, v, config),
             None => Mock::new(spec, operations, config),

@@ -77,7 +77,11 @@ fn every_step_is_sent_and_judged_and_captures_read_the_answer() {
     let report = RunReport::from_cases(&plan.operations, vec![case], info, plan.seed);
     let text = failure_text(&report, &report.cases[0]);
     assert!(text.contains("step:     2 of 2 (retrieve-sip-endpoint)"), "{text}");
-    assert!(text.contains("reproduce 1: curl") && text.contains("reproduce 2: curl"), "{text}");
+    // The step that captures sets a shell variable from its answer.
+    assert!(
+        text.contains("reproduce 1: id=$(curl") && text.contains("reproduce 2: curl"),
+        "{text}"
+    );
     assert!(text.contains("-u \"$GAUNTLET_USER\"") && !text.contains(":tok"), "{text}");
     assert_eq!(report.counts.failed, 1);
     assert_eq!(report.groups.len(), 1);

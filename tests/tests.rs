@@ -6,6 +6,7 @@ mod support;
 mod areas;
 mod boundary;
 mod cases;
+mod chains;
 mod checks_fire;
 mod ci_features;
 mod ci_recipe;

@@ -8,6 +8,7 @@
 mod auth_enforced;
 mod case_expectation;
 mod content_type_conformance;
+mod ensure_resource_availability;
 mod missing_required_header;
 mod negative_data_rejection;
 mod not_a_server_error;
@@ -19,6 +20,7 @@ mod signature;
 mod spec_gap;
 mod status_code_conformance;
 mod unsupported_method;
+mod use_after_free;
 
 pub use rule::{FINDINGS, Rule, Severity};
 pub use signature::signature;
@@ -52,6 +54,8 @@ pub struct Context<'a> {
     pub declared_methods: &'a [String],
     /// Every path of the spec (what a 201's `Location` must name).
     pub routes: &'a [crate::openapi::PathTemplate],
+    /// The statuses of the scenario's earlier steps (`None`: no answer), in order.
+    pub earlier: &'a [Option<u16>],
 }
 
 /// Which checks run and, for the checks that judge a status, the statuses they accept in
@@ -136,6 +140,8 @@ pub const ALL: &[Check] = &[
     Check { rule: auth_enforced::RULE, run: auth_enforced::check },
     Check { rule: positive_data_acceptance::RULE, run: positive_data_acceptance::check },
     Check { rule: unsupported_method::RULE, run: unsupported_method::check },
+    Check { rule: ensure_resource_availability::RULE, run: ensure_resource_availability::check },
+    Check { rule: use_after_free::RULE, run: use_after_free::check },
     Check { rule: spec_gap::RULE, run: spec_gap::check },
     Check { rule: case_expectation::RULE, run: case_expectation::check },
 ];

@@ -63,6 +63,7 @@ fn failures(
         settings: &Settings::default(),
         declared_methods: &[],
         routes: &[],
+        earlier: &[],
     };
     run(&ctx).into_iter().map(|f| f.check).collect()
 }
@@ -144,6 +145,7 @@ fn schema_failures_name_pointer_keyword_and_branches() {
         settings: &Settings::default(),
         declared_methods: &[],
         routes: &[],
+        earlier: &[],
     };
     let failure = response_schema_conformance::check(&ctx).expect("fails");
     let text = failure.details.join("\n");
@@ -175,6 +177,7 @@ fn configured_statuses_replace_a_checks_default_and_max_ms_bounds_a_case() {
             settings,
             declared_methods: &[],
             routes: &[],
+            earlier: &[],
         };
         run(&ctx).into_iter().map(|f| (f.check, f.title)).collect::<Vec<_>>()
     };

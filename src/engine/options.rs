@@ -65,6 +65,8 @@ pub struct RunOptions {
     pub operations: Vec<String>,
     /// Parameters sent with a fixed value (`--param path.mesh=default`).
     pub pins: Vec<crate::generate::Pin>,
+    /// Chains of requests built from the link graph (`--no-chains` turns them off).
+    pub chains: bool,
     /// Which checks run and the statuses they accept.
     pub checks: checks::Settings,
     /// Extra CA certificates (PEM files) to trust.
@@ -164,6 +166,7 @@ impl Default for RunOptions {
             max_body: DEFAULT_MAX_BODY,
             operations: Vec::new(),
             pins: Vec::new(),
+            chains: true,
             checks: checks::Settings::default(),
             cacert: Vec::new(),
             insecure: false,

@@ -56,6 +56,7 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
         max_examples: options.max_examples,
         cases: &options.cases,
         pins: &options.pins,
+        chains: options.chains,
     };
     let (mut plan, validators) = build(&spec, &all_operations, &selected, &input)?;
     // Probes of undeclared methods serve one check: without it they would only cost requests.
@@ -163,6 +164,8 @@ pub struct Inputs<'a> {
     pub cases: &'a [PathBuf],
     /// Pinned parameters.
     pub pins: &'a [crate::generate::Pin],
+    /// Chains of requests from the link graph are planned.
+    pub chains: bool,
 }
 
 /// Compiles the schemas the selected operations use and generates their scenarios, then adds
@@ -220,6 +223,18 @@ pub fn build(
                 untested.push((index, why));
                 per_op.push(Vec::new());
             }
+        }
+    }
+    if input.chains {
+        let links = crate::generate::links::links(spec.response_doc(), &operations);
+        let bases: Vec<Option<crate::plan::RequestSpec>> = per_op
+            .iter()
+            .map(|s| {
+                s.iter().find(|s| s.label == "positive/base").map(|s| s.first().request.clone())
+            })
+            .collect();
+        for (index, chain) in crate::generate::chains(&operations, &links, &bases) {
+            per_op[index].push(chain);
         }
     }
     let declared = crate::plan::declared_methods(all_ops);

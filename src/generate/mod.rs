@@ -6,7 +6,9 @@
 //! with the compiled validator as the server will read it, so a "negative" is really invalid.
 
 mod boundary;
+mod chain;
 pub mod invalid;
+pub mod links;
 mod media;
 mod methods;
 mod params;
@@ -16,6 +18,7 @@ mod scenario;
 mod value;
 pub mod xml;
 
+pub use chain::{MAX_STEPS as MAX_CHAIN_STEPS, capture_name, chains};
 pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
 };

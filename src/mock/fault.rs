@@ -52,6 +52,10 @@ pub enum Fault {
     IgnoresMethod,
     /// A method the path does not declare gets 405 without an `Allow` header.
     NoAllowHeader,
+    /// Reads of a created resource answer 404 (`--stateful`).
+    ForgetsCreated,
+    /// A DELETE answers 2xx but the resource stays (`--stateful`).
+    KeepsDeleted,
     /// A narrow fault: only a path parameter value that trips it breaks the server (for
     /// fuzzing: each hides where a random run seldom looks).
     Trigger(Trigger),
@@ -196,6 +200,16 @@ const PLAIN: &[(&str, Fault, &str)] = &[
         "serve an undeclared method with the path's operation instead of 405",
     ),
     ("no-allow-header", Fault::NoAllowHeader, "answer undeclared methods 405 without Allow"),
+    (
+        "forgets-created",
+        Fault::ForgetsCreated,
+        "with --stateful, answer 404 to reads of what was just created",
+    ),
+    (
+        "keeps-deleted",
+        Fault::KeepsDeleted,
+        "with --stateful, answer a DELETE 2xx but keep serving the resource",
+    ),
 ];
 
 /// The faults that take an argument, as `--list-faults` shows them.

@@ -8,6 +8,7 @@ mod fault;
 mod respond;
 mod route;
 mod server;
+mod state;
 
 pub use fault::{CharClass, Fault, LetterCase, Trigger, faults};
 pub use respond::{Mock, MockConfig, MockRequest, MockResponse};

@@ -32,6 +32,8 @@ pub struct MockConfig {
     pub seed: u64,
     /// Contract breaks to commit.
     pub faults: Vec<Fault>,
+    /// Remember what producers create and what is deleted (`--stateful`).
+    pub stateful: bool,
 }
 
 /// A request as the mock reads it.
@@ -81,6 +83,10 @@ pub struct Mock {
     config: MockConfig,
     /// Valid requests answered so far (for `flaky:N`).
     served: AtomicUsize,
+    /// What was created and deleted, when stateful.
+    state: Option<super::state::State>,
+    /// Ids minted for created resources so far.
+    minted: AtomicUsize,
 }
 
 impl std::fmt::Debug for Mock {
@@ -105,7 +111,18 @@ impl Mock {
         config: MockConfig,
     ) -> Self {
         let routes = Routes::new(&operations);
-        Mock { routes, spec, operations, validators, config, served: AtomicUsize::new(0) }
+        let state =
+            config.stateful.then(|| super::state::State::new(spec.response_doc(), &operations));
+        Mock {
+            routes,
+            spec,
+            operations,
+            validators,
+            config,
+            served: AtomicUsize::new(0),
+            state,
+            minted: AtomicUsize::new(0),
+        }
     }
 
     /// The operations served.
@@ -194,8 +211,27 @@ impl Mock {
                 _ => {}
             }
         }
+        if let Some(state) = &self.state {
+            let known = state.known(index, &path_params);
+            if known == super::state::Known::Deleted
+                || known == super::state::Known::Created && self.has(Fault::ForgetsCreated)
+            {
+                let mut gone = self.documented(op, 404, &mut rng, &path_params);
+                gone.status = 404;
+                return gone;
+            }
+        }
         let mut response =
             self.documented(op, success_status(op, &mut rng), &mut rng, &path_params);
+        if let Some(state) = &self.state
+            && (200..300).contains(&response.status)
+        {
+            if state.produces(index) {
+                self.mint(index, op, &mut response);
+            }
+            let keep = self.has(Fault::KeepsDeleted);
+            state.record(index, op, &path_params, &response.body, &response.headers, keep);
+        }
         for fault in &self.config.faults {
             match fault {
                 Fault::Slow(d) => response.delay = Some(*d),
@@ -278,6 +314,59 @@ impl Mock {
         }
         response.body = serde_json::to_vec(&body).unwrap_or_default();
         response
+    }
+
+    /// A created resource's id made unique (`1000 + n`, or a uuid from `n`), where the
+    /// answer stays valid with it: two creates of the same request are two resources.
+    fn mint(&self, index: usize, op: &Operation, response: &mut MockResponse) {
+        let Some(documented) = op.response_for(response.status) else { return };
+        let Some(media) = documented.content.iter().find(|m| is_json(&m.name)) else { return };
+        let Some(schema_ref) = &media.schema else { return };
+        let doc = self.spec.response_doc();
+        let Some(schema) = doc.pointer(&schema_ref.pointer) else { return };
+        let Some((pointer, id_schema)) = crate::generate::links::id_pointer(doc, schema, op) else {
+            return;
+        };
+        let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) else { return };
+        // An optional id the generator left out is put in: a created resource has one.
+        let current = body.pointer(&pointer).cloned().unwrap_or_else(|| {
+            match (id_schema.get("type").and_then(Value::as_str), id_schema.get("format")) {
+                (Some("integer" | "number"), _) => json!(0),
+                (_, Some(f)) if f == "uuid" => json!("00000000-0000-4000-8000-000000000000"),
+                _ => json!("id"),
+            }
+        });
+        let n = self.minted.fetch_add(1, Ordering::Relaxed) as u64;
+        // An integer id the operations that name it take (Petstore's orders go up to 10).
+        let named = self.state.as_ref().map(|st| st.naming(index)).unwrap_or_default();
+        let taken = |v: &Value| {
+            named.iter().all(|(op, name)| {
+                let param = self.operations[*op].parameters.iter().find(|p| &p.name == name);
+                let validator = param
+                    .and_then(|p| p.schema.as_ref())
+                    .and_then(|s| self.validators.get(&s.pointer));
+                validator.is_none_or(|val| val.is_valid(v))
+            })
+        };
+        let fresh = match &current {
+            Value::Number(_) => [json!(1000 + n), json!(1 + n % 10), json!(1)]
+                .into_iter()
+                .find(|v| taken(v))
+                .unwrap_or(json!(1000 + n)),
+            Value::String(s) if uuid::Uuid::parse_str(s).is_ok() => {
+                let bits = (0x4a11_7e57u128 << 96) | u128::from(n);
+                let id = uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid();
+                Value::String(id.to_string())
+            }
+            Value::String(s) => Value::String(format!("{s}{n}")),
+            _ => return,
+        };
+        if !set_pointer(&mut body, &pointer, fresh) {
+            return;
+        }
+        if self.validators.get(&schema_ref.pointer).is_none_or(|v| v.is_valid(&body)) {
+            response.body = serde_json::to_vec(&body).unwrap_or_default();
+        }
     }
 
     /// A `Location` for a 201 that documents one: the created resource's path (the
@@ -768,4 +857,18 @@ fn cookies(req: &MockRequest) -> Vec<(String, String)> {
 fn request_hash(req: &MockRequest) -> u64 {
     let text = format!("{} {}?{}", req.method, req.path, req.query.as_deref().unwrap_or(""));
     crate::support::hash::fnv1a(&[text.as_bytes(), &req.body])
+}
+
+/// Sets `pointer` (`/id`, `/data/id`) in `value`, adding the last property where its parent
+/// object is there; whether it could.
+fn set_pointer(value: &mut Value, pointer: &str, new: Value) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    let target = if parent.is_empty() { Some(value) } else { value.pointer_mut(parent) };
+    match target {
+        Some(Value::Object(map)) => {
+            map.insert(crate::openapi::unescape(last), new);
+            true
+        }
+        _ => false,
+    }
 }

@@ -135,6 +135,55 @@ pub struct Step {
     pub expect: Option<Expectation>,
     /// Values this step's answer provides to the steps after it.
     pub captures: Vec<Capture>,
+    /// Values of earlier steps this step's request takes (a chain's created id in its path).
+    pub uses: Vec<Use>,
+    /// What this step of a chain checks beyond the single-request checks.
+    pub role: Option<Role>,
+}
+
+/// A captured value put into a later step's request, in place of [`Use::marker`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    /// The capture's name.
+    pub name: String,
+    /// Where it goes.
+    pub into: Site,
+}
+
+impl Use {
+    /// The text that holds its place in the planned request (letters and digits only, so
+    /// no encoding changes it) until the value is known.
+    pub fn marker(&self) -> String {
+        marker(&self.name)
+    }
+}
+
+/// The placeholder of capture `name` in a planned request.
+pub fn marker(name: &str) -> String {
+    let safe: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("GAUNTLETVAR{safe}X")
+}
+
+/// Where a used value goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Site {
+    /// A path parameter, by name.
+    Path(String),
+    /// A query parameter.
+    Query(String),
+    /// A header.
+    Header(String),
+    /// A JSON pointer into the JSON body (`""`: the whole body).
+    Body(String),
+}
+
+/// What a chain step checks of its answer, given the steps before it succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A read of a resource just created (or updated): not a 404 (`ensure_resource_availability`).
+    Available,
+    /// A read of a resource just deleted: a 404 or 410 (`use_after_free`).
+    Gone,
 }
 
 /// A value read from a step's answer, by name, for the steps after it.
@@ -153,13 +202,16 @@ pub enum CaptureFrom {
     Body(String),
     /// A response header, by name (`Location`).
     Header(String),
+    /// The last path segment of a response header's URL (the id a `Location` names).
+    HeaderTail(String),
+    /// A value of the step's own request (`path.id`), as an OpenAPI link's `$request.path.id`.
+    Request(String),
 }
 
 impl Scenario {
     /// A scenario of one request, as every generated scenario and case is today.
     pub fn single(operation: usize, label: String, kind: Kind, request: RequestSpec) -> Self {
-        let step = Step { operation, request, expect: None, captures: Vec::new() };
-        Scenario { label, kind, steps: vec![step] }
+        Scenario { label, kind, steps: vec![Step::new(operation, request)] }
     }
 
     /// The operation it is reported under: its first step's.
@@ -179,6 +231,18 @@ impl Scenario {
 }
 
 impl Step {
+    /// A step that sends `request` to operation `operation`, with nothing captured or used.
+    pub fn new(operation: usize, request: RequestSpec) -> Self {
+        Step {
+            operation,
+            request,
+            expect: None,
+            captures: Vec::new(),
+            uses: Vec::new(),
+            role: None,
+        }
+    }
+
     /// The values sent, for reports: `("path.id", "...")`, `("query.limit", "10")`, ...
     /// (derived from the request, so the plan does not hold them twice).
     pub fn inputs(&self, op: &Operation) -> Vec<(String, String)> {
@@ -204,6 +268,13 @@ impl Step {
             };
             (format!("{location}.{}", s.name), s.template.clone())
         }));
+        // A value an earlier answer gives is shown as the shell variable that holds it.
+        for used in &self.uses {
+            let marker = used.marker();
+            for (_, value) in out.iter_mut().filter(|(_, v)| v.contains(&marker)) {
+                *value = value.replace(&marker, &format!("${}", used.name));
+            }
+        }
         out
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::credentials::{Placement, curl_form};
 use crate::openapi::Operation;
-use crate::plan::{AuthMode, SecretPlace, Step};
+use crate::plan::{AuthMode, Capture, CaptureFrom, SecretPlace, Step};
 
 /// Quotes `s` for a POSIX shell (single quotes).
 fn quote(s: &str) -> String {
@@ -13,6 +13,47 @@ fn quote(s: &str) -> String {
 /// `$GAUNTLET_USER` (or `$GAUNTLET_BEARER`, `$GAUNTLET_API_KEY`) when the run has them, never
 /// as values.
 pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: bool) -> String {
+    let mut line = request_line(base_url, op, step, has_credentials);
+    // A chain step takes earlier answers' values from shell variables...
+    for used in &step.uses {
+        line = line.replace(&used.marker(), &format!("'\"${}\"'", used.name));
+    }
+    // ...which its producer sets from its own answer (the first capture; `jq` reads a body).
+    match step.captures.first() {
+        Some(Capture { name, from: CaptureFrom::Body(pointer) }) => {
+            format!("{name}=$({line} | jq -r {})", quote(&jq_path(pointer)))
+        }
+        Some(Capture { name, from: CaptureFrom::Header(h) | CaptureFrom::HeaderTail(h) }) => {
+            let tail = matches!(step.captures[0].from, CaptureFrom::HeaderTail(_));
+            let strip = if tail { " | sed 's#.*/##'" } else { "" };
+            format!(
+                "{name}=$({line} -o /dev/null -D - | sed -n {} | tr -d '\\r'{strip})",
+                quote(&format!("s/^{h}: *//Ip"))
+            )
+        }
+        _ => line,
+    }
+}
+
+/// A JSON pointer as a `jq` path (`/data/id` → `.data.id`, `/items/0` → `.items[0]`).
+fn jq_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        let token = crate::openapi::unescape(token);
+        if token.chars().all(|c| c.is_ascii_digit()) && !token.is_empty() {
+            out.push_str(&format!("[{token}]"));
+        } else if token.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !token.is_empty()
+        {
+            out.push('.');
+            out.push_str(&token);
+        } else {
+            out.push_str(&format!(".[{}]", serde_json::Value::String(token.clone())));
+        }
+    }
+    if out.is_empty() { ".".into() } else { out }
+}
+
+fn request_line(base_url: &str, op: &Operation, step: &Step, has_credentials: bool) -> String {
     let spec = &step.request;
     let method = spec.method.as_deref().unwrap_or(&op.method);
     let mut url = match reqwest::Url::parse(&format!("{base_url}{}", spec.path)) {

@@ -6,6 +6,7 @@
 //! something failed); it never keeps passing bodies, so memory stays flat as runs grow.
 //! A scenario that did not finish has no result at all: it can never read as passed.
 
+mod chain;
 mod pool;
 mod result;
 mod session;

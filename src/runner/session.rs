@@ -12,9 +12,9 @@ use super::{ScenarioResult, StepResult};
 use crate::checks::{self, Failure};
 use crate::credentials::{Credentials, Placement, Redactor};
 use crate::error::Result;
-use crate::http::{self, ClientConfig, Response};
+use crate::http::{self, ClientConfig};
 use crate::openapi::Operation;
-use crate::plan::{AuthMode, CaptureFrom, Plan, Scenario, SecretPlace, Step};
+use crate::plan::{AuthMode, Plan, Scenario, SecretPlace, Step};
 use crate::schema::Validators;
 
 /// How the plan is sent.
@@ -138,13 +138,60 @@ impl Session {
     /// operations), step by step, each after the rate limit allows it; a step with no answer
     /// ends it.
     pub async fn execute_scenario(&self, scenario: &Scenario) -> ScenarioResult {
-        let mut steps = Vec::with_capacity(scenario.steps.len());
+        let mut steps: Vec<StepResult> = Vec::with_capacity(scenario.steps.len());
+        // The values captured so far, as read (the results keep redacted copies).
+        let mut values: HashMap<String, serde_json::Value> = HashMap::new();
+        let mut statuses: Vec<Option<u16>> = Vec::new();
         for step in &scenario.steps {
+            // A chain step whose value an earlier answer did not give is not sent: a request
+            // with a made-up id in its place would be judged on a resource nobody created.
+            let op = &self.plan.operations[step.operation];
+            let fits = |site: &crate::plan::Site, v: &serde_json::Value| {
+                super::chain::fits(op, &self.validators, site, v)
+            };
+            let step = match super::chain::filled(step, &values, fits) {
+                Ok(step) => step,
+                Err(stop) => {
+                    // The answer that should have given it succeeded without it, or with one
+                    // the next operation does not take: what the spec promises cannot be
+                    // followed, a gap in it, not a server bug.
+                    if let Some(last) = steps.last_mut()
+                        && last.status.is_some_and(|s| (200..300).contains(&s))
+                    {
+                        let title = match stop {
+                            super::chain::Stop::Missing(names) => format!(
+                                "the answer gave no {} for the chain to {}: the chain stopped",
+                                names.join(", "),
+                                op.id
+                            ),
+                            super::chain::Stop::Unfit(name, value) => format!(
+                                "the answer's {name} ({}) is not one {} takes: the chain stopped",
+                                self.redactor.redact(&crate::support::text::truncate(&value, 40)),
+                                op.id
+                            ),
+                        };
+                        let gap = Failure {
+                            check: checks::SPEC_GAP,
+                            title,
+                            expected: "an id of the created resource the next operation takes (mark it required, or link it)".into(),
+                            details: Vec::new(),
+                        };
+                        // As every gap: a failure under --strict.
+                        match self.config.checks.strict {
+                            true => last.failures.push(gap),
+                            false => last.gaps.push(gap),
+                        }
+                    }
+                    break;
+                }
+            };
             if let Some(limiter) = &self.limiter {
                 limiter.lock().await.tick().await;
             }
-            let result = self.execute_step(scenario, step).await;
+            let (result, read) = self.execute_step(scenario, &step, &statuses).await;
             let ended = result.error.is_some();
+            statuses.push(result.status);
+            values.extend(read);
             steps.push(result);
             if ended {
                 break;
@@ -153,7 +200,12 @@ impl Session {
         ScenarioResult { steps, flaky: false }
     }
 
-    async fn execute_step(&self, scenario: &Scenario, step: &Step) -> StepResult {
+    async fn execute_step(
+        &self,
+        scenario: &Scenario,
+        step: &Step,
+        earlier: &[Option<u16>],
+    ) -> (StepResult, Vec<(String, serde_json::Value)>) {
         let credentials = &self.config.credentials;
         let redact = |t: &str| self.redactor.redact(t);
         let operation = &self.plan.operations[step.operation];
@@ -163,7 +215,9 @@ impl Session {
             // request a copy kept just in case.
             let request = match self.prepare(step) {
                 Ok(request) => request,
-                Err(error) => return StepResult { error: Some(error), ..Default::default() },
+                Err(error) => {
+                    return (StepResult { error: Some(error), ..Default::default() }, Vec::new());
+                }
             };
             let exchange = http::send(
                 &self.client,
@@ -196,7 +250,7 @@ impl Session {
             Ok(response) => response,
             Err(error) => {
                 result.error = Some(error);
-                return result;
+                return (result, Vec::new());
             }
         };
         let ctx = checks::Context {
@@ -215,6 +269,7 @@ impl Session {
                 .get(operation.path.route())
                 .map_or(&[], Vec::as_slice),
             routes: &self.routes,
+            earlier,
         };
         result.status = Some(response.status);
         result.media = response.content_type.as_deref().map(checks::essence);
@@ -224,7 +279,9 @@ impl Session {
                 result.failures.drain(..).partition(|f| f.check == checks::SPEC_GAP);
             (result.gaps, result.failures) = (gaps, failures);
         }
-        result.captured = captured(step, &response, &redact);
+        let read = super::chain::captured(step, operation, &response);
+        result.captured =
+            read.iter().map(|(n, v)| (n.clone(), redact(&super::chain::text(v)))).collect();
         if !result.failures.is_empty() || !result.gaps.is_empty() {
             result.excerpt = Some(redact(&checks::excerpt(&response.body, 300)));
             if !result.failures.is_empty() {
@@ -237,7 +294,7 @@ impl Session {
                 redact_failure(failure, &redact);
             }
         }
-        result
+        (result, read)
     }
 
     /// The step's request with its credentials: only the first scheme is broken, the others
@@ -304,29 +361,4 @@ fn redact_failure(failure: &mut Failure, redact: &impl Fn(&str) -> String) {
     for line in &mut failure.details {
         *line = redact(line);
     }
-}
-
-/// The values `step`'s captures read from its answer (those it finds), redacted.
-fn captured(
-    step: &Step,
-    response: &Response,
-    redact: &impl Fn(&str) -> String,
-) -> Vec<(String, String)> {
-    if step.captures.is_empty() {
-        return Vec::new();
-    }
-    let body: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
-    step.captures
-        .iter()
-        .filter_map(|c| {
-            let value = match &c.from {
-                CaptureFrom::Body(pointer) => match body.as_ref()?.pointer(pointer)? {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                },
-                CaptureFrom::Header(name) => response.headers.get(name)?.to_str().ok()?.to_owned(),
-            };
-            Some((c.name.clone(), redact(&value)))
-        })
-        .collect()
 }

@@ -51,16 +51,23 @@ app.use(
 
 app.get("/health", (req, res) => res.json({ status: "ok" }));
 
+// What was created can be read back (a chain of create -> read checks it), up to a bound.
+const things = new Map([[1, { id: 1, name: "first" }]]);
+let nextId = 2;
+
 app.post("/things", (req, res) => {
   const { name, color } = req.body;
-  res.status(201).json(color ? { id: 7, name, color } : { id: 7, name });
+  const thing = color ? { id: nextId, name, color } : { id: nextId, name };
+  if (nextId < 100000) things.set(nextId, thing);
+  nextId += 1;
+  res.status(201).json(thing);
 });
 
 app.get("/things/:id", (req, res) => {
-  const id = Number(req.params.id);
-  if (id !== 1) return res.status(404).json({ message: "no such thing" });
+  const thing = things.get(Number(req.params.id));
+  if (!thing) return res.status(404).json({ message: "no such thing" });
   // Broken: the body lacks its required name.
-  res.json(BROKEN ? { id } : { id, name: "first" });
+  res.json(BROKEN ? { id: thing.id } : thing);
 });
 
 app.get("/files/:a,:b", (req, res) => res.json({ a: req.params.a, b: Number(req.params.b) }));

@@ -92,16 +92,23 @@ def list_items(
     return items[: limit or 10]
 
 
+# What was created can be read back (a chain of create -> read checks it), up to a bound.
+STORED: dict[int, Item] = {1: Item(id=1, name="first", price=1.5)}
+
+
 @app.post("/items", status_code=201, dependencies=[Depends(keyed)])
 def create_item(item: ItemIn) -> Item:
-    return Item(id=7, **item.model_dump())
+    created = Item(id=len(STORED) + 1, **item.model_dump())
+    if len(STORED) < 100_000:
+        STORED[created.id] = created
+    return created
 
 
 @app.get("/items/{item_id}", dependencies=[Depends(signed_in)])
 def get_item(item_id: Annotated[int, Field(ge=1)]) -> Item:
-    if item_id != 1:
+    if item_id not in STORED:
         raise HTTPException(404, "no such item")
-    return Item(id=1, name="first", price=1.5)
+    return STORED[item_id]
 
 
 @app.get("/widgets/{widget_id}-v{version}")

@@ -1,0 +1,179 @@
+//! Chains: scenarios of several steps built from the link graph, each step's request the
+//! operation's valid base request with the linked values put in by the runner.
+//!
+//! Per producer: create → read (the read must find it: `ensure_resource_availability`),
+//! create → update → read, create → delete → read (the read must not find it:
+//! `use_after_free`), and create → each nested read. A chain is reported under its producer
+//! (`chain/create-delete-read/getThing`); every single-request check judges every step.
+
+use std::collections::HashMap;
+
+use super::links::Link;
+use crate::openapi::{Location, Operation};
+use crate::plan::{Capture, CaptureFrom, Kind, RequestSpec, Role, Scenario, Site, Step, Use};
+
+/// The longest chain built.
+pub const MAX_STEPS: usize = 3;
+
+/// The chains of `links` between `ops`, each with the index of the operation it is reported
+/// under; `bases` holds each operation's valid base request (`None`: it has none, so it is
+/// in no chain).
+pub fn chains(
+    ops: &[Operation],
+    links: &[Link],
+    bases: &[Option<RequestSpec>],
+) -> Vec<(usize, Scenario)> {
+    let mut by_producer: HashMap<usize, Vec<&Link>> = HashMap::new();
+    for link in links {
+        by_producer.entry(link.producer).or_default().push(link);
+    }
+    let mut producers: Vec<usize> = by_producer.keys().copied().collect();
+    producers.sort_unstable();
+    let mut out = Vec::new();
+    for p in producers {
+        let Some(create) = bases[p].as_ref() else { continue };
+        let consumers = &by_producer[&p];
+        let item = |method: &str| {
+            // The consumer on the item path itself (`/things/{id}`), not a nested one.
+            let mut found: Vec<&&Link> =
+                consumers.iter().filter(|l| ops[l.consumer].method == method).collect();
+            found.sort_by_key(|l| ops[l.consumer].path.segment_count());
+            found.into_iter().find(|l| bases[l.consumer].is_some()).copied()
+        };
+        let read = item("GET");
+        let read_path = read.map(|l| ops[l.consumer].path.segment_count());
+        let producer = Step { captures: captures(consumers), ..Step::new(p, create.clone()) };
+        let step = |link: &Link, role: Option<Role>| {
+            let (request, uses) = linked(&ops[link.consumer], link, bases, create, &ops[p]);
+            Step { uses, role, ..Step::new(link.consumer, request) }
+        };
+        let mut push = |name: &str, consumer: &str, steps: Vec<Step>| {
+            let label = format!("chain/{name}/{consumer}");
+            out.push((p, Scenario { label, kind: Kind::Positive, steps }));
+        };
+        if let Some(r) = read {
+            let steps = vec![producer.clone(), step(r, Some(Role::Available))];
+            push("create-read", &ops[r.consumer].id, steps);
+        }
+        for method in ["PUT", "PATCH"] {
+            let Some(u) = item(method) else { continue };
+            let mut steps = vec![producer.clone(), step(u, None)];
+            if let Some(r) = read.filter(|_| MAX_STEPS >= 3) {
+                steps.push(step(r, Some(Role::Available)));
+            }
+            push("create-update-read", &ops[u.consumer].id, steps);
+        }
+        if let Some(d) = item("DELETE") {
+            let mut steps = vec![producer.clone(), step(d, None)];
+            // Only the read of the same item path shows the delete took effect.
+            if let Some(r) = read.filter(|r| {
+                ops[r.consumer].path.segment_count() == ops[d.consumer].path.segment_count()
+            }) {
+                steps.push(step(r, Some(Role::Gone)));
+            }
+            push("create-delete-read", &ops[d.consumer].id, steps);
+        }
+        // Reads of what lives under the new resource (`/things/{id}/parts`).
+        for nested in consumers.iter().filter(|l| {
+            ops[l.consumer].method == "GET"
+                && read_path.is_some_and(|n| ops[l.consumer].path.segment_count() > n)
+                && bases[l.consumer].is_some()
+        }) {
+            push(
+                "create-read",
+                &ops[nested.consumer].id,
+                vec![producer.clone(), step(nested, None)],
+            );
+        }
+    }
+    out
+}
+
+/// The name a capture from `from` goes by (a shell variable in `curl` lines).
+pub fn capture_name(from: &CaptureFrom) -> String {
+    let raw = match from {
+        CaptureFrom::Body(pointer) => pointer.trim_start_matches('/').replace('/', "_"),
+        CaptureFrom::Header(name) => name.to_ascii_lowercase(),
+        CaptureFrom::HeaderTail(name) => format!("{}_id", name.to_ascii_lowercase()),
+        CaptureFrom::Request(key) => key.replace('.', "_"),
+    };
+    let safe: String =
+        raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if safe.is_empty() || safe.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("v_{safe}")
+    } else {
+        safe
+    }
+}
+
+/// The producer's captures: each value a consumer takes from its answer, once.
+fn captures(links: &[&Link]) -> Vec<Capture> {
+    let mut out: Vec<Capture> = Vec::new();
+    for binding in links.iter().flat_map(|l| &l.bindings) {
+        if matches!(binding.from, CaptureFrom::Request(_)) {
+            continue;
+        }
+        let name = capture_name(&binding.from);
+        if !out.iter().any(|c| c.name == name) {
+            out.push(Capture { name, from: binding.from.clone() });
+        }
+    }
+    out
+}
+
+/// The consumer's base request with each linked parameter set: a value of the producer's
+/// request copied, one of its answer held by its marker (with the [`Use`] that fills it).
+fn linked(
+    consumer: &Operation,
+    link: &Link,
+    bases: &[Option<RequestSpec>],
+    create: &RequestSpec,
+    producer: &Operation,
+) -> (RequestSpec, Vec<Use>) {
+    let mut request = bases[link.consumer].clone().expect("consumers in chains have a base");
+    let mut uses = Vec::new();
+    let produced = crate::plan::Step::new(link.producer, create.clone()).inputs(producer);
+    let mut path_values: Vec<(String, String)> =
+        consumer.path.capture(&request.path, true).unwrap_or_default();
+    for b in &link.bindings {
+        let value = match &b.from {
+            CaptureFrom::Request(key) => match produced.iter().find(|(k, _)| k == key) {
+                Some((_, v)) => v.clone(),
+                None => continue,
+            },
+            from => {
+                let used = Use { name: capture_name(from), into: site(b.location, &b.name) };
+                let marker = used.marker();
+                uses.push(used);
+                marker
+            }
+        };
+        match b.location {
+            Location::Path => {
+                if let Some(slot) = path_values.iter_mut().find(|(n, _)| *n == b.name) {
+                    slot.1 = value;
+                }
+            }
+            Location::Query => set(&mut request.query, &b.name, value),
+            Location::Header => set(&mut request.headers, &b.name, value),
+            Location::Cookie => set(&mut request.cookies, &b.name, value),
+        }
+    }
+    request.path = consumer.path.render(|name| {
+        path_values.iter().find(|(n, _)| n == name).map(|(_, v)| super::params::encode_segment(v))
+    });
+    (request, uses)
+}
+
+fn site(location: Location, name: &str) -> Site {
+    match location {
+        Location::Path => Site::Path(name.into()),
+        Location::Query => Site::Query(name.into()),
+        Location::Header | Location::Cookie => Site::Header(name.into()),
+    }
+}
+
+fn set(pairs: &mut Vec<(String, String)>, name: &str, value: String) {
+    pairs.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    pairs.push((name.to_owned(), value));
+}
