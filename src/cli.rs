@@ -159,6 +159,10 @@ pub struct RunArgs {
     /// (repeatable): path.mesh=default, header.X-Tenant=acme.
     #[arg(long = "param", value_name = "LOCATION.NAME=VALUE", value_parser = crate::generate::Pin::parse)]
     pins: Vec<crate::generate::Pin>,
+    /// Send for at most this long (30s, 5m): operations take turns, so each gets its share
+    /// before any gets more; the summary says what the budget cut.
+    #[arg(long, value_name = "DURATION", value_parser = crate::support::duration::parse_duration)]
+    max_time: Option<Duration>,
     /// Plan no chains of requests (create → read → delete → read) from the spec's links
     /// and its paths.
     #[arg(long)]
@@ -305,6 +309,7 @@ impl RunArgs {
         crate::engine::overlay_list(&mut o.operations, self.operations);
         crate::engine::overlay_list(&mut o.pins, self.pins);
         o.chains &= !self.no_chains;
+        o.max_time = self.max_time.or(o.max_time);
         o.spec = self.spec.unwrap_or(o.spec);
         o.spec_auth |= self.spec_auth;
         o.ref_root = self.ref_root.or(o.ref_root);

@@ -68,6 +68,8 @@ pub struct Config {
     pub rate_limit: Option<f64>,
     /// Time allowed for each exchange (`10s`, `500ms`).
     pub timeout: Option<String>,
+    /// The longest the run sends for (`5m`).
+    pub max_time: Option<String>,
     /// Largest response body read, in bytes.
     pub max_body: Option<usize>,
     /// Operations to test (by operationId).
@@ -293,6 +295,12 @@ impl Config {
             // Checked at load: it parses.
             options.timeout = crate::support::duration::parse_duration(t)
                 .map_err(|_| Error::flag(&key(&self.key("timeout")), "not a duration"))?;
+        }
+        if let Some(t) = &self.max_time {
+            options.max_time = Some(
+                crate::support::duration::parse_duration(t)
+                    .map_err(|_| Error::flag(&key(&self.key("max_time")), "not a duration"))?,
+            );
         }
         if self.bearer.is_some() {
             options.credentials.bearer = self.bearer;

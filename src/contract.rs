@@ -182,7 +182,8 @@ impl Contract {
     /// Writes the JUnit report of the trials that ran.
     pub fn write_junit(&self, path: &Path) -> Result<()> {
         let results = self.results.lock().map(|r| r.clone()).unwrap_or_default();
-        let run = RunResult { results, elapsed: self.clock.elapsed(), interrupted: false };
+        let run =
+            RunResult { results, elapsed: self.clock.elapsed(), interrupted: false, budget_cut: 0 };
         let report = RunReport::build(self.plan(), &run, None, self.info());
         let mut file = crate::report::create(path)?;
         write_junit(&mut file, &report)

@@ -174,3 +174,26 @@ fn the_seed_has_no_producer_and_plans_no_chain() {
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(!out.stdout.contains("chain/"), "{}", out.stdout);
 }
+
+/// `--max-time` bounds the run: operations take turns, so each has finished scenarios before
+/// any has many, and the summary and the JSON report say how many the budget cut.
+#[test]
+fn max_time_gives_every_operation_its_share_and_says_what_it_cut() {
+    let (dir, spec) = temp_file("things.yaml", CRUD);
+    let spec = spec.to_str().unwrap();
+    let mock = MockProcess::start(&["--spec", spec, "--stateful", "--fault", "slow:40ms"]);
+    let json = dir.path().join("r.json");
+    let report = format!("json={}", json.display());
+    let extra = ["--max-time", "1s", "--concurrency", "1", "--report", &report];
+    let out = run(dir.path(), spec, &mock.url, &extra);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cut = report["budget_cut"].as_u64().unwrap();
+    assert!(cut > 0, "{}", out.all());
+    assert!(out.stdout.contains(&format!("--max-time cut {cut} scenarios")), "{}", out.all());
+    for op in ["createThing", "getThing", "putThing", "deleteThing"] {
+        let sent = report["cases"].as_array().unwrap().iter().filter(|c| c["operation"] == op);
+        assert!(sent.count() >= 2, "{op}: {}", out.all());
+    }
+}

@@ -67,6 +67,8 @@ pub struct RunOptions {
     pub pins: Vec<crate::generate::Pin>,
     /// Chains of requests built from the link graph (`--no-chains` turns them off).
     pub chains: bool,
+    /// The longest the run sends for (`--max-time`).
+    pub max_time: Option<Duration>,
     /// Which checks run and the statuses they accept.
     pub checks: checks::Settings,
     /// Extra CA certificates (PEM files) to trust.
@@ -167,6 +169,7 @@ impl Default for RunOptions {
             operations: Vec::new(),
             pins: Vec::new(),
             chains: true,
+            max_time: None,
             checks: checks::Settings::default(),
             cacert: Vec::new(),
             insecure: false,

@@ -66,6 +66,7 @@ pub fn run_config(
         checks: options.checks.clone(),
         ca_certs,
         insecure: options.insecure,
+        max_time: options.max_time,
     })
 }
 

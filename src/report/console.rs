@@ -191,6 +191,13 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 short.measure, short.actual, short.minimum
             )?;
         }
+        if report.budget_cut > 0 {
+            writeln!(
+                out,
+                "{YELLOW}note:{YELLOW:#} --max-time cut {} scenarios: they were not sent (operations took turns, so each got its share first)",
+                report.budget_cut
+            )?;
+        }
         let (retried, gave_up) = report.retried;
         if retried > 0 {
             writeln!(

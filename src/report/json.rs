@@ -70,6 +70,7 @@ pub fn summary(report: &RunReport) -> Value {
             })
         }).collect::<Vec<_>>(),
         "retried": {"retried": report.retried.0, "refused": report.retried.1},
+        "budget_cut": report.budget_cut,
         "baseline": {
             "fixed": report.fixed.iter().map(entry).collect::<Vec<_>>(),
             "expired": report.expired.iter().map(entry).collect::<Vec<_>>(),

@@ -55,6 +55,8 @@ pub struct RunReport {
     /// Cases retried after 429/503 with `Retry-After`, and those still refused after
     /// [`MAX_RETRIES`].
     pub retried: (usize, usize),
+    /// Scenarios `--max-time` left unsent.
+    pub budget_cut: usize,
     /// Baseline entries whose scenario passes now.
     pub fixed: Vec<crate::baseline::Entry>,
     /// Baseline entries that expired and failed again.
@@ -366,6 +368,7 @@ impl RunReport {
         report.elapsed = run.elapsed;
         report.interrupted = run.interrupted;
         report.retried = retried;
+        report.budget_cut = run.budget_cut;
         if let Some(v) = verdict {
             report.fixed = v.fixed.clone();
             report.expired = v.expired.clone();
@@ -454,6 +457,7 @@ impl RunReport {
             groups,
             counts,
             retried: (0, 0),
+            budget_cut: 0,
             fixed: Vec::new(),
             expired: Vec::new(),
             notes: Vec::new(),

@@ -1,5 +1,6 @@
-//! The worker pool: a fixed number of tasks take the plan's scenarios in order, results
-//! land in their slots as they come, and cancellation abandons what is in flight. Then each
+//! The worker pool: a fixed number of tasks take the plan's scenarios, operations taking
+//! turns, results land in their slots as they come, `--max-time` stops what has not started,
+//! and cancellation abandons what is in flight. Then each
 //! distinct failure is sent once more, alone: one that does not fail again is flaky.
 
 use std::collections::{HashMap, HashSet};
@@ -30,19 +31,32 @@ pub async fn run(
     let workers = config.concurrency.clamp(1, total.max(1));
     let shared = Arc::new(Session::new(plan, validators, config)?);
     let next = Arc::new(AtomicUsize::new(0));
+    // Operations take turns, so a time budget gives each its share before any gets more.
+    let deadline = shared.config().max_time.map(|t| Instant::now() + t);
+    let order = Arc::new(match deadline {
+        Some(_) => fair_order(&shared.plan().scenarios),
+        None => (0..total).collect(),
+    });
     let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let shared = Arc::clone(&shared);
         let next = Arc::clone(&next);
+        let order = Arc::clone(&order);
         let tx = tx.clone();
         tasks.spawn(async move {
             loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= total {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= total {
                     break;
                 }
+                // Past the budget nothing more starts; what is in flight finishes.
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    next.store(total, Ordering::Relaxed);
+                    break;
+                }
+                let index = order[k];
                 let result = shared.execute(index).await;
                 if tx.send((index, result)).await.is_err() {
                     break;
@@ -87,7 +101,27 @@ pub async fn run(
         let message = connect_error(&results[0]).map(|e| e.message.clone()).unwrap_or_default();
         return Err(Error::Unreachable { base_url: shared.config().base_url.clone(), message });
     }
-    Ok(RunResult { results, elapsed, interrupted })
+    let budget_cut = match interrupted {
+        true => 0,
+        false => results.iter().filter(|r| r.is_none()).count(),
+    };
+    Ok(RunResult { results, elapsed, interrupted, budget_cut })
+}
+
+/// The plan's scenario indexes with operations taking turns: the first of each operation,
+/// then the second of each, and so on (each operation's own order kept).
+fn fair_order(scenarios: &[crate::plan::Scenario]) -> Vec<usize> {
+    let mut by_op: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, s) in scenarios.iter().enumerate() {
+        by_op.entry(s.operation()).or_default().push(i);
+    }
+    let lists: Vec<Vec<usize>> = by_op.into_values().collect();
+    let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = Vec::with_capacity(scenarios.len());
+    for round in 0..longest {
+        out.extend(lists.iter().filter_map(|l| l.get(round)));
+    }
+    out
 }
 
 /// A distinct failure, as reports group them: (operation, check, title, signature), a

@@ -89,6 +89,8 @@ pub struct RunResult {
     pub elapsed: Duration,
     /// Whether the run was cut short (Ctrl-C).
     pub interrupted: bool,
+    /// Scenarios `--max-time` left unsent.
+    pub budget_cut: usize,
 }
 
 impl RunResult {

@@ -38,6 +38,8 @@ pub struct RunConfig {
     pub ca_certs: Vec<Vec<u8>>,
     /// Accept any certificate (only when asked).
     pub insecure: bool,
+    /// The longest the run may send for (`--max-time`): past it no scenario is started.
+    pub max_time: Option<Duration>,
 }
 
 /// How many times a 429 or 503 with `Retry-After` is retried before its answer stands.
