@@ -327,7 +327,7 @@ impl Mock {
         let Some((pointer, id_schema)) = crate::generate::links::id_pointer(doc, schema, op) else {
             return;
         };
-        let Ok(mut body) = serde_json::from_slice::<Value>(&response.body) else { return };
+        let Ok(body) = serde_json::from_slice::<Value>(&response.body) else { return };
         // An optional id the generator left out is put in: a created resource has one.
         let current = body.pointer(&pointer).cloned().unwrap_or_else(|| {
             match (id_schema.get("type").and_then(Value::as_str), id_schema.get("format")) {
@@ -348,24 +348,32 @@ impl Mock {
                 validator.is_none_or(|val| val.is_valid(v))
             })
         };
-        let fresh = match &current {
-            Value::Number(_) => [json!(1000 + n), json!(1 + n % 10), json!(1)]
-                .into_iter()
-                .find(|v| taken(v))
-                .unwrap_or(json!(1000 + n)),
-            Value::String(s) if uuid::Uuid::parse_str(s).is_ok() => {
-                let bits = (0x4a11_7e57u128 << 96) | u128::from(n);
-                let id = uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid();
-                Value::String(id.to_string())
-            }
-            Value::String(s) => Value::String(format!("{s}{n}")),
+        let uuid = {
+            let bits = (0x4a11_7e57u128 << 96) | u128::from(n);
+            uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid().to_string()
+        };
+        // The first candidate the answer's schema and every operation naming it take.
+        let candidates: Vec<Value> = match &current {
+            Value::Number(_) => vec![json!(1000 + n), json!(1 + n % 10), json!(1)],
+            Value::String(s) if uuid::Uuid::parse_str(s).is_ok() => vec![json!(uuid)],
+            Value::String(s) => vec![
+                json!(format!("{s}{n}")),
+                json!((1000 + n).to_string()),
+                json!(uuid),
+                json!(format!("id{n}")),
+            ],
             _ => return,
         };
-        if !set_pointer(&mut body, &pointer, fresh) {
-            return;
-        }
-        if self.validators.get(&schema_ref.pointer).is_none_or(|v| v.is_valid(&body)) {
-            response.body = serde_json::to_vec(&body).unwrap_or_default();
+        let validator = self.validators.get(&schema_ref.pointer);
+        for fresh in candidates {
+            let mut minted = body.clone();
+            if !set_pointer(&mut minted, &pointer, fresh.clone()) {
+                return;
+            }
+            if taken(&fresh) && validator.is_none_or(|v| v.is_valid(&minted)) {
+                response.body = serde_json::to_vec(&minted).unwrap_or_default();
+                return;
+            }
         }
     }
 

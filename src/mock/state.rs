@@ -3,8 +3,8 @@
 //!
 //! The link graph (`generate::links`) says which operation creates what and which path
 //! parameter of which operation names it. A created id is recorded from the producer's
-//! answer; a DELETE that succeeds marks its id deleted, and every later request that names a
-//! deleted id is answered 404. An id the mock never created is served as the stateless mock
+//! answer; a DELETE that succeeds marks it deleted (an id the mock created), and every later
+//! request that names a deleted id is answered 404. An id the mock never created is served as the stateless mock
 //! serves it (a random id in a positive scenario still gets a valid 200). Memory is bounded:
 //! past [`CAPACITY`] ids the oldest are forgotten.
 
@@ -132,10 +132,13 @@ impl State {
             if keep_deleted {
                 return;
             }
+            // Only what the mock made is gone after it: an id it never created stays served
+            // as the stateless mock serves it (its parents' children too).
             for key in self.named(index, path_params) {
-                store.created.remove(&key);
-                store.deleted.insert(key.clone());
-                store.remember(key);
+                if store.created.remove(&key) {
+                    store.deleted.insert(key.clone());
+                    store.remember(key);
+                }
             }
             return;
         }
