@@ -18,7 +18,7 @@ edge = re.compile(r"(^|\.)((minimum|maximum)([+-]1)?|exclusive-(minimum|maximum)
     r"|between-multiples|zero|minus-one|int(32|64)-(max|min)([+-]1)?|24-digits|1e30"
     r"|(min|max)-(length|items|properties)([+-]1)?|required-only|with-.*|all-properties"
     r"|undeclared-property|omitted|truncated-json|trailing-garbage|undeclared-content-type"
-    r"|nil-uuid|max-uuid|uppercase-uuid|enum-[0-9]+)$|items\[")
+    r"|nil-uuid|max-uuid|uppercase-uuid|enum-[0-9]+)(:[a-z-]+)?$|items\[")
 counts = {}
 def add(k): counts[k] = counts.get(k, 0) + 1
 for line in sys.stdin:
@@ -37,7 +37,8 @@ for line in sys.stdin:
     elif kind in ("positive", "negative") and (edge.search(rule) or (target == "body" and rule == "empty")):
         add("3 boundary " + kind)
     elif kind == "negative": add("2 one thing broken: " + ("body" if target == "body" else "parameters"))
-    else: add("7 case files")
+    elif kind == "chain": add("7 chains")
+    else: add("8 case files")
 total = sum(counts.values())
 for k in sorted(counts): print(f"{k[2:]:<36} {counts[k]:>8}")
 print("total".ljust(36), str(total).rjust(8))
