@@ -317,8 +317,7 @@ paths:
                 })
                 .is_some_and(|n| n > 8);
             if !head.starts_with("GET ") {
-                let reply = "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-                let _ = std::io::Write::write_all(s, reply.as_bytes());
+                crate::support::answer(s, "405 Method Not Allowed\r\nAllow: GET", "text/plain", "");
                 return;
             }
             let status = if !has {

@@ -38,8 +38,7 @@ fn server() -> String {
             l.to_ascii_lowercase().strip_prefix("x-tenant:").map(|v| v.trim().to_owned())
         });
         if !line.starts_with("GET ") {
-            let reply = "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-            let _ = std::io::Write::write_all(s, reply.as_bytes());
+            crate::support::answer(s, "405 Method Not Allowed\r\nAllow: GET", "text/plain", "");
             return;
         }
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
