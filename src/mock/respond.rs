@@ -216,9 +216,7 @@ impl Mock {
             if known == super::state::Known::Deleted
                 || known == super::state::Known::Created && self.has(Fault::ForgetsCreated)
             {
-                let mut gone = self.documented(op, 404, &mut rng, &path_params);
-                gone.status = 404;
-                return gone;
+                return self.documented(op, 404, &mut rng, &path_params);
             }
         }
         let mut response =
