@@ -206,6 +206,23 @@ pub struct CredentialArgs {
     /// An API key for operations secured by an apiKey scheme (defaults to TOKEN of --user).
     #[arg(long, value_name = "KEY", env = "GAUNTLET_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
+    /// Log in with OAuth2 client credentials as this client (the bearer token is got, kept
+    /// fresh and renewed on a 401); the token endpoint is the spec's tokenUrl.
+    #[arg(long, value_name = "ID", env = "GAUNTLET_CLIENT_ID", hide_env_values = true)]
+    client_id: Option<String>,
+    /// The OAuth2 client's secret (sent with HTTP Basic to the token endpoint). Never printed.
+    #[arg(long, value_name = "SECRET", env = "GAUNTLET_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    /// Log in with the OAuth2 password grant as this user (with --client-id when the server
+    /// wants a client). Never printed.
+    #[arg(long, value_name = "USER:PASSWORD", env = "GAUNTLET_LOGIN_USER", hide_env_values = true)]
+    login_user: Option<String>,
+    /// The OAuth2 token endpoint, instead of the spec's tokenUrl (a path is under the base URL).
+    #[arg(long, value_name = "URL", env = "GAUNTLET_TOKEN_URL")]
+    token_url: Option<String>,
+    /// Scopes to ask the token endpoint for, space-separated.
+    #[arg(long, value_name = "SCOPES", env = "GAUNTLET_SCOPE")]
+    scope: Option<String>,
 }
 
 /// Flags of `gauntlet fuzz`.
@@ -344,8 +361,52 @@ impl CredentialArgs {
         }
         credentials.bearer = self.bearer.or(credentials.bearer.take());
         credentials.api_key = self.api_key.or(credentials.api_key.take());
+        if let Some(login) = oauth2_login(
+            self.client_id,
+            self.client_secret,
+            self.login_user,
+            self.token_url,
+            self.scope,
+        )? {
+            credentials.login = Some(login);
+        }
         Ok(())
     }
+}
+
+/// The OAuth2 login the flags ask for: the password grant with `--login-user`, else client
+/// credentials with `--client-id`; `None` without either.
+fn oauth2_login(
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    login_user: Option<String>,
+    token_url: Option<String>,
+    scope: Option<String>,
+) -> Result<Option<crate::credentials::Login>> {
+    use crate::credentials::{Grant, Login, Slot, Source};
+    let (grant, named_by) = match (login_user, &client_id) {
+        (Some(user), _) => {
+            let (username, password) =
+                Credentials::user_setting("--login-user", &user).map_err(|_| {
+                    Error::flag("--login-user", "expected USER:PASSWORD (the value is not shown)")
+                })?;
+            (Grant::Password { username, password }, "--login-user")
+        }
+        (None, Some(_)) => (Grant::ClientCredentials, "--client-id"),
+        (None, None) => {
+            let orphan = [
+                ("--client-secret", client_secret.is_some()),
+                ("--token-url", token_url.is_some()),
+                ("--scope", scope.is_some()),
+            ];
+            return match orphan.iter().find(|(_, given)| *given) {
+                Some((flag, _)) => Err(Error::flag(flag, "needs --client-id or --login-user")),
+                None => Ok(None),
+            };
+        }
+    };
+    let source = Source::OAuth2 { token_url, grant, client_id, client_secret, scope };
+    Ok(Some(Login { source, slot: Slot::Bearer, named_by: named_by.into() }))
 }
 
 fn parse_rate(text: &str) -> std::result::Result<f64, String> {

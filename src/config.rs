@@ -96,6 +96,8 @@ pub struct Config {
     /// Pinned parameters: `"path.mesh" = "default"` (what `--param` gives).
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+    /// A token login: an OAuth2 grant, or a login request of the API's own.
+    pub login: Option<LoginConfig>,
     /// The keys whose values came from environment variables, and those variables: their
     /// errors name the variables, never the values (which may be secrets).
     #[serde(skip)]
@@ -110,6 +112,123 @@ pub struct CheckConfig {
     pub enabled: Option<bool>,
     /// The statuses it accepts in place of its default rule.
     pub statuses: Option<Vec<u16>>,
+}
+
+/// `[login]`: how the run gets its token. Either `oauth2 = "client_credentials"` (or
+/// `"password"`) with the client and the user, or a request of the API's own (`url`,
+/// `body`, and where the answer holds the token). Values come from `${VAR}`s.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginConfig {
+    /// The OAuth2 grant: `client_credentials` or `password`.
+    pub oauth2: Option<String>,
+    /// The OAuth2 client's id.
+    pub client_id: Option<String>,
+    /// The OAuth2 client's secret.
+    pub client_secret: Option<String>,
+    /// The user of the password grant.
+    pub username: Option<String>,
+    /// The password of the password grant.
+    pub password: Option<String>,
+    /// The token endpoint (the spec's `tokenUrl` when absent).
+    pub token_url: Option<String>,
+    /// Scopes asked for, space-separated.
+    pub scope: Option<String>,
+    /// A login request's method (POST when absent).
+    pub method: Option<String>,
+    /// A login request's path under the base URL, or its URL.
+    pub url: Option<String>,
+    /// A login request's body.
+    pub body: Option<String>,
+    /// The body's media type (`application/json` when absent).
+    pub content_type: Option<String>,
+    /// A JSON pointer to the token in the answer (`/access_token` when absent).
+    pub token: Option<String>,
+    /// The answer's header holding the token, instead of `token`.
+    pub token_header: Option<String>,
+    /// A JSON pointer to the token's life in seconds.
+    pub expires_in: Option<String>,
+    /// What the token stands for: `bearer` (the default) or `api_key`.
+    pub credential: Option<String>,
+}
+
+impl LoginConfig {
+    fn strings(&mut self) -> [(&'static str, &mut Option<String>); 15] {
+        [
+            ("login.oauth2", &mut self.oauth2),
+            ("login.client_id", &mut self.client_id),
+            ("login.client_secret", &mut self.client_secret),
+            ("login.username", &mut self.username),
+            ("login.password", &mut self.password),
+            ("login.token_url", &mut self.token_url),
+            ("login.scope", &mut self.scope),
+            ("login.method", &mut self.method),
+            ("login.url", &mut self.url),
+            ("login.body", &mut self.body),
+            ("login.content_type", &mut self.content_type),
+            ("login.token", &mut self.token),
+            ("login.token_header", &mut self.token_header),
+            ("login.expires_in", &mut self.expires_in),
+            ("login.credential", &mut self.credential),
+        ]
+    }
+
+    /// The login this table describes; `file` names it in errors.
+    pub fn login(self, file: &str) -> Result<crate::credentials::Login> {
+        use crate::credentials::{Grant, Login, Slot, Source, TokenAt};
+        let named_by = format!("{file}: [login]");
+        let bad = |m: &str| Error::flag(&named_by, m);
+        let slot = match self.credential.as_deref() {
+            None | Some("bearer") => Slot::Bearer,
+            Some("api_key") => Slot::ApiKey,
+            Some(_) => return Err(bad("credential must be bearer or api_key")),
+        };
+        let source = match (self.oauth2.as_deref(), self.url) {
+            (Some(_), Some(_)) => return Err(bad("give oauth2 or url, not both")),
+            (None, None) => return Err(bad("give oauth2 (a grant) or url (a login request)")),
+            (Some(grant), None) => {
+                let grant = match (grant, self.username, self.password) {
+                    ("client_credentials", _, _) => Grant::ClientCredentials,
+                    ("password", Some(username), Some(password)) => {
+                        Grant::Password { username, password }
+                    }
+                    ("password", _, _) => {
+                        return Err(bad("the password grant needs username and password"));
+                    }
+                    _ => return Err(bad("oauth2 must be client_credentials or password")),
+                };
+                if grant == Grant::ClientCredentials && self.client_id.is_none() {
+                    return Err(bad("the client_credentials grant needs client_id"));
+                }
+                Source::OAuth2 {
+                    token_url: self.token_url,
+                    grant,
+                    client_id: self.client_id,
+                    client_secret: self.client_secret,
+                    scope: self.scope,
+                }
+            }
+            (None, Some(url)) => Source::Request {
+                method: self.method.unwrap_or_else(|| "POST".into()),
+                url,
+                body: self.body,
+                content_type: self.content_type.unwrap_or_else(|| "application/json".into()),
+                token: match (self.token, self.token_header) {
+                    (Some(_), Some(_)) => return Err(bad("give token or token_header, not both")),
+                    (_, Some(header)) => TokenAt::Header(header),
+                    (pointer, None) => {
+                        let pointer = pointer.unwrap_or_else(|| "/access_token".into());
+                        if !pointer.starts_with('/') {
+                            return Err(bad("token must be a JSON pointer (/access_token)"));
+                        }
+                        TokenAt::Body(pointer)
+                    }
+                },
+                expires_in: self.expires_in,
+            },
+        };
+        Ok(Login { source, slot, named_by })
+    }
 }
 
 /// A `[reports]` value: a file, or whether to write the format at its default path.
@@ -219,6 +338,13 @@ impl Config {
         }
         for op in &mut self.operations {
             text("operations", op)?;
+        }
+        if let Some(login) = &mut self.login {
+            for (key, value) in login.strings() {
+                if let Some(v) = value {
+                    text(key, v)?;
+                }
+            }
         }
         self.from_env = from_env;
         Ok(())
@@ -341,6 +467,9 @@ impl Config {
             pins.push(pin.map_err(|m| Error::flag(&key(&format!("params.{name}")), &m))?);
         }
         crate::engine::overlay_list(&mut options.pins, pins);
+        if let Some(login) = self.login {
+            options.credentials.login = Some(login.login(file)?);
+        }
         Ok(())
     }
 

@@ -84,6 +84,7 @@ impl Contract {
             .build()
             .map_err(|e| Error::Other(format!("cannot start the async runtime: {e}")))?;
         let mut credentials = options.credentials.clone();
+        engine::ready_login(options.base_url.as_deref(), &prepared.spec.doc, &mut credentials)?;
         let target = runtime.block_on(engine::target(&options, &prepared, &mut credentials))?;
         let has_credentials = credentials.any();
         let config = engine::run_config(&options, &target.base_url, credentials)?;
@@ -182,8 +183,13 @@ impl Contract {
     /// Writes the JUnit report of the trials that ran.
     pub fn write_junit(&self, path: &Path) -> Result<()> {
         let results = self.results.lock().map(|r| r.clone()).unwrap_or_default();
-        let run =
-            RunResult { results, elapsed: self.clock.elapsed(), interrupted: false, budget_cut: 0 };
+        let run = RunResult {
+            results,
+            elapsed: self.clock.elapsed(),
+            interrupted: false,
+            budget_cut: 0,
+            logins: None,
+        };
         let report = RunReport::build(self.plan(), &run, None, self.info());
         let mut file = crate::report::create(path)?;
         write_junit(&mut file, &report)

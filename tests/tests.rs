@@ -19,6 +19,7 @@ mod generation;
 mod hostile;
 mod hostile_specs;
 mod junit_schema;
+mod logins;
 mod mock;
 mod openapi32;
 mod peers;

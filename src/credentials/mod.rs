@@ -6,9 +6,11 @@
 //! here at send time, and reports get the `curl` form, which reads secrets from the
 //! environment (`$GAUNTLET_USER`) instead of holding them.
 
+mod login;
 mod redact;
 mod render;
 
+pub use login::{Grant, Login, Slot, Source, TokenAt};
 pub use redact::Redactor;
 use render::Form;
 
@@ -31,6 +33,8 @@ pub struct Credentials {
     pub bearer: Option<String>,
     /// An API key (`--api-key`); the Basic token stands in when absent.
     pub api_key: Option<String>,
+    /// A token login: the token it gets fills the bearer token or the API key.
+    pub login: Option<Login>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -78,11 +82,42 @@ impl Credentials {
 
     /// Whether the run has any credential at all.
     pub fn any(&self) -> bool {
-        self.basic.is_some() || self.bearer.is_some() || self.api_key.is_some()
+        self.basic.is_some()
+            || self.bearer.is_some()
+            || self.api_key.is_some()
+            || self.login.is_some()
+    }
+
+    /// Which credential a token login fills, if there is one.
+    pub fn login_slot(&self) -> Option<Slot> {
+        self.login.as_ref().map(|l| l.slot)
+    }
+
+    /// Whether the token of a login is sent for `scheme`.
+    pub fn uses_token(&self, scheme: &SecurityScheme) -> bool {
+        matches!(
+            (self.login_slot(), scheme),
+            (Some(Slot::Bearer), SecurityScheme::Bearer)
+                | (Some(Slot::ApiKey), SecurityScheme::ApiKey { .. })
+        )
+    }
+
+    /// These credentials with `token` (a login's) in the credential it fills.
+    pub fn with_token(&self, token: &str) -> Credentials {
+        let mut out = self.clone();
+        match self.login_slot() {
+            Some(Slot::Bearer) => out.bearer = Some(token.to_owned()),
+            Some(Slot::ApiKey) => out.api_key = Some(token.to_owned()),
+            None => {}
+        }
+        out
     }
 
     /// Whether the run can authenticate for `scheme`.
     pub fn covers(&self, scheme: &SecurityScheme) -> bool {
+        if self.uses_token(scheme) {
+            return true;
+        }
         match scheme {
             SecurityScheme::Basic => self.basic.is_some(),
             SecurityScheme::Bearer => self.bearer.is_some() || self.basic.is_some(),

@@ -7,6 +7,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 
+use std::sync::{Arc, RwLock};
+
 use super::Credentials;
 
 /// Secrets shorter than this are not redacted: they would match everywhere.
@@ -14,9 +16,15 @@ const MIN_SECRET: usize = 4;
 /// The shortest base64 run taken as a secret's trace (shorter runs match by chance).
 const MIN_ENCODED: usize = 6;
 
-/// Finds and replaces every form of a run's secrets.
+/// Finds and replaces every form of a run's secrets; clones share what it has learnt.
 #[derive(Debug, Clone)]
 pub struct Redactor {
+    inner: Arc<RwLock<Inner>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    secrets: Vec<String>,
     matcher: Option<AhoCorasick>,
 }
 
@@ -36,31 +44,30 @@ impl Redactor {
         }
         secrets.extend(credentials.bearer.clone());
         secrets.extend(credentials.api_key.clone());
+        secrets.extend(credentials.login.iter().flat_map(|l| l.secrets()));
         secrets.retain(|s| s.len() >= MIN_SECRET);
-        let mut patterns: Vec<String> = Vec::new();
-        for secret in &secrets {
-            patterns.push(secret.clone());
-            patterns.push(
-                percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string(),
-            );
-            patterns.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
-            patterns.extend(encoded_traces(secret.as_bytes()));
+        let matcher = matcher(&secrets);
+        Redactor { inner: Arc::new(RwLock::new(Inner { secrets, matcher })) }
+    }
+
+    /// Learns `secret` (a token a login got), in every form, from now on, for this redactor
+    /// and its clones.
+    pub fn learn(&self, secret: &str) {
+        if secret.len() < MIN_SECRET {
+            return;
         }
-        patterns.retain(|p| p.len() >= MIN_SECRET);
-        patterns.sort();
-        patterns.dedup();
-        let matcher = (!patterns.is_empty())
-            .then(|| {
-                AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok()
-            })
-            .flatten();
-        Redactor { matcher }
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        if inner.secrets.iter().any(|s| s == secret) {
+            return;
+        }
+        inner.secrets.push(secret.to_owned());
+        inner.matcher = matcher(&inner.secrets);
     }
 
     /// `text` with every form of every secret replaced by `***`.
     pub fn redact(&self, text: &str) -> String {
-        match &self.matcher {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        match &inner.matcher {
             Some(m) => {
                 let mut out = String::with_capacity(text.len());
                 m.replace_all_with(text, &mut out, |_, _, dst| {
@@ -72,6 +79,28 @@ impl Redactor {
             None => text.to_owned(),
         }
     }
+}
+
+/// One matcher for every form of `secrets`.
+fn matcher(secrets: &[String]) -> Option<AhoCorasick> {
+    let mut patterns: Vec<String> = Vec::new();
+    for secret in secrets {
+        patterns.push(secret.clone());
+        patterns.push(
+            percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+                .to_string(),
+        );
+        patterns.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
+        patterns.extend(encoded_traces(secret.as_bytes()));
+    }
+    patterns.retain(|p| p.len() >= MIN_SECRET);
+    patterns.sort();
+    patterns.dedup();
+    (!patterns.is_empty())
+        .then(|| {
+            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok()
+        })
+        .flatten()
 }
 
 /// The base64 characters that `secret` alone decides wherever it sits in a longer value:
@@ -128,5 +157,8 @@ mod tests {
         assert_eq!(r.redact("token=b3arer%2Ft0ken%2Bx"), "token=***");
         assert_eq!(r.redact("q=b3arer%2Ft0ken%2Bx&b3arer/t0ken+x"), "q=***&***");
         assert_eq!(r.redact("nothing here"), "nothing here");
+        let clone = r.clone();
+        r.learn("fresh-t0ken/42");
+        assert_eq!(clone.redact("Bearer fresh-t0ken%2F42"), "Bearer ***");
     }
 }

@@ -234,6 +234,7 @@ mod tests {
             basic: Some(("proj-7".into(), "s3cr3t-t0ken".into())),
             bearer: Some("b3arer-t0ken".into()),
             api_key: Some("k3y-v4lue".into()),
+            login: None,
         };
         let schemes = [
             SecurityScheme::Basic,

@@ -17,5 +17,5 @@ pub use options::{
     parse_min_coverage,
 };
 pub use prepare::{Prepared, build, prepare, select, without_credentials};
-pub use run::{fetch_spec, run, run_config, runtime, target};
+pub use run::{fetch_spec, ready_login, run, run_config, runtime, target};
 pub use signal::stop_requested;

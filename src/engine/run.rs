@@ -47,6 +47,23 @@ pub async fn target(
     .await
 }
 
+/// Readies the token login of `credentials`, if there is one: it needs a target
+/// (`base_url`), and takes the `tokenUrl` of the spec (`doc`) when it names none.
+pub fn ready_login(
+    base_url: Option<&str>,
+    doc: &serde_json::Value,
+    credentials: &mut Credentials,
+) -> Result<()> {
+    let Some(login) = &mut credentials.login else { return Ok(()) };
+    if base_url.is_none() {
+        return Err(Error::flag(
+            &login.named_by,
+            "a token login needs a target (--base-url): the built-in mock takes any token",
+        ));
+    }
+    crate::runner::with_spec_token_url(login, doc)
+}
+
 /// How the runner sends to `base_url`: the options' pacing, limits, checks and TLS settings
 /// (CA files read here, so a missing one is an error before anything is sent).
 pub fn run_config(
@@ -145,6 +162,8 @@ fn run_local_as(options: RunOptions, shown: &std::path::Path) -> Result<i32> {
             crate::support::text::truncate(&why, 600)
         )));
     }
+    let mut credentials = options.credentials.clone();
+    ready_login(options.base_url.as_deref(), &prepared.spec.doc, &mut credentials)?;
     // Created before anything is sent, so an unwritable path stops the run first. Events
     // are written in place as they come; every other file is renamed into place whole.
     let requests = options.report_files();
@@ -161,7 +180,6 @@ fn run_local_as(options: RunOptions, shown: &std::path::Path) -> Result<i32> {
     let annotations = requests.iter().any(|(f, _)| *f == Format::Github);
     let locations = requests.iter().any(|(f, _)| f.needs_locations());
     let runtime = runtime()?;
-    let mut credentials = options.credentials.clone();
     let target = runtime.block_on(target(&options, &prepared, &mut credentials))?;
     let base_url = target.base_url.clone();
     let missing = without_credentials(&mut prepared.plan, &credentials);

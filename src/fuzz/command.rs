@@ -76,6 +76,7 @@ fn run_local(o: Options) -> Result<i32> {
     let operations: Vec<Operation> = selected.iter().map(|&i| all_ops[i].clone()).collect();
     let seed = o.run.seed.unwrap_or_else(crate::target::random_seed);
     let mut credentials = o.run.credentials.clone();
+    crate::engine::ready_login(o.run.base_url.as_deref(), &spec_doc.doc, &mut credentials)?;
     // Compiled once: the strategies (to judge inputs) and the session (to check answers).
     let validators = Arc::new(Validators::for_operations(&spec_doc, &operations));
     let router = Arc::new(Router::new(all_ops.iter().map(|op| op.path.clone())));
@@ -419,6 +420,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         None if record.builtin_mock => None,
         None => Some(record.base_url.clone()),
     };
+    crate::engine::ready_login(given.as_deref(), &spec_doc.doc, &mut credentials)?;
     let rt = crate::engine::runtime()?;
     let target = rt.block_on(Target::resolve(
         given,

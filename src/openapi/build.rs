@@ -278,6 +278,20 @@ fn response_headers(
     Ok(out)
 }
 
+/// The `tokenUrl` of the first OAuth2 scheme in `components.securitySchemes` with `flow`
+/// (`clientCredentials`, `password`), and that scheme's name.
+pub fn token_url(doc: &Value, flow: &str) -> Option<(String, String)> {
+    let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object)?;
+    schemes.iter().find_map(|(name, raw)| {
+        let (raw, _) = resolve_ref(doc, raw).ok()?;
+        if raw.get("type").and_then(Value::as_str) != Some("oauth2") {
+            return None;
+        }
+        let url = raw.get("flows")?.get(flow)?.get("tokenUrl")?.as_str()?;
+        Some((name.clone(), url.to_owned()))
+    })
+}
+
 /// The scheme named `name` in `components.securitySchemes`.
 fn scheme(doc: &Value, name: &str) -> SecurityScheme {
     let schemes = doc.pointer("/components/securitySchemes").and_then(Value::as_object);

@@ -15,7 +15,7 @@ mod pointer;
 mod swagger2;
 mod views;
 
-pub use build::operations;
+pub use build::{operations, token_url};
 pub use lines::{SourceLocation, locate};
 pub use load::{Spec, Version, load, load_within, parse_yaml, yaml_error};
 pub use model::{

@@ -191,6 +191,15 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 short.measure, short.actual, short.minimum
             )?;
         }
+        if let Some((at, counts)) = &report.logins {
+            writeln!(
+                out,
+                "{DIM}token login:{DIM:#} {at}: {} token{} got, {} after a 401",
+                counts.obtained,
+                if counts.obtained == 1 { "" } else { "s" },
+                counts.after_401
+            )?;
+        }
         if report.budget_cut > 0 {
             writeln!(
                 out,

@@ -57,6 +57,8 @@ pub struct RunReport {
     pub retried: (usize, usize),
     /// Scenarios `--max-time` left unsent.
     pub budget_cut: usize,
+    /// Where the token login logged in and what it did, when the run had one.
+    pub logins: Option<(String, crate::runner::LoginCounts)>,
     /// Baseline entries whose scenario passes now.
     pub fixed: Vec<crate::baseline::Entry>,
     /// Baseline entries that expired and failed again.
@@ -369,6 +371,7 @@ impl RunReport {
         report.interrupted = run.interrupted;
         report.retried = retried;
         report.budget_cut = run.budget_cut;
+        report.logins = run.logins.clone();
         if let Some(v) = verdict {
             report.fixed = v.fixed.clone();
             report.expired = v.expired.clone();
@@ -458,6 +461,7 @@ impl RunReport {
             counts,
             retried: (0, 0),
             budget_cut: 0,
+            logins: None,
             fixed: Vec::new(),
             expired: Vec::new(),
             notes: Vec::new(),

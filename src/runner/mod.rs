@@ -10,7 +10,9 @@ mod chain;
 mod pool;
 mod result;
 mod session;
+mod token;
 
 pub use pool::run;
 pub use result::{Progress, RunResult, ScenarioResult, StepResult};
 pub use session::{MAX_RETRIES, RunConfig, Session};
+pub use token::{LoginCounts, Tokens, with_spec_token_url};

@@ -30,6 +30,7 @@ pub async fn run(
     let total = plan.scenarios.len();
     let workers = config.concurrency.clamp(1, total.max(1));
     let shared = Arc::new(Session::new(plan, validators, config)?);
+    shared.login().await?;
     let next = Arc::new(AtomicUsize::new(0));
     // Operations take turns, so a time budget gives each its share before any gets more.
     let deadline = shared.config().max_time.map(|t| Instant::now() + t);
@@ -51,8 +52,10 @@ pub async fn run(
                 if k >= total {
                     break;
                 }
-                // Past the budget nothing more starts; what is in flight finishes.
-                if deadline.is_some_and(|d| Instant::now() >= d) {
+                // Past the budget, or after a login failed, nothing more starts; what is in
+                // flight finishes.
+                let failed = shared.tokens().is_some_and(|t| t.failed().is_some());
+                if failed || deadline.is_some_and(|d| Instant::now() >= d) {
                     next.store(total, Ordering::Relaxed);
                     break;
                 }
@@ -89,6 +92,9 @@ pub async fn run(
         interrupted = confirm(&shared, &mut results, cancel).await;
     }
     let elapsed = started.elapsed();
+    if let Some(failed) = shared.tokens().and_then(|t| t.failed()) {
+        return Err(Error::Other(format!("the run stopped: {failed}")));
+    }
     let local =
         results.iter().flatten().find_map(|r| r.error().filter(|e| e.kind == TransportKind::Local));
     if let Some(e) = local {
@@ -105,7 +111,8 @@ pub async fn run(
         true => 0,
         false => results.iter().filter(|r| r.is_none()).count(),
     };
-    Ok(RunResult { results, elapsed, interrupted, budget_cut })
+    let logins = shared.tokens().map(|t| (t.describe(), t.counts()));
+    Ok(RunResult { results, elapsed, interrupted, budget_cut, logins })
 }
 
 /// The plan's scenario indexes with operations taking turns: the first of each operation,

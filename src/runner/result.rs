@@ -91,6 +91,8 @@ pub struct RunResult {
     pub interrupted: bool,
     /// Scenarios `--max-time` left unsent.
     pub budget_cut: usize,
+    /// Where the token login logged in and what it did, when the run had one.
+    pub logins: Option<(String, super::LoginCounts)>,
 }
 
 impl RunResult {

@@ -42,6 +42,9 @@ pub struct RunConfig {
     pub max_time: Option<Duration>,
 }
 
+/// The token of a login in use for one request, if the request carries one.
+type Held = Option<Arc<str>>;
+
 /// How many times a 429 or 503 with `Retry-After` is retried before its answer stands.
 pub const MAX_RETRIES: u8 = 3;
 /// The longest `Retry-After` honoured; a longer one is waited for this long.
@@ -67,6 +70,10 @@ pub struct Session {
     methods: Vec<Option<reqwest::Method>>,
     /// The credentials of each (operation, mode) the plan sends, rendered once.
     rendered: HashMap<(usize, AuthMode), Vec<Placement>>,
+    /// The token login, when the credentials have one.
+    tokens: Option<super::token::Tokens>,
+    /// Per operation: whether its requests carry the login's token.
+    takes_token: Vec<bool>,
 }
 
 impl Session {
@@ -108,6 +115,21 @@ impl Session {
                 .or_insert_with(|| render(&config.credentials, &plan.operations[key.0], key.1));
         }
         let routes = plan.declared.keys().map(|r| crate::openapi::PathTemplate::parse(r)).collect();
+        let tokens = match &config.credentials.login {
+            Some(login) => Some(super::token::Tokens::new(
+                login,
+                &config.base_url,
+                client.clone(),
+                config.timeout,
+                redactor.clone(),
+            )?),
+            None => None,
+        };
+        let takes_token = plan
+            .operations
+            .iter()
+            .map(|op| op.auth.iter().any(|s| config.credentials.uses_token(s)))
+            .collect();
         Ok(Session {
             plan,
             routes,
@@ -118,7 +140,23 @@ impl Session {
             redactor,
             methods,
             rendered,
+            tokens,
+            takes_token,
         })
+    }
+
+    /// Logs in, when the run has a token login: before anything is sent, so a login that
+    /// fails stops the run at once.
+    pub async fn login(&self) -> Result<()> {
+        match &self.tokens {
+            Some(tokens) => tokens.current().await.map(drop).map_err(crate::Error::Other),
+            None => Ok(()),
+        }
+    }
+
+    /// The token login, when the run has one.
+    pub fn tokens(&self) -> Option<&super::token::Tokens> {
+        self.tokens.as_ref()
     }
 
     /// The plan this session sends.
@@ -212,10 +250,17 @@ impl Session {
         let redact = |t: &str| self.redactor.redact(t);
         let operation = &self.plan.operations[step.operation];
         let (mut retries, mut reconnects) = (0, 0);
+        let mut token = match self.token_for(step).await {
+            Ok(token) => token,
+            Err(error) => {
+                return (StepResult { error: Some(error), ..Default::default() }, Vec::new());
+            }
+        };
+        let mut replayed = false;
         let exchange = loop {
             // Prepared for each send: a send again (rare) costs a preparation, not every
             // request a copy kept just in case.
-            let request = match self.prepare(step) {
+            let request = match self.prepare(step, token.as_deref()) {
                 Ok(request) => request,
                 Err(error) => {
                     return (StepResult { error: Some(error), ..Default::default() }, Vec::new());
@@ -235,6 +280,27 @@ impl Session {
                 && reconnects < MAX_RECONNECTS
             {
                 reconnects += 1;
+                continue;
+            }
+            // A valid token refused: it may have been revoked or expired early. Renewed once,
+            // the request is sent once more.
+            if let (Ok(r), Some(stale), Some(tokens)) = (&exchange.outcome, &token, &self.tokens)
+                && r.status == 401
+                && step.request.auth == AuthMode::Valid
+                && !replayed
+                && let Some(renewed) = tokens.after_401(stale).await
+            {
+                match renewed {
+                    Ok(fresh) => token = Some(fresh),
+                    Err(message) => {
+                        let error = login_error(message);
+                        return (
+                            StepResult { error: Some(error), ..Default::default() },
+                            Vec::new(),
+                        );
+                    }
+                }
+                replayed = true;
                 continue;
             }
             // 429 and 503 with Retry-After say "later", not "no": honour them, a few times.
@@ -299,15 +365,35 @@ impl Session {
         (result, read)
     }
 
-    /// The step's request with its credentials: only the first scheme is broken, the others
-    /// stay valid.
-    fn prepare(&self, step: &Step) -> Result<reqwest::Request, http::TransportError> {
+    /// The login's token for `step`, when its operation takes it and it sends credentials.
+    async fn token_for(&self, step: &Step) -> Result<Held, http::TransportError> {
+        match &self.tokens {
+            Some(tokens)
+                if self.takes_token[step.operation] && step.request.auth != AuthMode::Omit =>
+            {
+                tokens.current().await.map(Some).map_err(login_error)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The step's request with its credentials (`token`: the login's, rendered as it is
+    /// now): only the first scheme is broken, the others stay valid.
+    fn prepare(
+        &self,
+        step: &Step,
+        token: Option<&str>,
+    ) -> Result<reqwest::Request, http::TransportError> {
         let operation = &self.plan.operations[step.operation];
         let credentials = &self.config.credentials;
-        let mut placements = match self.rendered.get(&(step.operation, step.request.auth)) {
-            Some(rendered) => Cow::Borrowed(rendered.as_slice()),
+        let mut placements = match (token, self.rendered.get(&(step.operation, step.request.auth)))
+        {
+            (Some(token), _) => {
+                Cow::Owned(render(&credentials.with_token(token), operation, step.request.auth))
+            }
+            (None, Some(rendered)) => Cow::Borrowed(rendered.as_slice()),
             // A scenario from outside the plan (fuzz, replay) is rendered as it comes.
-            None => Cow::Owned(render(credentials, operation, step.request.auth)),
+            (None, None) => Cow::Owned(render(credentials, operation, step.request.auth)),
         };
         for secret in &step.request.secrets {
             let value = crate::support::env::interpolate(&secret.template).map_err(|m| {
@@ -356,6 +442,11 @@ fn render(credentials: &Credentials, operation: &Operation, mode: AuthMode) -> V
             credentials.render(scheme, mode)
         })
         .collect()
+}
+
+/// A failed login as the transport error of the step that needed it (the run stops on it).
+fn login_error(message: String) -> http::TransportError {
+    http::TransportError { kind: http::TransportKind::Other, message }
 }
 
 fn redact_failure(failure: &mut Failure, redact: &impl Fn(&str) -> String) {

@@ -63,7 +63,17 @@ pub fn gauntlet_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     if args.first() == Some(&"run") && !args.contains(&"--junit") {
         cmd.arg("--junit").arg(&junit_path);
     }
-    for var in ["GAUNTLET_BASE_URL", "GAUNTLET_USER", "GAUNTLET_BEARER", "GAUNTLET_API_KEY"] {
+    for var in [
+        "GAUNTLET_BASE_URL",
+        "GAUNTLET_USER",
+        "GAUNTLET_BEARER",
+        "GAUNTLET_API_KEY",
+        "GAUNTLET_CLIENT_ID",
+        "GAUNTLET_CLIENT_SECRET",
+        "GAUNTLET_LOGIN_USER",
+        "GAUNTLET_TOKEN_URL",
+        "GAUNTLET_SCOPE",
+    ] {
         cmd.env_remove(var);
     }
     for (k, v) in env {
