@@ -167,6 +167,11 @@ pub struct RunArgs {
     /// and its paths.
     #[arg(long)]
     no_chains: bool,
+    /// Another user (repeatable): NAME=bearer:TOKEN, NAME=api-key:KEY or NAME=user:ID:TOKEN.
+    /// Chains then read, update and delete what the run's own credentials created as this
+    /// user (object_level_authorization). Prefer [identities] in gauntlet.toml with ${VAR}s.
+    #[arg(long = "identity", value_name = "NAME=KIND:SECRET")]
+    identities: Vec<String>,
     /// Print the planned requests (credentials redacted) and send nothing.
     #[arg(long)]
     dry_run: bool,
@@ -326,6 +331,12 @@ impl RunArgs {
         crate::engine::overlay_list(&mut o.operations, self.operations);
         crate::engine::overlay_list(&mut o.pins, self.pins);
         o.chains &= !self.no_chains;
+        let identities = self
+            .identities
+            .iter()
+            .map(|i| Credentials::identity(i).map_err(|m| Error::flag("--identity", m)))
+            .collect::<Result<Vec<_>>>()?;
+        crate::engine::overlay_list(&mut o.identities, identities);
         o.max_time = self.max_time.or(o.max_time);
         o.spec = self.spec.unwrap_or(o.spec);
         o.spec_auth |= self.spec_auth;

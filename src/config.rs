@@ -98,6 +98,9 @@ pub struct Config {
     pub params: BTreeMap<String, String>,
     /// A token login: an OAuth2 grant, or a login request of the API's own.
     pub login: Option<LoginConfig>,
+    /// Further identities by name: `bob = "bearer:${BOB_TOKEN}"` (what `--identity` gives).
+    #[serde(default)]
+    pub identities: BTreeMap<String, String>,
     /// The keys whose values came from environment variables, and those variables: their
     /// errors name the variables, never the values (which may be secrets).
     #[serde(skip)]
@@ -339,6 +342,9 @@ impl Config {
         for op in &mut self.operations {
             text("operations", op)?;
         }
+        for value in self.identities.values_mut() {
+            *value = interpolate(value).map_err(|m| format!("identities: {m}"))?;
+        }
         if let Some(login) = &mut self.login {
             for (key, value) in login.strings() {
                 if let Some(v) = value {
@@ -470,6 +476,13 @@ impl Config {
         if let Some(login) = self.login {
             options.credentials.login = Some(login.login(file)?);
         }
+        let mut identities = Vec::new();
+        for (name, value) in &self.identities {
+            let parsed = Credentials::identity(&format!("{name}={value}"));
+            identities
+                .push(parsed.map_err(|m| Error::flag(&key(&format!("identities.{name}")), m))?);
+        }
+        crate::engine::overlay_list(&mut options.identities, identities);
         Ok(())
     }
 

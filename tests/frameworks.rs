@@ -62,6 +62,11 @@ fn start(mut command: Command, spec: PathBuf, dir: tempfile::TempDir) -> App {
 
 /// The FastAPI app (its spec written by FastAPI into a temporary folder).
 fn fastapi(broken: bool) -> Option<App> {
+    fastapi_script("app.py", broken)
+}
+
+/// The FastAPI app of `script` in `tests/frameworks/fastapi/`.
+fn fastapi_script(script: &str, broken: bool) -> Option<App> {
     let python = root().join(".venv/bin/python");
     let ready = python.exists()
         && Command::new(&python)
@@ -74,7 +79,7 @@ fn fastapi(broken: bool) -> Option<App> {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("openapi.json");
     let mut command = Command::new(python);
-    command.arg(root().join("fastapi/app.py")).arg(&spec);
+    command.arg(root().join("fastapi").join(script)).arg(&spec);
     if broken {
         command.arg("--broken");
     }
@@ -206,4 +211,59 @@ fn the_broken_express_twin_is_caught() {
     // The validator's own crash on an empty JSON body, which only the boundary phase sends.
     let crash = "✘ not_a_server_error · createPet · negative/body/empty";
     assert!(out.stdout.lines().any(|l| l.starts_with(crash)), "{}", out.all());
+}
+
+/// `gauntlet run` against the notes app as ann, with bob as the other identity.
+fn run_notes(app: &App) -> Outcome {
+    gauntlet(&[
+        "run",
+        "--spec",
+        &app.spec.to_string_lossy(),
+        "--base-url",
+        &app.url,
+        "--bearer",
+        "ann-token",
+        "--identity",
+        "bob=bearer:bob-token",
+        "--seed",
+        "1",
+        "--max-examples",
+        "30",
+    ])
+}
+
+#[test]
+fn a_conformant_crud_app_with_owners_gets_no_failure_from_chains_across_identities() {
+    let Some(app) = fastapi_script("notes.py", false) else { return };
+    let out = run_notes(&app);
+    assert_clean(&out, &[]);
+    // The chains that cross identities were sent, and their refusals are gaps, not bugs.
+    assert!(out.stdout.contains("with spec gaps"), "{}", out.all());
+    let junit = out.junit.as_deref().unwrap_or_default();
+    for chain in ["chain/foreign-read/", "chain/foreign-write/", "chain/mass-assignment/"] {
+        assert!(junit.contains(chain), "no {chain} in the run\n{junit}");
+    }
+}
+
+#[test]
+fn the_crud_twin_s_use_after_free_cross_user_read_and_write_and_mass_assignment_are_caught() {
+    let Some(app) = fastapi_script("notes.py", true) else { return };
+    let out = run_notes(&app);
+    assert_fires(&out, &["use_after_free", "object_level_authorization", "mass_assignment"]);
+    for title in [
+        "deleted resource still served with 200",
+        "another identity (bob) read the owner's resource",
+        "another identity's (bob) PUT changed the owner's resource (title)",
+        "the create set owner from the request",
+    ] {
+        assert!(out.stdout.contains(title), "no {title:?}\n{}", out.all());
+    }
+    // Each chain reproduces as its curl lines, bob's credentials from bob's own variable.
+    assert!(
+        out.stdout.contains(r#"-H "Authorization: Bearer $GAUNTLET_BOB_BEARER""#),
+        "{}",
+        out.all()
+    );
+    assert!(out.stdout.contains("id=$(curl"), "{}", out.all());
+    assert!(!out.all().contains("bob-token") && !out.all().contains("ann-token"), "{}", out.all());
 }

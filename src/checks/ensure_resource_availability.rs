@@ -19,7 +19,7 @@ pub const RULE: super::Rule = super::Rule {
 /// Whether every earlier step of the scenario was answered 2xx.
 pub(super) fn earlier_succeeded(ctx: &Context<'_>) -> bool {
     !ctx.earlier.is_empty()
-        && ctx.earlier.iter().all(|s| s.is_some_and(|s| (200..300).contains(&s)))
+        && ctx.earlier.iter().all(|e| e.status.is_some_and(|s| (200..300).contains(&s)))
 }
 
 /// Fails when a read of what the chain created is answered 404 or 410 after every earlier

@@ -9,9 +9,11 @@ mod auth_enforced;
 mod case_expectation;
 mod content_type_conformance;
 mod ensure_resource_availability;
+mod mass_assignment;
 mod missing_required_header;
 mod negative_data_rejection;
 mod not_a_server_error;
+mod object_level_authorization;
 mod positive_data_acceptance;
 mod response_headers_conformance;
 mod response_schema_conformance;
@@ -54,8 +56,23 @@ pub struct Context<'a> {
     pub declared_methods: &'a [String],
     /// Every path of the spec (what a 201's `Location` must name).
     pub routes: &'a [crate::openapi::PathTemplate],
-    /// The statuses of the scenario's earlier steps (`None`: no answer), in order.
-    pub earlier: &'a [Option<u16>],
+    /// What the scenario's earlier steps gave, in order.
+    pub earlier: &'a [Earlier],
+}
+
+/// What an earlier step of a scenario gave, for the chain checks (bodies only in chains).
+#[derive(Debug, Clone, Default)]
+pub struct Earlier {
+    /// Its status (`None`: no answer).
+    pub status: Option<u16>,
+    /// Its method.
+    pub method: String,
+    /// The identity that sent it (`None`: the run's own).
+    pub identity: Option<String>,
+    /// The JSON body it sent, values filled.
+    pub sent: Option<serde_json::Value>,
+    /// Its 2xx answer's JSON body.
+    pub answer: Option<serde_json::Value>,
 }
 
 /// Which checks run and, for the checks that judge a status, the statuses they accept in
@@ -142,6 +159,8 @@ pub const ALL: &[Check] = &[
     Check { rule: unsupported_method::RULE, run: unsupported_method::check },
     Check { rule: ensure_resource_availability::RULE, run: ensure_resource_availability::check },
     Check { rule: use_after_free::RULE, run: use_after_free::check },
+    Check { rule: object_level_authorization::RULE, run: object_level_authorization::check },
+    Check { rule: mass_assignment::RULE, run: mass_assignment::check },
     Check { rule: spec_gap::RULE, run: spec_gap::check },
     Check { rule: case_expectation::RULE, run: case_expectation::check },
 ];

@@ -25,7 +25,7 @@ const REJECTIONS: &[u16] = &[400, 405, 406, 415, 422];
 /// Fails when a positive scenario is answered as invalid (404 for an unknown id is fine).
 /// Skipped for secured operations when the run has no credentials.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
-    if ctx.scenario.kind != Kind::Positive {
+    if ctx.scenario.kind != Kind::Positive || ctx.step.role == Some(crate::plan::Role::Carries) {
         return None;
     }
     if ctx.operation.requires_auth() && !ctx.has_credentials {

@@ -51,6 +51,10 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
     if op.response_for(status).is_some() {
         return None;
     }
+    if ctx.step.role == Some(crate::plan::Role::Foreign) {
+        // Another identity refused what it does not own: right, if undocumented.
+        return matches!(status, 401 | 403 | 404).then_some(status);
+    }
     if *kind == crate::plan::Kind::Positive {
         // A generated id names no resource: a 404 is right, the spec just never says so.
         let has_path_params = op.parameters.iter().any(|p| p.location == Location::Path);
@@ -81,18 +85,24 @@ fn is_body_negative(kind: &crate::plan::Kind) -> bool {
 /// Reports a spec gap.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
     let status = gap(ctx)?;
-    let (what, missing) =
-        if ctx.scenario.kind == crate::plan::Kind::Positive && !ctx.operation.documents_success() {
-            ("no success response is documented; a valid request", "2xx")
-        } else if ctx.scenario.kind == crate::plan::Kind::Positive {
-            ("no 404 is documented; a valid request for an unknown resource", "404")
-        } else if status == 415 && is_body_negative(&ctx.scenario.kind) {
-            ("no 415 is documented; a body left out or broken", "415")
-        } else if ctx.scenario.kind.is_auth_negative() {
-            ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
-        } else {
-            ("no rejection of invalid input is documented; invalid input", "4xx")
-        };
+    let foreign = ctx.step.role == Some(crate::plan::Role::Foreign);
+    let (what, missing) = if foreign && ctx.operation.documents_success() {
+        (
+            "no 401, 403 or 404 is documented; another identity's request for a resource it does not own",
+            "403/404",
+        )
+    } else if ctx.scenario.kind == crate::plan::Kind::Positive && !ctx.operation.documents_success()
+    {
+        ("no success response is documented; a valid request", "2xx")
+    } else if ctx.scenario.kind == crate::plan::Kind::Positive {
+        ("no 404 is documented; a valid request for an unknown resource", "404")
+    } else if status == 415 && is_body_negative(&ctx.scenario.kind) {
+        ("no 415 is documented; a body left out or broken", "415")
+    } else if ctx.scenario.kind.is_auth_negative() {
+        ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
+    } else {
+        ("no rejection of invalid input is documented; invalid input", "4xx")
+    };
     Some(Failure {
         check: NAME,
         title: format!("{what} answered {status}: document a {status} response"),

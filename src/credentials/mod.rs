@@ -80,6 +80,31 @@ impl Credentials {
             .ok_or_else(|| crate::Error::flag(source, "expected ID:TOKEN (the value is not shown)"))
     }
 
+    /// Parses an identity, `NAME=bearer:TOKEN`, `NAME=api-key:KEY` or `NAME=user:ID:TOKEN`;
+    /// errors never show the secret.
+    pub fn identity(text: &str) -> Result<(String, Credentials), String> {
+        let form = "expected NAME=bearer:TOKEN, NAME=api-key:KEY or NAME=user:ID:TOKEN (the value is not shown)";
+        let (name, rest) = text.split_once('=').ok_or(form)?;
+        let valid = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if name.is_empty() || name.len() > 32 || !name.chars().all(valid) {
+            return Err(format!(
+                "an identity's name is letters, digits, - and _ (at most 32); {form}"
+            ));
+        }
+        let (kind, secret) = rest.split_once(':').ok_or(form)?;
+        let mut out = Credentials::default();
+        match kind {
+            "bearer" => out.bearer = Some(secret.to_owned()),
+            "api-key" => out.api_key = Some(secret.to_owned()),
+            "user" => out.basic = Some(Credentials::parse_user(secret).ok_or(form)?),
+            _ => return Err(form.to_owned()),
+        }
+        if secret.is_empty() {
+            return Err(form.to_owned());
+        }
+        Ok((name.to_owned(), out))
+    }
+
     /// Whether the run has any credential at all.
     pub fn any(&self) -> bool {
         self.basic.is_some()

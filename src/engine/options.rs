@@ -41,6 +41,9 @@ pub struct RunOptions {
     pub base_url: Option<String>,
     /// The secrets.
     pub credentials: Credentials,
+    /// Further identities (`--identity NAME=...`): chains read, change and delete one
+    /// identity's resources as another.
+    pub identities: Vec<(String, Credentials)>,
     /// Case files or folders; `cases/` when present if empty.
     pub cases: Vec<PathBuf>,
     /// The JUnit report (`None`: write none).
@@ -156,6 +159,7 @@ impl Default for RunOptions {
             ref_root: None,
             base_url: None,
             credentials: Credentials::default(),
+            identities: Vec::new(),
             cases: Vec::new(),
             junit: Some(PathBuf::from(DEFAULT_JUNIT)),
             reports: Vec::new(),

@@ -57,6 +57,7 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
         cases: &options.cases,
         pins: &options.pins,
         chains: options.chains,
+        other: options.identities.first().map(|(n, _)| n.as_str()),
     };
     let (mut plan, validators) = build(&spec, &all_operations, &selected, &input)?;
     // Probes of undeclared methods serve one check: without it they would only cost requests.
@@ -166,6 +167,8 @@ pub struct Inputs<'a> {
     pub pins: &'a [crate::generate::Pin],
     /// Chains of requests from the link graph are planned.
     pub chains: bool,
+    /// Another identity, by name, for chains that cross from one to the other.
+    pub other: Option<&'a str>,
 }
 
 /// Compiles the schemas the selected operations use and generates their scenarios, then adds
@@ -233,7 +236,12 @@ pub fn build(
                 s.iter().find(|s| s.label == "positive/base").map(|s| s.first().request.clone())
             })
             .collect();
-        for (index, chain) in crate::generate::chains(&operations, &links, &bases) {
+        let chained = crate::generate::Chained {
+            other: input.other,
+            requests: spec.request_doc(),
+            responses: spec.response_doc(),
+        };
+        for (index, chain) in crate::generate::chains(&operations, &links, &bases, &chained) {
             per_op[index].push(chain);
         }
     }

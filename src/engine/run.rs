@@ -76,6 +76,7 @@ pub fn run_config(
     Ok(RunConfig {
         base_url: base_url.to_owned(),
         credentials,
+        identities: options.identities.clone(),
         concurrency: options.concurrency,
         rate_limit: options.rate_limit,
         timeout: options.timeout,

@@ -15,6 +15,16 @@ use crate::plan::{Capture, CaptureFrom, Kind, RequestSpec, Role, Scenario, Site,
 /// The longest chain built.
 pub const MAX_STEPS: usize = 3;
 
+/// What chains beyond the link graph need.
+pub struct Chained<'a> {
+    /// Another identity: chains then read, update and delete the run's own resources as it.
+    pub other: Option<&'a str>,
+    /// The request view of the spec (what a create declares).
+    pub requests: &'a serde_json::Value,
+    /// The response view (what a read answers with).
+    pub responses: &'a serde_json::Value,
+}
+
 /// The chains of `links` between `ops`, each with the index of the operation it is reported
 /// under; `bases` holds each operation's valid base request (`None`: it has none, so it is
 /// in no chain).
@@ -22,6 +32,7 @@ pub fn chains(
     ops: &[Operation],
     links: &[Link],
     bases: &[Option<RequestSpec>],
+    more: &Chained<'_>,
 ) -> Vec<(usize, Scenario)> {
     let mut by_producer: HashMap<usize, Vec<&Link>> = HashMap::new();
     for link in links {
@@ -46,6 +57,11 @@ pub fn chains(
         let step = |link: &Link, role: Option<Role>| {
             let (request, uses) = linked(&ops[link.consumer], link, bases, create, &ops[p]);
             Step { uses, role, ..Step::new(link.consumer, request) }
+        };
+        // The same step sent by the other identity.
+        let foreign = |link: &Link, other: &str| Step {
+            identity: Some(other.to_owned()),
+            ..step(link, Some(Role::Foreign))
         };
         let mut push = |name: &str, consumer: &str, steps: Vec<Step>| {
             let label = format!("chain/{name}/{consumer}");
@@ -72,6 +88,47 @@ pub fn chains(
                 steps.push(step(r, Some(Role::Gone)));
             }
             push("create-delete-read", &ops[d.consumer].id, steps);
+        }
+        // Another identity reads, updates and deletes what the run's own created.
+        if let (Some(other), Some(r)) = (more.other, read) {
+            let steps = vec![producer.clone(), step(r, None), foreign(r, other)];
+            push("foreign-read", &ops[r.consumer].id, steps);
+            for method in ["PUT", "PATCH", "DELETE"] {
+                let Some(w) = item(method) else { continue };
+                let steps =
+                    vec![producer.clone(), foreign(w, other), step(r, Some(Role::Unchanged))];
+                push("foreign-write", &ops[w.consumer].id, steps);
+            }
+        }
+        // A create carrying what only the server should set, read back.
+        if let Some(r) = read {
+            let skip: Vec<String> = producer
+                .captures
+                .iter()
+                .filter_map(|c| match &c.from {
+                    CaptureFrom::Body(pointer) => pointer.rsplit('/').next().map(str::to_owned),
+                    _ => None,
+                })
+                .collect();
+            let extras = super::assign::extras(
+                more.requests,
+                more.responses,
+                &ops[p],
+                &ops[r.consumer],
+                &skip,
+            );
+            let mut carrying = producer.clone();
+            let body = carrying.request.body.as_mut().filter(|b| b.content_type.contains("json"));
+            if !extras.is_empty()
+                && let Some(body) = body
+                && let Some(bytes) = super::assign::carry(&body.bytes, &extras)
+            {
+                body.bytes = bytes;
+                carrying.role = Some(Role::Carries);
+                let names = extras.into_iter().map(|(n, _)| n).collect();
+                let steps = vec![carrying, step(r, Some(Role::Assigned(names)))];
+                push("mass-assignment", &ops[r.consumer].id, steps);
+            }
         }
         // Reads of what lives under the new resource (`/things/{id}/parts`).
         for nested in consumers.iter().filter(|l| {

@@ -5,6 +5,7 @@
 //! or the credentials) while everything else stays valid. Every generated value is confirmed
 //! with the compiled validator as the server will read it, so a "negative" is really invalid.
 
+mod assign;
 mod boundary;
 mod chain;
 pub mod invalid;
@@ -18,7 +19,7 @@ mod scenario;
 mod value;
 pub mod xml;
 
-pub use chain::{MAX_STEPS as MAX_CHAIN_STEPS, capture_name, chains};
+pub use chain::{Chained, MAX_STEPS as MAX_CHAIN_STEPS, capture_name, chains};
 pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
 };

@@ -139,6 +139,9 @@ pub struct Step {
     pub uses: Vec<Use>,
     /// What this step of a chain checks beyond the single-request checks.
     pub role: Option<Role>,
+    /// The identity (`--identity NAME=...`) that sends it; the run's own credentials when
+    /// `None`.
+    pub identity: Option<String>,
 }
 
 /// A captured value put into a later step's request, in place of [`Use::marker`].
@@ -178,12 +181,24 @@ pub enum Site {
 }
 
 /// What a chain step checks of its answer, given the steps before it succeeded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
     /// A read of a resource just created (or updated): not a 404 (`ensure_resource_availability`).
     Available,
     /// A read of a resource just deleted: a 404 or 410 (`use_after_free`).
     Gone,
+    /// A request by another identity for the owner's resource: a read must not give what
+    /// the owner read (`object_level_authorization`); a write is judged by the read after it.
+    Foreign,
+    /// The owner's read after another identity's write: it must not show the write took
+    /// effect (`object_level_authorization`).
+    Unchanged,
+    /// A create carrying properties its request schema does not declare: refusing them is
+    /// as right as ignoring them (`positive_data_acceptance` leaves it alone).
+    Carries,
+    /// A read after a create that carried these properties, which the request schema does
+    /// not declare: it must not show them with the values sent (`mass_assignment`).
+    Assigned(Vec<String>),
 }
 
 /// A value read from a step's answer, by name, for the steps after it.
@@ -240,6 +255,7 @@ impl Step {
             captures: Vec::new(),
             uses: Vec::new(),
             role: None,
+            identity: None,
         }
     }
 

@@ -14,6 +14,16 @@ fn quote(s: &str) -> String {
 /// as values.
 pub fn curl_line(base_url: &str, op: &Operation, step: &Step, has_credentials: bool) -> String {
     let mut line = request_line(base_url, op, step, has_credentials);
+    // Another identity's credentials come from its own variables (`$GAUNTLET_BOB_BEARER`).
+    if let Some(name) = &step.identity {
+        let upper: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .collect();
+        for var in ["USER", "BEARER", "API_KEY"] {
+            line = line.replace(&format!("GAUNTLET_{var}"), &format!("GAUNTLET_{upper}_{var}"));
+        }
+    }
     // A chain step takes earlier answers' values from shell variables...
     for used in &step.uses {
         line = line.replace(&used.marker(), &format!("'\"${}\"'", used.name));

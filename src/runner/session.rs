@@ -24,6 +24,8 @@ pub struct RunConfig {
     pub base_url: String,
     /// The secrets.
     pub credentials: Credentials,
+    /// Further identities (`--identity NAME=...`), each with its own credentials.
+    pub identities: Vec<(String, Credentials)>,
     /// Requests in flight at once.
     pub concurrency: usize,
     /// Requests per second across the run, if limited.
@@ -104,6 +106,13 @@ impl Session {
             .flat_map(|s| &s.request.secrets)
             .filter_map(|s| crate::support::env::interpolate(&s.template).ok())
             .collect();
+        for (_, other) in &config.identities {
+            if let Some((id, token)) = &other.basic {
+                extra.push(format!("{id}:{token}"));
+                extra.push(token.clone());
+            }
+            extra.extend(other.bearer.iter().chain(&other.api_key).cloned());
+        }
         extra.sort();
         extra.dedup();
         let redactor = Redactor::with(&config.credentials, extra);
@@ -181,7 +190,9 @@ impl Session {
         let mut steps: Vec<StepResult> = Vec::with_capacity(scenario.steps.len());
         // The values captured so far, as read (the results keep redacted copies).
         let mut values: HashMap<String, serde_json::Value> = HashMap::new();
-        let mut statuses: Vec<Option<u16>> = Vec::new();
+        let mut earlier: Vec<checks::Earlier> = Vec::new();
+        // Chain checks compare bodies across steps; a single request keeps none.
+        let chained = scenario.steps.len() > 1;
         for step in &scenario.steps {
             // A chain step whose value an earlier answer did not give is not sent: a request
             // with a made-up id in its place would be judged on a resource nobody created.
@@ -228,9 +239,17 @@ impl Session {
             if let Some(limiter) = &self.limiter {
                 limiter.lock().await.tick().await;
             }
-            let (result, read) = self.execute_step(scenario, &step, &statuses).await;
+            let (result, read, answer) =
+                self.execute_step(scenario, &step, &earlier, chained).await;
             let ended = result.error.is_some();
-            statuses.push(result.status);
+            let json = |b: &[u8]| serde_json::from_slice(b).ok();
+            earlier.push(checks::Earlier {
+                status: result.status,
+                method: self.plan.operations[step.operation].method.clone(),
+                identity: step.identity.clone(),
+                sent: step.request.body.as_ref().filter(|_| chained).and_then(|b| json(&b.bytes)),
+                answer,
+            });
             values.extend(read);
             steps.push(result);
             if ended {
@@ -244,8 +263,9 @@ impl Session {
         &self,
         scenario: &Scenario,
         step: &Step,
-        earlier: &[Option<u16>],
-    ) -> (StepResult, Vec<(String, serde_json::Value)>) {
+        earlier: &[checks::Earlier],
+        chained: bool,
+    ) -> (StepResult, Vec<(String, serde_json::Value)>, Option<serde_json::Value>) {
         let credentials = &self.config.credentials;
         let redact = |t: &str| self.redactor.redact(t);
         let operation = &self.plan.operations[step.operation];
@@ -253,7 +273,7 @@ impl Session {
         let mut token = match self.token_for(step).await {
             Ok(token) => token,
             Err(error) => {
-                return (StepResult { error: Some(error), ..Default::default() }, Vec::new());
+                return (StepResult { error: Some(error), ..Default::default() }, Vec::new(), None);
             }
         };
         let mut replayed = false;
@@ -263,7 +283,11 @@ impl Session {
             let request = match self.prepare(step, token.as_deref()) {
                 Ok(request) => request,
                 Err(error) => {
-                    return (StepResult { error: Some(error), ..Default::default() }, Vec::new());
+                    return (
+                        StepResult { error: Some(error), ..Default::default() },
+                        Vec::new(),
+                        None,
+                    );
                 }
             };
             let exchange = http::send(
@@ -297,6 +321,7 @@ impl Session {
                         return (
                             StepResult { error: Some(error), ..Default::default() },
                             Vec::new(),
+                            None,
                         );
                     }
                 }
@@ -318,7 +343,7 @@ impl Session {
             Ok(response) => response,
             Err(error) => {
                 result.error = Some(error);
-                return (result, Vec::new());
+                return (result, Vec::new(), None);
             }
         };
         let ctx = checks::Context {
@@ -362,7 +387,10 @@ impl Session {
                 redact_failure(failure, &redact);
             }
         }
-        (result, read)
+        let answer = (chained && (200..300).contains(&response.status))
+            .then(|| serde_json::from_slice(&response.body).ok())
+            .flatten();
+        (result, read, answer)
     }
 
     /// The login's token for `step`, when its operation takes it and it sends credentials.
@@ -384,6 +412,9 @@ impl Session {
         step: &Step,
         token: Option<&str>,
     ) -> Result<reqwest::Request, http::TransportError> {
+        if let Some(name) = &step.identity {
+            return self.prepare_as(step, name);
+        }
         let operation = &self.plan.operations[step.operation];
         let credentials = &self.config.credentials;
         let mut placements = match (token, self.rendered.get(&(step.operation, step.request.auth)))
@@ -423,6 +454,36 @@ impl Session {
             &self.client,
             &self.config.base_url,
             method,
+            &step.request,
+            &placements,
+            |t| self.redactor.redact(t),
+        )
+    }
+}
+
+impl Session {
+    /// The step's request as identity `name` sends it.
+    fn prepare_as(
+        &self,
+        step: &Step,
+        name: &str,
+    ) -> Result<reqwest::Request, http::TransportError> {
+        let operation = &self.plan.operations[step.operation];
+        let Some((_, credentials)) = self.config.identities.iter().find(|(n, _)| n == name) else {
+            return Err(http::TransportError {
+                kind: http::TransportKind::Other,
+                message: format!("no identity '{name}' (give it with --identity {name}=...)"),
+            });
+        };
+        let placements = render(credentials, operation, step.request.auth);
+        let method = self.methods[step.operation].clone().ok_or_else(|| http::TransportError {
+            kind: http::TransportKind::Other,
+            message: format!("'{}' is not an HTTP method", operation.method),
+        })?;
+        http::prepare(
+            &self.client,
+            &self.config.base_url,
+            &method,
             &step.request,
             &placements,
             |t| self.redactor.redact(t),
