@@ -167,6 +167,14 @@ pub struct RunArgs {
     /// and its paths.
     #[arg(long)]
     no_chains: bool,
+    /// Keep what the run created: by default each resource a create answered 2xx for is
+    /// deleted at the end, where the spec has a DELETE for it.
+    #[arg(long)]
+    no_cleanup: bool,
+    /// The longest chain of requests planned, in steps [default: 3, the longest shape]; 2
+    /// plans create → read, create → update and create → delete without the read after.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(2..=3))]
+    chain_steps: Option<u8>,
     /// Another user (repeatable): NAME=bearer:TOKEN, NAME=api-key:KEY or NAME=user:ID:TOKEN.
     /// Chains then read, update and delete what the run's own credentials created as this
     /// user (object_level_authorization). Prefer [identities] in gauntlet.toml with ${VAR}s.
@@ -331,6 +339,8 @@ impl RunArgs {
         crate::engine::overlay_list(&mut o.operations, self.operations);
         crate::engine::overlay_list(&mut o.pins, self.pins);
         o.chains &= !self.no_chains;
+        o.cleanup &= !self.no_cleanup;
+        o.chain_steps = self.chain_steps.map_or(o.chain_steps, usize::from);
         let identities = self
             .identities
             .iter()

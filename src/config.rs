@@ -70,6 +70,8 @@ pub struct Config {
     pub timeout: Option<String>,
     /// The longest the run sends for (`5m`).
     pub max_time: Option<String>,
+    /// Delete what the run created at its end (`false`: what `--no-cleanup` gives).
+    pub cleanup: Option<bool>,
     /// Largest response body read, in bytes.
     pub max_body: Option<usize>,
     /// Operations to test (by operationId).
@@ -428,6 +430,7 @@ impl Config {
             options.timeout = crate::support::duration::parse_duration(t)
                 .map_err(|_| Error::flag(&key(&self.key("timeout")), "not a duration"))?;
         }
+        options.cleanup &= self.cleanup != Some(false);
         if let Some(t) = &self.max_time {
             options.max_time = Some(
                 crate::support::duration::parse_duration(t)

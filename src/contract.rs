@@ -189,6 +189,7 @@ impl Contract {
             interrupted: false,
             budget_cut: 0,
             logins: None,
+            cleaned: None,
         };
         let report = RunReport::build(self.plan(), &run, None, self.info());
         let mut file = crate::report::create(path)?;

@@ -197,3 +197,112 @@ fn max_time_gives_every_operation_its_share_and_says_what_it_cut() {
         assert!(sent.count() >= 2, "{op}: {}", out.all());
     }
 }
+
+/// A CRUD server for the spec above that keeps what it is sent, for counting what a run
+/// leaves behind.
+fn store_server(
+    store: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<u64, String>>>,
+) -> String {
+    use crate::support::{answer, read_body};
+    let next = std::sync::atomic::AtomicU64::new(1);
+    crate::support::raw_server(move |s, head, _| {
+        let line = head.lines().next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        let body = read_body(s, head).unwrap_or_default();
+        let typed = head.to_ascii_lowercase().contains("content-type: application/json");
+        let name = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .filter(|_| typed)
+            .and_then(|v| v.get("name")?.as_str().map(str::to_owned))
+            .filter(|n| n.chars().count() <= 20);
+        let json = "application/json";
+        let mut store = store.lock().unwrap();
+        if path == "/things" {
+            return match (method, name) {
+                ("POST", Some(name)) => {
+                    let id = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    store.insert(id, name.clone());
+                    let made = serde_json::json!({"id": id, "name": name}).to_string();
+                    answer(s, "201 Created", json, &made)
+                }
+                ("POST", None) => answer(s, "400 Bad Request", json, "{}"),
+                _ => answer(s, "405 Method Not Allowed\r\nAllow: POST", json, "{}"),
+            };
+        }
+        let id =
+            path.strip_prefix("/things/").and_then(|i| i.parse::<u64>().ok()).filter(|i| *i >= 1);
+        let Some(id) = id else { return answer(s, "400 Bad Request", json, "{}") };
+        match (method, store.contains_key(&id), name) {
+            ("GET", true, _) => answer(
+                s,
+                "200 OK",
+                json,
+                &serde_json::json!({"id": id, "name": store[&id]}).to_string(),
+            ),
+            ("PUT", true, Some(name)) => {
+                store.insert(id, name.clone());
+                answer(s, "200 OK", json, &serde_json::json!({"id": id, "name": name}).to_string())
+            }
+            ("PUT", _, None) => answer(s, "400 Bad Request", json, "{}"),
+            ("DELETE", true, _) => {
+                store.remove(&id);
+                answer(s, "204 No Content", json, "")
+            }
+            ("GET" | "PUT" | "DELETE", false, _) => answer(s, "404 Not Found", json, "{}"),
+            _ => answer(s, "405 Method Not Allowed\r\nAllow: GET, PUT, DELETE", json, "{}"),
+        }
+    })
+}
+
+#[test]
+fn what_a_run_created_is_deleted_at_its_end_unless_no_cleanup_keeps_it() {
+    let (dir, spec) = temp_file("things.yaml", CRUD);
+    let spec = spec.to_str().unwrap();
+    let store = std::sync::Arc::new(std::sync::Mutex::new(Default::default()));
+    let url = store_server(std::sync::Arc::clone(&store));
+    // The numbers of the summary's cleanup line.
+    let cleanup = |out: &crate::support::Outcome| -> Vec<usize> {
+        let line = out.stdout.lines().find(|l| l.starts_with("cleanup: ")).unwrap_or_default();
+        line.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect()
+    };
+    let kept = run(dir.path(), spec, &url, &["--no-cleanup"]);
+    assert_eq!(kept.code, 0, "{}", kept.all());
+    assert!(kept.stdout.contains("resources created are kept"), "{}", kept.all());
+    // What is left is what the run created but its own deletes removed (a random id of a
+    // positive DELETE can name one).
+    let left = store.lock().unwrap().len();
+    let created = cleanup(&kept)[0];
+    assert!(left > 3 && left < created, "{left} of {created} left\n{}", kept.all());
+    store.lock().unwrap().clear();
+
+    let out = run(dir.path(), spec, &url, &[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(store.lock().unwrap().is_empty(), "left: {:?}\n{}", store.lock().unwrap(), out.all());
+    // Same seed, same creates: each deleted at the end or already gone, none left.
+    let [made, deleted, gone, left] = cleanup(&out)[..] else { panic!("{}", out.all()) };
+    assert_eq!((made, left), (created, 0), "{}", out.all());
+    assert!(deleted > 3 && gone >= 1 && deleted + gone == made, "{}", out.all());
+}
+
+#[test]
+fn chain_steps_bounds_the_chains_planned() {
+    let (dir, spec) = temp_file("things.yaml", CRUD);
+    let spec = spec.to_str().unwrap();
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["run", "--spec", spec, "--dry-run", "--seed", "4"];
+        args.extend_from_slice(extra);
+        gauntlet_in(dir.path(), &args, &[])
+    };
+    let steps = |out: &crate::support::Outcome| out.stdout.matches("chain/").count();
+    let long = plan(&[]);
+    let short = plan(&["--chain-steps", "2"]);
+    assert_eq!(short.code, 0, "{}", short.all());
+    // The same chains, the reads after an update or a delete left out.
+    assert_eq!(steps(&long), steps(&short), "{}\n{}", long.stdout, short.stdout);
+    assert!(long.stdout.contains("deleteThing") && short.stdout.contains("deleteThing"));
+    assert!(long.stdout.lines().count() > short.stdout.lines().count(), "{}", short.stdout);
+    let bad = plan(&["--chain-steps", "9"]);
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.stderr.contains("--chain-steps"), "{}", bad.all());
+}

@@ -72,6 +72,10 @@ pub struct RunOptions {
     pub chains: bool,
     /// The longest the run sends for (`--max-time`).
     pub max_time: Option<Duration>,
+    /// Delete what the run created at its end (`--no-cleanup` keeps it).
+    pub cleanup: bool,
+    /// The longest chain planned, in steps (`--chain-steps`).
+    pub chain_steps: usize,
     /// Which checks run and the statuses they accept.
     pub checks: checks::Settings,
     /// Extra CA certificates (PEM files) to trust.
@@ -174,6 +178,8 @@ impl Default for RunOptions {
             pins: Vec::new(),
             chains: true,
             max_time: None,
+            cleanup: true,
+            chain_steps: crate::generate::MAX_CHAIN_STEPS,
             checks: checks::Settings::default(),
             cacert: Vec::new(),
             insecure: false,

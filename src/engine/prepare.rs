@@ -58,6 +58,7 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
         pins: &options.pins,
         chains: options.chains,
         other: options.identities.first().map(|(n, _)| n.as_str()),
+        chain_steps: options.chain_steps,
     };
     let (mut plan, validators) = build(&spec, &all_operations, &selected, &input)?;
     // Probes of undeclared methods serve one check: without it they would only cost requests.
@@ -169,6 +170,8 @@ pub struct Inputs<'a> {
     pub chains: bool,
     /// Another identity, by name, for chains that cross from one to the other.
     pub other: Option<&'a str>,
+    /// The longest chain planned.
+    pub chain_steps: usize,
 }
 
 /// Compiles the schemas the selected operations use and generates their scenarios, then adds
@@ -228,7 +231,8 @@ pub fn build(
             }
         }
     }
-    if input.chains {
+    let mut cleanup = Default::default();
+    if input.chains && input.chain_steps >= 2 {
         let links = crate::generate::links::links(spec.response_doc(), &operations);
         let bases: Vec<Option<crate::plan::RequestSpec>> = per_op
             .iter()
@@ -240,10 +244,12 @@ pub fn build(
             other: input.other,
             requests: spec.request_doc(),
             responses: spec.response_doc(),
+            max_steps: input.chain_steps,
         };
         for (index, chain) in crate::generate::chains(&operations, &links, &bases, &chained) {
             per_op[index].push(chain);
         }
+        cleanup = crate::generate::cleanups(&operations, &links, &bases);
     }
     let declared = crate::plan::declared_methods(all_ops);
     generator.method_probes(&declared, &operations, &mut per_op);
@@ -289,5 +295,5 @@ pub fn build(
     for op in per_op {
         scenarios.extend(op);
     }
-    Ok((Plan { operations, scenarios, seed, notes, untested, declared }, validators))
+    Ok((Plan { operations, scenarios, seed, notes, untested, declared, cleanup }, validators))
 }

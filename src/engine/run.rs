@@ -85,6 +85,7 @@ pub fn run_config(
         ca_certs,
         insecure: options.insecure,
         max_time: options.max_time,
+        cleanup: options.cleanup,
     })
 }
 

@@ -12,7 +12,7 @@ use super::links::Link;
 use crate::openapi::{Location, Operation};
 use crate::plan::{Capture, CaptureFrom, Kind, RequestSpec, Role, Scenario, Site, Step, Use};
 
-/// The longest chain built.
+/// The longest chain built by default, and the longest shape there is.
 pub const MAX_STEPS: usize = 3;
 
 /// What chains beyond the link graph need.
@@ -23,6 +23,8 @@ pub struct Chained<'a> {
     pub requests: &'a serde_json::Value,
     /// The response view (what a read answers with).
     pub responses: &'a serde_json::Value,
+    /// The longest chain kept (`--chain-steps`); a longer shape is not planned.
+    pub max_steps: usize,
 }
 
 /// The chains of `links` between `ops`, each with the index of the operation it is reported
@@ -64,6 +66,9 @@ pub fn chains(
             ..step(link, Some(Role::Foreign))
         };
         let mut push = |name: &str, consumer: &str, steps: Vec<Step>| {
+            if steps.len() > more.max_steps {
+                return;
+            }
             let label = format!("chain/{name}/{consumer}");
             out.push((p, Scenario { label, kind: Kind::Positive, steps }));
         };
@@ -74,7 +79,7 @@ pub fn chains(
         for method in ["PUT", "PATCH"] {
             let Some(u) = item(method) else { continue };
             let mut steps = vec![producer.clone(), step(u, None)];
-            if let Some(r) = read.filter(|_| MAX_STEPS >= 3) {
+            if let Some(r) = read.filter(|_| more.max_steps >= 3) {
                 steps.push(step(r, Some(Role::Available)));
             }
             push("create-update-read", &ops[u.consumer].id, steps);
@@ -83,7 +88,8 @@ pub fn chains(
             let mut steps = vec![producer.clone(), step(d, None)];
             // Only the read of the same item path shows the delete took effect.
             if let Some(r) = read.filter(|r| {
-                ops[r.consumer].path.segment_count() == ops[d.consumer].path.segment_count()
+                more.max_steps >= 3
+                    && ops[r.consumer].path.segment_count() == ops[d.consumer].path.segment_count()
             }) {
                 steps.push(step(r, Some(Role::Gone)));
             }
@@ -142,6 +148,33 @@ pub fn chains(
                 vec![producer.clone(), step(nested, None)],
             );
         }
+    }
+    out
+}
+
+/// Per producer with a DELETE on its item path: what to read from its answers and the
+/// DELETE that removes what it created.
+pub fn cleanups(
+    ops: &[Operation],
+    links: &[Link],
+    bases: &[Option<RequestSpec>],
+) -> std::collections::BTreeMap<usize, crate::plan::Cleanup> {
+    let mut out = std::collections::BTreeMap::new();
+    for link in links {
+        if out.contains_key(&link.producer)
+            || ops[link.consumer].method != "DELETE"
+            || bases[link.consumer].is_none()
+        {
+            continue;
+        }
+        let Some(create) = bases[link.producer].as_ref() else { continue };
+        // Only a delete that takes nothing but captured values removes any create's resource.
+        if link.bindings.iter().any(|b| matches!(b.from, CaptureFrom::Request(_))) {
+            continue;
+        }
+        let (request, uses) = linked(&ops[link.consumer], link, bases, create, &ops[link.producer]);
+        let delete = Step { uses, ..Step::new(link.consumer, request) };
+        out.insert(link.producer, crate::plan::Cleanup { captures: captures(&[link]), delete });
     }
     out
 }

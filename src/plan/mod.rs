@@ -31,6 +31,18 @@ pub struct Plan {
     /// Per path of the spec (`PathTemplate::route`), the methods it declares, tested or not
     /// (what a 405's `Allow` must list).
     pub declared: std::collections::BTreeMap<String, Vec<String>>,
+    /// Per producer (by operation index): what its 2xx answers give and the DELETE that
+    /// removes what it created, sent at the end of the run (`--no-cleanup` keeps it).
+    pub cleanup: std::collections::BTreeMap<usize, Cleanup>,
+}
+
+/// How what a producer created is removed at the end of a run.
+#[derive(Debug, Clone)]
+pub struct Cleanup {
+    /// What to read from each of the producer's 2xx answers.
+    pub captures: Vec<Capture>,
+    /// The DELETE, with markers for those values.
+    pub delete: Step,
 }
 
 /// Per path of `operations` (`PathTemplate::route`), the methods it declares.

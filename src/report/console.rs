@@ -200,6 +200,19 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 counts.after_401
             )?;
         }
+        if let Some(c) = &report.cleaned {
+            let line = match c.kept {
+                true => format!(
+                    "{} resources created are kept (--no-cleanup, or the run was interrupted)",
+                    c.created
+                ),
+                false => format!(
+                    "{} resources created: {} deleted, {} already gone, {} left",
+                    c.created, c.removed, c.gone, c.left
+                ),
+            };
+            writeln!(out, "{DIM}cleanup:{DIM:#} {line}")?;
+        }
         if report.budget_cut > 0 {
             writeln!(
                 out,

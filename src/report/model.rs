@@ -59,6 +59,8 @@ pub struct RunReport {
     pub budget_cut: usize,
     /// Where the token login logged in and what it did, when the run had one.
     pub logins: Option<(String, crate::runner::LoginCounts)>,
+    /// What the cleanup did, when the run created anything it could delete.
+    pub cleaned: Option<crate::runner::Cleaned>,
     /// Baseline entries whose scenario passes now.
     pub fixed: Vec<crate::baseline::Entry>,
     /// Baseline entries that expired and failed again.
@@ -372,6 +374,7 @@ impl RunReport {
         report.retried = retried;
         report.budget_cut = run.budget_cut;
         report.logins = run.logins.clone();
+        report.cleaned = run.cleaned;
         if let Some(v) = verdict {
             report.fixed = v.fixed.clone();
             report.expired = v.expired.clone();
@@ -462,6 +465,7 @@ impl RunReport {
             retried: (0, 0),
             budget_cut: 0,
             logins: None,
+            cleaned: None,
             fixed: Vec::new(),
             expired: Vec::new(),
             notes: Vec::new(),

@@ -20,12 +20,22 @@ pub fn text(value: &Value) -> String {
 
 /// The values `step`'s captures read from its answer (or its own request), those it finds.
 pub fn captured(step: &Step, op: &Operation, response: &Response) -> Vec<(String, Value)> {
-    if step.captures.is_empty() {
+    captured_by(&step.captures, step, op, response)
+}
+
+/// The values `captures` read from `step`'s answer (or its own request), those it finds.
+pub fn captured_by(
+    captures: &[crate::plan::Capture],
+    step: &Step,
+    op: &Operation,
+    response: &Response,
+) -> Vec<(String, Value)> {
+    if captures.is_empty() {
         return Vec::new();
     }
     let body: Option<Value> = serde_json::from_slice(&response.body).ok();
     let header = |name: &str| response.headers.get(name)?.to_str().ok().map(str::to_owned);
-    step.captures
+    captures
         .iter()
         .filter_map(|c| {
             let value = match &c.from {

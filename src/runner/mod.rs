@@ -7,11 +7,13 @@
 //! A scenario that did not finish has no result at all: it can never read as passed.
 
 mod chain;
+mod cleanup;
 mod pool;
 mod result;
 mod session;
 mod token;
 
+pub use cleanup::Cleaned;
 pub use pool::run;
 pub use result::{Progress, RunResult, ScenarioResult, StepResult};
 pub use session::{MAX_RETRIES, RunConfig, Session};

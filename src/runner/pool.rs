@@ -111,8 +111,11 @@ pub async fn run(
         true => 0,
         false => results.iter().filter(|r| r.is_none()).count(),
     };
+    // What the run created goes, unless it was asked to stay (or the run was cut short).
+    let keep = !shared.config().cleanup || interrupted;
+    let cleaned = super::cleanup::clean(&shared, keep, shared.config().concurrency).await;
     let logins = shared.tokens().map(|t| (t.describe(), t.counts()));
-    Ok(RunResult { results, elapsed, interrupted, budget_cut, logins })
+    Ok(RunResult { results, elapsed, interrupted, budget_cut, logins, cleaned })
 }
 
 /// The plan's scenario indexes with operations taking turns: the first of each operation,

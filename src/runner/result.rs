@@ -93,6 +93,8 @@ pub struct RunResult {
     pub budget_cut: usize,
     /// Where the token login logged in and what it did, when the run had one.
     pub logins: Option<(String, super::LoginCounts)>,
+    /// What the cleanup did, when the run created anything it could delete.
+    pub cleaned: Option<super::Cleaned>,
 }
 
 impl RunResult {

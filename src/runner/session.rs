@@ -42,6 +42,8 @@ pub struct RunConfig {
     pub insecure: bool,
     /// The longest the run may send for (`--max-time`): past it no scenario is started.
     pub max_time: Option<Duration>,
+    /// Delete what the run created at its end (`--no-cleanup` turns it off).
+    pub cleanup: bool,
 }
 
 /// The token of a login in use for one request, if the request carries one.
@@ -76,6 +78,8 @@ pub struct Session {
     tokens: Option<super::token::Tokens>,
     /// Per operation: whether its requests carry the login's token.
     takes_token: Vec<bool>,
+    /// What the run created, for the cleanup at its end.
+    created: super::cleanup::Created,
 }
 
 impl Session {
@@ -151,7 +155,28 @@ impl Session {
             rendered,
             tokens,
             takes_token,
+            created: Default::default(),
         })
+    }
+
+    /// What the run created so far.
+    pub fn created(&self) -> &super::cleanup::Created {
+        &self.created
+    }
+
+    /// Sends `step` (after the rate limit allows it) and gives its status, judging nothing:
+    /// for the cleanup.
+    pub async fn send_plain(&self, step: &Step) -> Result<u16, http::TransportError> {
+        if let Some(limiter) = &self.limiter {
+            limiter.lock().await.tick().await;
+        }
+        let token = self.token_for(step).await?;
+        let request = self.prepare(step, token.as_deref())?;
+        let redact = |t: &str| self.redactor.redact(t);
+        let exchange =
+            http::send(&self.client, request, self.config.timeout, self.config.max_body, &redact)
+                .await;
+        exchange.outcome.map(|r| r.status)
     }
 
     /// Logs in, when the run has a token login: before anything is sent, so a login that
@@ -373,6 +398,14 @@ impl Session {
             (result.gaps, result.failures) = (gaps, failures);
         }
         let read = super::chain::captured(step, operation, &response);
+        // What it created, for the cleanup.
+        if let Some(cleanup) = self.plan.cleanup.get(&step.operation)
+            && (200..300).contains(&response.status)
+            && step.identity.is_none()
+        {
+            let ids = super::chain::captured_by(&cleanup.captures, step, operation, &response);
+            self.created.add(step.operation, ids);
+        }
         result.captured =
             read.iter().map(|(n, v)| (n.clone(), redact(&super::chain::text(v)))).collect();
         if !result.failures.is_empty() || !result.gaps.is_empty() {
