@@ -302,6 +302,10 @@ fn chain_steps_bounds_the_chains_planned() {
     assert_eq!(steps(&long), steps(&short), "{}\n{}", long.stdout, short.stdout);
     assert!(long.stdout.contains("deleteThing") && short.stdout.contains("deleteThing"));
     assert!(long.stdout.lines().count() > short.stdout.lines().count(), "{}", short.stdout);
+    // An API that asks for no credentials has no owner to cross: no foreign chain.
+    let open = plan(&["--identity", "bob=bearer:bob-secret"]);
+    assert!(!open.stdout.contains("chain/foreign-"), "{}", open.stdout);
+    assert!(open.stdout.contains("chain/create-read/getThing"), "{}", open.stdout);
     let bad = plan(&["--chain-steps", "9"]);
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert!(bad.stderr.contains("--chain-steps"), "{}", bad.all());

@@ -96,11 +96,16 @@ pub fn chains(
             push("create-delete-read", &ops[d.consumer].id, steps);
         }
         // Another identity reads, updates and deletes what the run's own created.
-        if let (Some(other), Some(r)) = (more.other, read) {
+        // Only where the read needs credentials: an open API has no owner to cross.
+        if let (Some(other), Some(r)) =
+            (more.other, read.filter(|r| ops[r.consumer].requires_auth()))
+        {
             let steps = vec![producer.clone(), step(r, None), foreign(r, other)];
             push("foreign-read", &ops[r.consumer].id, steps);
             for method in ["PUT", "PATCH", "DELETE"] {
-                let Some(w) = item(method) else { continue };
+                let Some(w) = item(method).filter(|w| ops[w.consumer].requires_auth()) else {
+                    continue;
+                };
                 let steps =
                     vec![producer.clone(), foreign(w, other), step(r, Some(Role::Unchanged))];
                 push("foreign-write", &ops[w.consumer].id, steps);
