@@ -10,16 +10,14 @@ binds 127.0.0.1 on an ephemeral port and prints `listening PORT` once it accepts
 With --broken it plants defects gauntlet must find (see BROKEN below).
 """
 
-import json
-import socket
 import sys
 from typing import Annotated, Literal, Optional, Union
 
-import uvicorn
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Security, UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from pydantic import BaseModel, Field
+from serve import serve
 
 TOKEN = "fw-token"
 KEY = "fw-key"
@@ -141,15 +139,7 @@ if BROKEN:
 
 
 def main() -> None:
-    with open(sys.argv[1], "w", encoding="utf-8") as out:
-        json.dump(app.openapi(), out, indent=1)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    print(f"listening {sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(app, fd=sock.fileno(), log_level="warning", access_log=False)
-    uvicorn.Server(config).run()
+    serve(app)
 
 
 if __name__ == "__main__":

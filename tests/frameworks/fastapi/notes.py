@@ -12,15 +12,13 @@ copies `owner` and `pinned` from the request (mass assignment).
 """
 
 import itertools
-import json
-import socket
 import sys
 from typing import Annotated
 
-import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from serve import serve
 
 USERS = {"ann-token": "ann", "bob-token": "bob"}
 BROKEN = "--broken" in sys.argv
@@ -99,15 +97,7 @@ def delete_note(note_id: int, who: Annotated[str, Depends(user)]) -> Response:
 
 
 def main() -> None:
-    with open(sys.argv[1], "w", encoding="utf-8") as out:
-        json.dump(app.openapi(), out, indent=1)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    print(f"listening {sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(app, fd=sock.fileno(), log_level="warning", access_log=False)
-    uvicorn.Server(config).run()
+    serve(app)
 
 
 if __name__ == "__main__":
