@@ -405,6 +405,10 @@ fn oauth2_login(
     scope: Option<String>,
 ) -> Result<Option<crate::credentials::Login>> {
     use crate::credentials::{Grant, Login, Slot, Source};
+    // An empty variable (`GAUNTLET_SCOPE=`) is no setting.
+    let given = |v: Option<String>| v.filter(|v| !v.is_empty());
+    let (client_id, client_secret, login_user, token_url, scope) =
+        (given(client_id), given(client_secret), given(login_user), given(token_url), given(scope));
     let (grant, named_by) = match (login_user, &client_id) {
         (Some(user), _) => {
             let (username, password) =

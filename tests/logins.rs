@@ -237,8 +237,9 @@ credential = "api_key"
         "--rate-limit",
         "40",
     ];
-    let run =
-        gauntlet_in(dir.path(), &args, &[("APP_USER", "ann"), ("APP_PASSWORD", "pa55-word-7")]);
+    // An empty login variable is no setting (it once read as a --scope without a client).
+    let env = [("APP_USER", "ann"), ("APP_PASSWORD", "pa55-word-7"), ("GAUNTLET_SCOPE", "")];
+    let run = gauntlet_in(dir.path(), &args, &env);
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(run.stdout.contains("token login: POST"), "{}", run.all());
     assert!(seen.served.load(Ordering::SeqCst) > 0);
