@@ -267,14 +267,17 @@ impl Session {
             let (result, read, answer) =
                 self.execute_step(scenario, &step, &earlier, chained).await;
             let ended = result.error.is_some();
-            let json = |b: &[u8]| serde_json::from_slice(b).ok();
-            earlier.push(checks::Earlier {
-                status: result.status,
-                method: self.plan.operations[step.operation].method.clone(),
-                identity: step.identity.clone(),
-                sent: step.request.body.as_ref().filter(|_| chained).and_then(|b| json(&b.bytes)),
-                answer,
-            });
+            // Only a later step reads it: a single request keeps none.
+            if chained {
+                let json = |b: &[u8]| serde_json::from_slice(b).ok();
+                earlier.push(checks::Earlier {
+                    status: result.status,
+                    method: self.plan.operations[step.operation].method.clone(),
+                    identity: step.identity.clone(),
+                    sent: step.request.body.as_ref().and_then(|b| json(&b.bytes)),
+                    answer,
+                });
+            }
             values.extend(read);
             steps.push(result);
             if ended {
@@ -445,19 +448,30 @@ impl Session {
         step: &Step,
         token: Option<&str>,
     ) -> Result<reqwest::Request, http::TransportError> {
-        if let Some(name) = &step.identity {
-            return self.prepare_as(step, name);
-        }
         let operation = &self.plan.operations[step.operation];
         let credentials = &self.config.credentials;
-        let mut placements = match (token, self.rendered.get(&(step.operation, step.request.auth)))
-        {
-            (Some(token), _) => {
+        let mut placements = match (&step.identity, token) {
+            // Another identity's step is sent with its own credentials.
+            (Some(name), _) => {
+                let Some((_, other)) = self.config.identities.iter().find(|(n, _)| n == name)
+                else {
+                    return Err(http::TransportError {
+                        kind: http::TransportKind::Other,
+                        message: format!(
+                            "no identity '{name}' (give it with --identity {name}=...)"
+                        ),
+                    });
+                };
+                Cow::Owned(render(other, operation, step.request.auth))
+            }
+            (None, Some(token)) => {
                 Cow::Owned(render(&credentials.with_token(token), operation, step.request.auth))
             }
-            (None, Some(rendered)) => Cow::Borrowed(rendered.as_slice()),
-            // A scenario from outside the plan (fuzz, replay) is rendered as it comes.
-            (None, None) => Cow::Owned(render(credentials, operation, step.request.auth)),
+            (None, None) => match self.rendered.get(&(step.operation, step.request.auth)) {
+                Some(rendered) => Cow::Borrowed(rendered.as_slice()),
+                // A scenario from outside the plan (fuzz, replay) is rendered as it comes.
+                None => Cow::Owned(render(credentials, operation, step.request.auth)),
+            },
         };
         for secret in &step.request.secrets {
             let value = crate::support::env::interpolate(&secret.template).map_err(|m| {
@@ -487,36 +501,6 @@ impl Session {
             &self.client,
             &self.config.base_url,
             method,
-            &step.request,
-            &placements,
-            |t| self.redactor.redact(t),
-        )
-    }
-}
-
-impl Session {
-    /// The step's request as identity `name` sends it.
-    fn prepare_as(
-        &self,
-        step: &Step,
-        name: &str,
-    ) -> Result<reqwest::Request, http::TransportError> {
-        let operation = &self.plan.operations[step.operation];
-        let Some((_, credentials)) = self.config.identities.iter().find(|(n, _)| n == name) else {
-            return Err(http::TransportError {
-                kind: http::TransportKind::Other,
-                message: format!("no identity '{name}' (give it with --identity {name}=...)"),
-            });
-        };
-        let placements = render(credentials, operation, step.request.auth);
-        let method = self.methods[step.operation].clone().ok_or_else(|| http::TransportError {
-            kind: http::TransportKind::Other,
-            message: format!("'{}' is not an HTTP method", operation.method),
-        })?;
-        http::prepare(
-            &self.client,
-            &self.config.base_url,
-            &method,
             &step.request,
             &placements,
             |t| self.redactor.redact(t),
