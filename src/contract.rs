@@ -183,14 +183,7 @@ impl Contract {
     /// Writes the JUnit report of the trials that ran.
     pub fn write_junit(&self, path: &Path) -> Result<()> {
         let results = self.results.lock().map(|r| r.clone()).unwrap_or_default();
-        let run = RunResult {
-            results,
-            elapsed: self.clock.elapsed(),
-            interrupted: false,
-            budget_cut: 0,
-            logins: None,
-            cleaned: None,
-        };
+        let run = RunResult { results, elapsed: self.clock.elapsed(), ..Default::default() };
         let report = RunReport::build(self.plan(), &run, None, self.info());
         let mut file = crate::report::create(path)?;
         write_junit(&mut file, &report)

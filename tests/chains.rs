@@ -310,3 +310,127 @@ fn chain_steps_bounds_the_chains_planned() {
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert!(bad.stderr.contains("--chain-steps"), "{}", bad.all());
 }
+
+/// A link's constant parameter and its `requestBody` (a literal holding expressions) are what
+/// the linked step sends: the update carries the created id in its body and `mode=express`.
+#[test]
+fn a_link_s_constant_parameter_and_request_body_are_sent() {
+    const ORDERS: &str = r#"
+openapi: 3.0.3
+info: {title: orders, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [item], properties: {item: {type: string}}}
+      responses:
+        "201":
+          description: made
+          content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}
+          links:
+            confirm:
+              operationId: putOrder
+              parameters: {orderId: '$response.body#/id', mode: express}
+              requestBody: {id: '{$response.body#/id}', state: confirmed}
+        "400": {description: bad}
+  /orders/{orderId}:
+    parameters:
+      - {name: orderId, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: getOrder
+      responses:
+        "200": {description: it, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}
+        "404": {description: none}
+    put:
+      operationId: putOrder
+      parameters:
+        - {name: mode, in: query, schema: {type: string, enum: [express, normal]}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}
+      responses:
+        "200": {description: changed, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}
+        "400": {description: bad}
+        "404": {description: none}
+components:
+  schemas:
+    Order:
+      type: object
+      required: [id, state]
+      properties: {id: {type: string}, state: {type: string, enum: [new, confirmed]}}
+"#;
+    use crate::support::{answer, read_body};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (dir, spec) = temp_file("orders.yaml", ORDERS);
+    let spec = spec.to_str().unwrap();
+    let confirmed = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = std::sync::Arc::clone(&confirmed);
+    let orders = std::sync::Mutex::new(std::collections::BTreeMap::<String, String>::new());
+    let next = AtomicUsize::new(1);
+    let url = crate::support::raw_server(move |s, head, _| {
+        let mut words = head.split_whitespace();
+        let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let body = read_body(s, head).unwrap_or_default();
+        let json: Option<serde_json::Value> = serde_json::from_slice(&body)
+            .ok()
+            .filter(|_| head.to_ascii_lowercase().contains("content-type: application/json"));
+        let text = |k: &str| json.as_ref()?.get(k)?.as_str().map(str::to_owned);
+        let j = "application/json";
+        let mut orders = orders.lock().unwrap();
+        let order =
+            |id: &str, state: &str| serde_json::json!({"id": id, "state": state}).to_string();
+        match (method, path.strip_prefix("/orders")) {
+            ("POST", Some("")) => match text("item") {
+                Some(_) => {
+                    let id = format!("o-{}", next.fetch_add(1, Ordering::SeqCst));
+                    orders.insert(id.clone(), "new".into());
+                    answer(s, "201 Created", j, &order(&id, "new"))
+                }
+                None => answer(s, "400 Bad Request", j, "{}"),
+            },
+            (_, Some("")) => answer(s, "405 Method Not Allowed\r\nAllow: POST", j, "{}"),
+            (m, Some(rest)) if rest.len() > 1 => {
+                let id = &rest[1..];
+                let mode = query.split('&').find_map(|p| p.strip_prefix("mode="));
+                let state = text("state").filter(|s| s == "new" || s == "confirmed");
+                match m {
+                    "GET" => match orders.get(id) {
+                        Some(state) => answer(s, "200 OK", j, &order(id, state)),
+                        None => answer(s, "404 Not Found", j, "{}"),
+                    },
+                    "PUT" if text("id").is_none() || state.is_none() => {
+                        answer(s, "400 Bad Request", j, "{}")
+                    }
+                    "PUT" if mode.is_some_and(|m| m != "express" && m != "normal") => {
+                        answer(s, "400 Bad Request", j, "{}")
+                    }
+                    "PUT" if !orders.contains_key(id) => answer(s, "404 Not Found", j, "{}"),
+                    "PUT" => {
+                        let state = state.unwrap();
+                        if mode == Some("express")
+                            && state == "confirmed"
+                            && text("id").as_deref() == Some(id)
+                        {
+                            seen.fetch_add(1, Ordering::SeqCst);
+                        }
+                        orders.insert(id.to_owned(), state.clone());
+                        answer(s, "200 OK", j, &order(id, &state))
+                    }
+                    _ => answer(s, "405 Method Not Allowed\r\nAllow: GET, PUT", j, "{}"),
+                }
+            }
+            _ => answer(s, "404 Not Found", j, "{}"),
+        }
+    });
+    let plan = gauntlet_in(dir.path(), &["run", "--spec", spec, "--dry-run", "--seed", "4"], &[]);
+    assert!(plan.stdout.contains("chain/create-update-read/putOrder"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("mode=express"), "{}", plan.stdout);
+    let out = run(dir.path(), spec, &url, &[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(confirmed.load(Ordering::SeqCst) >= 1, "no linked update came\n{}", out.all());
+}

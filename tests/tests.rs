@@ -26,6 +26,7 @@ mod peers;
 mod pinning;
 mod regression;
 mod reports;
+mod reuse;
 mod secrets;
 mod snapshots;
 mod spec_gaps;

@@ -232,6 +232,7 @@ pub fn build(
         }
     }
     let mut cleanup = Default::default();
+    let mut reuse = Default::default();
     if input.chains && input.chain_steps >= 2 {
         let links = crate::generate::links::links(spec.response_doc(), &operations);
         let bases: Vec<Option<crate::plan::RequestSpec>> = per_op
@@ -250,6 +251,8 @@ pub fn build(
             per_op[index].push(chain);
         }
         cleanup = crate::generate::cleanups(&operations, &links, &bases);
+        let listed = crate::generate::links::listed(spec.response_doc(), &operations);
+        reuse = crate::generate::reuse(&operations, &links, &listed, &bases);
     }
     let declared = crate::plan::declared_methods(all_ops);
     generator.method_probes(&declared, &operations, &mut per_op);
@@ -295,5 +298,8 @@ pub fn build(
     for op in per_op {
         scenarios.extend(op);
     }
-    Ok((Plan { operations, scenarios, seed, notes, untested, declared, cleanup }, validators))
+    Ok((
+        Plan { operations, scenarios, seed, notes, untested, declared, cleanup, reuse },
+        validators,
+    ))
 }

@@ -271,22 +271,25 @@ fn run_local_as(options: RunOptions, shown: &std::path::Path) -> Result<i32> {
     let cancel = async {
         stopped_with.set(super::stop_requested().await);
     };
-    let result = runtime.block_on(runner::run(
+    let mut result = runtime.block_on(runner::run(
         Arc::clone(&plan),
         validators,
         config,
         cancel,
-        |p, index, result| {
+        |p, index, scenario, result| {
             display.update(p.done as u64, || format!("{} failing", p.failed));
+            display.set_total(p.total as u64);
             if let Some((events, _)) = &mut events
                 && stream_error.is_none()
             {
-                let case = Case::new(&plan.operations, &plan.scenarios[index], result, &[], &info);
+                let case = Case::new(&plan.operations, scenario, result, &[], &info);
                 stream_error = events.scenario(&before, index, &case).err();
             }
         },
     ))?;
     display.finish();
+    // The reads value reuse made are reported as the plan's own scenarios.
+    let plan = result.into_plan(plan);
     // The verdict is the baseline's overlay; with --update-baseline, the new file's: what
     // failed is now known (an expired entry keeps its date, so its failure still counts until
     // someone extends it).
@@ -451,6 +454,23 @@ fn dry_run(
             let curl = report::curl_line(base_url, op, step, has_credentials);
             writeln!(out, "  {}", show(&curl)).map_err(io)?;
         }
+    }
+    // Value reuse: reads made at run time from what the answers give.
+    let mut fed: std::collections::BTreeMap<usize, Vec<&str>> = Default::default();
+    for (producer, feeds) in &plan.reuse.feeds {
+        for feed in feeds {
+            let by = fed.entry(feed.read).or_default();
+            if !by.contains(&plan.operations[*producer].id.as_str()) {
+                by.push(&plan.operations[*producer].id);
+            }
+        }
+    }
+    for (read, by) in fed {
+        let show = crate::support::text::escape_controls;
+        let by = by.join(", ");
+        let (read, by) = (show(&plan.operations[read].id), show(&by));
+        writeln!(out, "reuse: {read} is sent with the ids {by} answer, after the plan")
+            .map_err(io)?;
     }
     Ok(EXIT_OK)
 }

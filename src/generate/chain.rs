@@ -174,7 +174,9 @@ pub fn cleanups(
         }
         let Some(create) = bases[link.producer].as_ref() else { continue };
         // Only a delete that takes nothing but captured values removes any create's resource.
-        if link.bindings.iter().any(|b| matches!(b.from, CaptureFrom::Request(_))) {
+        if link.bindings.iter().any(|b| matches!(b.from, CaptureFrom::Request(_)))
+            || link.body.is_some()
+        {
             continue;
         }
         let (request, uses) = linked(&ops[link.consumer], link, bases, create, &ops[link.producer]);
@@ -191,6 +193,7 @@ pub fn capture_name(from: &CaptureFrom) -> String {
         CaptureFrom::Header(name) => name.to_ascii_lowercase(),
         CaptureFrom::HeaderTail(name) => format!("{}_id", name.to_ascii_lowercase()),
         CaptureFrom::Request(key) => key.replace('.', "_"),
+        CaptureFrom::Constant(_) => "constant".into(),
     };
     let safe: String =
         raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
@@ -204,13 +207,14 @@ pub fn capture_name(from: &CaptureFrom) -> String {
 /// The producer's captures: each value a consumer takes from its answer, once.
 fn captures(links: &[&Link]) -> Vec<Capture> {
     let mut out: Vec<Capture> = Vec::new();
-    for binding in links.iter().flat_map(|l| &l.bindings) {
-        if matches!(binding.from, CaptureFrom::Request(_)) {
-            continue;
-        }
-        let name = capture_name(&binding.from);
-        if !out.iter().any(|c| c.name == name) {
-            out.push(Capture { name, from: binding.from.clone() });
+    for link in links {
+        let in_body = link.body.iter().flat_map(super::links::body_expressions).map(|(_, f)| f);
+        let froms = link.bindings.iter().map(|b| b.from.clone()).chain(in_body);
+        for from in froms.filter(CaptureFrom::from_answer) {
+            let name = capture_name(&from);
+            if !out.iter().any(|c| c.name == name) {
+                out.push(Capture { name, from });
+            }
         }
     }
     out
@@ -236,6 +240,7 @@ fn linked(
                 Some((_, v)) => v.clone(),
                 None => continue,
             },
+            CaptureFrom::Constant(value) => crate::plan::text(value),
             from => {
                 let used = Use { name: capture_name(from), into: site(b.location, &b.name) };
                 let marker = used.marker();
@@ -257,6 +262,36 @@ fn linked(
     request.path = consumer.path.render(|name| {
         path_values.iter().find(|(n, _)| n == name).map(|(_, v)| super::params::encode_segment(v))
     });
+    // The link's own body, its expressions filled as the parameters' are.
+    if let Some(template) = &link.body {
+        let mut json = template.clone();
+        for (pointer, from) in super::links::body_expressions(template) {
+            let value = match &from {
+                CaptureFrom::Request(key) => match produced.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) => serde_json::Value::String(v.clone()),
+                    None => continue,
+                },
+                from => {
+                    let used = Use { name: capture_name(from), into: Site::Body(pointer.clone()) };
+                    let marker = used.marker();
+                    uses.push(used);
+                    serde_json::Value::String(marker)
+                }
+            };
+            match json.pointer_mut(&pointer) {
+                Some(slot) => *slot = value,
+                None => continue,
+            }
+        }
+        let media = consumer.request_body.iter().flat_map(|b| &b.content);
+        let json_media = media.map(|m| m.name.as_str()).find(|m| crate::checks::is_json(m));
+        let content_type = match &request.body {
+            Some(b) if crate::checks::is_json(&b.content_type) => b.content_type.clone(),
+            _ => json_media.unwrap_or("application/json").to_owned(),
+        };
+        let bytes = serde_json::to_vec(&json).unwrap_or_default();
+        request.body = Some(crate::plan::Body { content_type, bytes });
+    }
     (request, uses)
 }
 

@@ -7,7 +7,8 @@
 //! carries an id, directly or in a `data`/`item`/`result` wrapper, or whose 201 documents a
 //! `Location`) matched to the operations on its item path (`/things` → `/things/{id}`,
 //! `/things/{thingId}/parts`), where the id's type fits the parameter's. Path parameters the
-//! two paths share are copied from the producer's request.
+//! two paths share are copied from the producer's request. Apart from these, for value
+//! reuse only: lists (a GET on a collection whose items carry ids) linked to their reads.
 
 use serde_json::{Map, Value};
 
@@ -35,6 +36,9 @@ pub struct Link {
     pub consumer: usize,
     /// The values, each into one parameter.
     pub bindings: Vec<Binding>,
+    /// The body the link sends (its `requestBody`), as written: a literal, whose strings
+    /// that are runtime expressions ([`body_expressions`]) take the values they name.
+    pub body: Option<Value>,
     /// Written in the spec (`links`), not inferred.
     pub declared: bool,
 }
@@ -48,37 +52,110 @@ pub fn links(doc: &Value, ops: &[Operation]) -> Vec<Link> {
     let mut out = declared(doc, ops);
     for (p, producer) in ops.iter().enumerate() {
         let Some(from) = produced_id(doc, producer) else { continue };
-        let base = producer.path.as_str().trim_end_matches('/');
-        for (c, consumer) in ops.iter().enumerate() {
-            if c == p || out.iter().any(|l| l.producer == p && l.consumer == c) {
-                continue;
-            }
-            let Some(rest) = consumer.path.as_str().strip_prefix(base) else { continue };
-            let Some(var) = item_var(rest) else { continue };
-            let Some(param) =
-                consumer.parameters.iter().find(|q| q.location == Location::Path && q.name == var)
-            else {
-                continue;
-            };
-            if !names_an_id(&param.name) || !fits(doc, &from.1, param) {
-                continue;
-            }
-            let mut bindings =
-                vec![Binding { from: from.0.clone(), location: Location::Path, name: var.into() }];
-            // The path parameters the producer's path has too are the same resource's.
-            for shared in producer.path.vars().filter(|v| *v != var) {
-                if consumer.path.vars().any(|v| v == shared) {
-                    bindings.push(Binding {
-                        from: CaptureFrom::Request(format!("path.{shared}")),
-                        location: Location::Path,
-                        name: shared.into(),
-                    });
-                }
-            }
-            out.push(Link { producer: p, consumer: c, bindings, declared: false });
+        let inferred = item_links(doc, ops, p, &from, |c| {
+            !out.iter().any(|l| l.producer == p && l.consumer == c)
+        });
+        out.extend(inferred);
+    }
+    out
+}
+
+/// Links from each list (a GET on a collection whose 2xx body holds an array of items with
+/// ids, directly or in a wrapper such as `data` or `items`) to the reads on its item path,
+/// one per item of the first [`LISTED`]: for value reuse only (a list creates nothing, so
+/// it heads no chain).
+pub fn listed(doc: &Value, ops: &[Operation]) -> Vec<Link> {
+    let mut out = Vec::new();
+    for (p, list) in ops.iter().enumerate() {
+        let Some((pointer, id)) = listed_id(doc, list) else { continue };
+        for item in 0..LISTED {
+            let from = CaptureFrom::Body(pointer.replacen("/-/", &format!("/{item}/"), 1));
+            let reads = item_links(doc, ops, p, &(from, id.clone()), |c| ops[c].method == "GET");
+            out.extend(reads);
         }
     }
     out
+}
+
+/// How many items of a list answer give their ids to reads.
+pub const LISTED: usize = 3;
+
+/// The links from producer `p`, whose answers give `from` (an id of schema `from.1`), to
+/// the operations on its item path that `keep` allows.
+fn item_links(
+    doc: &Value,
+    ops: &[Operation],
+    p: usize,
+    from: &(CaptureFrom, Value),
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Link> {
+    let producer = &ops[p];
+    let base = producer.path.as_str().trim_end_matches('/');
+    let mut out = Vec::new();
+    for (c, consumer) in ops.iter().enumerate() {
+        if c == p || !keep(c) {
+            continue;
+        }
+        let Some(rest) = consumer.path.as_str().strip_prefix(base) else { continue };
+        let Some(var) = item_var(rest) else { continue };
+        let Some(param) =
+            consumer.parameters.iter().find(|q| q.location == Location::Path && q.name == var)
+        else {
+            continue;
+        };
+        if !names_an_id(&param.name) || !fits(doc, &from.1, param) {
+            continue;
+        }
+        let mut bindings =
+            vec![Binding { from: from.0.clone(), location: Location::Path, name: var.into() }];
+        // The path parameters the producer's path has too are the same resource's.
+        for shared in producer.path.vars().filter(|v| *v != var) {
+            if consumer.path.vars().any(|v| v == shared) {
+                bindings.push(Binding {
+                    from: CaptureFrom::Request(format!("path.{shared}")),
+                    location: Location::Path,
+                    name: shared.into(),
+                });
+            }
+        }
+        out.push(Link { producer: p, consumer: c, bindings, body: None, declared: false });
+    }
+    out
+}
+
+/// Property names that hold a list's items in its answer.
+const LIST_WRAPPERS: &[&str] =
+    &["data", "items", "results", "content", "value", "records", "entries"];
+
+/// Where a list's 2xx answer carries its items' ids, as a pointer with `-` for the item
+/// (`/-/id`, `/data/-/id`), with the id's schema: a GET on a collection path.
+fn listed_id(doc: &Value, op: &Operation) -> Option<(String, Value)> {
+    let collection = !op.path.as_str().trim_end_matches('/').ends_with('}');
+    if !collection || op.method != "GET" {
+        return None;
+    }
+    let success = |k: StatusKey| matches!(k, StatusKey::Exact(200) | StatusKey::Range(2));
+    let media = op
+        .responses
+        .iter()
+        .filter(|r| success(r.status))
+        .flat_map(|r| &r.content)
+        .find(|m| crate::checks::is_json(&m.name))?;
+    let schema = doc.pointer(&media.schema.as_ref()?.pointer)?;
+    let array_items = |s: &Value| {
+        let map = folded(doc, s)?;
+        let items = map.get("items")?;
+        let (name, id) = id_property(doc, &folded(doc, items)?, op)?;
+        Some((crate::openapi::escape(&name), id))
+    };
+    if let Some((name, id)) = array_items(schema) {
+        return Some((format!("/-/{name}"), id));
+    }
+    let props = folded(doc, schema)?.get("properties")?.as_object()?.clone();
+    LIST_WRAPPERS.iter().find_map(|w| {
+        let (name, id) = array_items(props.get(*w)?)?;
+        Some((format!("/{w}/-/{name}"), id))
+    })
 }
 
 /// The variable of `rest` when it is `/{var}` or `/{var}/...` (an item path under the
@@ -212,15 +289,16 @@ fn declared(doc: &Value, ops: &[Operation]) -> Vec<Link> {
                     None
                 };
                 let Some(c) = target else { continue };
-                let Some(params) = link.get("parameters").and_then(Value::as_object) else {
-                    continue;
-                };
+                let params = link.get("parameters").and_then(Value::as_object);
                 let bindings: Vec<Binding> = params
-                    .iter()
-                    .filter_map(|(key, expr)| binding(&ops[c], key, expr.as_str()?))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(key, value)| binding(&ops[c], key, value))
                     .collect();
-                if !bindings.is_empty() {
-                    out.push(Link { producer: p, consumer: c, bindings, declared: true });
+                // A body only where the consumer takes JSON.
+                let body = link.get("requestBody").filter(|_| takes_json(&ops[c])).cloned();
+                if !bindings.is_empty() || body.is_some() {
+                    out.push(Link { producer: p, consumer: c, bindings, body, declared: true });
                 }
             }
         }
@@ -228,9 +306,58 @@ fn declared(doc: &Value, ops: &[Operation]) -> Vec<Link> {
     out
 }
 
-/// One `parameters` entry of a link (`id: $response.body#/id`, `path.id: ...`), when the
-/// consumer has the parameter and the expression is one gauntlet reads.
-fn binding(consumer: &Operation, key: &str, expr: &str) -> Option<Binding> {
+/// Whether `op`'s request body is JSON.
+fn takes_json(op: &Operation) -> bool {
+    op.request_body
+        .as_ref()
+        .is_some_and(|b| b.content.iter().any(|m| crate::checks::is_json(&m.name)))
+}
+
+/// A runtime expression gauntlet reads: `$response.body#/pointer`, `$response.header.NAME`,
+/// `$request.LOCATION.NAME`, bare or in braces (`{$response.body#/id}`).
+pub fn expression(text: &str) -> Option<CaptureFrom> {
+    let expr = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+    if let Some(pointer) = expr.strip_prefix("$response.body#") {
+        Some(CaptureFrom::Body(pointer.to_owned()))
+    } else if let Some(header) = expr.strip_prefix("$response.header.") {
+        Some(CaptureFrom::Header(header.to_owned()))
+    } else if let Some(rest) = expr.strip_prefix("$request.") {
+        let (l, n) = rest.split_once('.')?;
+        Location::parse(l)?;
+        Some(CaptureFrom::Request(format!("{l}.{n}")))
+    } else {
+        None
+    }
+}
+
+/// The runtime expressions in a link's `requestBody`, each with its JSON pointer (`""` for a
+/// body that is one expression).
+pub fn body_expressions(body: &Value) -> Vec<(String, CaptureFrom)> {
+    fn walk(v: &Value, at: String, out: &mut Vec<(String, CaptureFrom)>) {
+        match v {
+            Value::String(s) => out.extend(expression(s).map(|e| (at, e))),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{at}/{i}"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    walk(item, format!("{at}/{}", crate::openapi::escape(k)), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(body, String::new(), &mut out);
+    out
+}
+
+/// One `parameters` entry of a link (`id: $response.body#/id`, `path.id: ...`, or a
+/// constant: `kind: full`), when the consumer has the parameter; an expression that starts
+/// with `$` but is not one gauntlet reads gives none.
+fn binding(consumer: &Operation, key: &str, value: &Value) -> Option<Binding> {
     let (location, name) = match key.split_once('.') {
         Some((l, n)) if Location::parse(l).is_some() => (Location::parse(l), n),
         _ => (None, key),
@@ -239,16 +366,13 @@ fn binding(consumer: &Operation, key: &str, expr: &str) -> Option<Binding> {
         .parameters
         .iter()
         .find(|q| q.name == name && location.is_none_or(|l| l == q.location))?;
-    let from = if let Some(pointer) = expr.strip_prefix("$response.body#") {
-        CaptureFrom::Body(pointer.to_owned())
-    } else if let Some(header) = expr.strip_prefix("$response.header.") {
-        CaptureFrom::Header(header.to_owned())
-    } else if let Some(rest) = expr.strip_prefix("$request.") {
-        let (l, n) = rest.split_once('.')?;
-        Location::parse(l)?;
-        CaptureFrom::Request(format!("{l}.{n}"))
-    } else {
-        return None;
+    let from = match value.as_str() {
+        Some(text) => match expression(text) {
+            Some(from) => from,
+            None if text.trim_start_matches('{').starts_with('$') => return None,
+            None => CaptureFrom::Constant(value.clone()),
+        },
+        None => CaptureFrom::Constant(value.clone()),
     };
     Some(Binding { from, location: param.location, name: param.name.clone() })
 }

@@ -14,6 +14,7 @@ mod media;
 mod methods;
 mod params;
 mod pin;
+mod reuse;
 mod route;
 mod scenario;
 mod value;
@@ -28,6 +29,7 @@ pub use params::{
     coerce, encode_segment, primitive_text, read_param, serialize, wire_char, wire_safe,
 };
 pub use pin::Pin;
+pub use reuse::reuse;
 pub use route::Router;
 pub use scenario::Generator;
 pub use value::ValueGen;

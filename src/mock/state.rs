@@ -72,9 +72,10 @@ impl State {
             .iter()
             .filter(|l| l.consumer == op)
             .filter_map(|l| {
-                let b = l.bindings.iter().find(|b| {
-                    b.location == Location::Path && !matches!(b.from, CaptureFrom::Request(_))
-                })?;
+                let b = l
+                    .bindings
+                    .iter()
+                    .find(|b| b.location == Location::Path && b.from.from_answer())?;
                 let value = path_params.iter().find(|(n, _)| *n == b.name)?;
                 Some((l.producer, value.1.clone()))
             })
@@ -83,10 +84,9 @@ impl State {
 
     /// Whether operation `op` creates what others name (its answers carry the ids).
     pub fn produces(&self, op: usize) -> bool {
-        self.links.iter().any(|l| {
-            l.producer == op
-                && l.bindings.iter().any(|b| !matches!(b.from, CaptureFrom::Request(_)))
-        })
+        self.links
+            .iter()
+            .any(|l| l.producer == op && l.bindings.iter().any(|b| b.from.from_answer()))
     }
 
     /// The path parameters that name what `producer` creates: (operation, parameter name).
@@ -97,7 +97,7 @@ impl State {
             .flat_map(|l| {
                 l.bindings
                     .iter()
-                    .filter(|b| !matches!(b.from, CaptureFrom::Request(_)))
+                    .filter(|b| b.from.from_answer())
                     .map(move |b| (l.consumer, b.name.clone()))
             })
             .collect()
@@ -148,7 +148,7 @@ impl State {
             .filter(|l| l.producer == index)
             .flat_map(|l| &l.bindings)
             .map(|b| &b.from)
-            .filter(|f| !matches!(f, CaptureFrom::Request(_)))
+            .filter(|f| f.from_answer())
             .collect();
         if froms.is_empty() {
             return;
@@ -171,7 +171,7 @@ impl State {
                     let tail = v.trim_end_matches('/').rsplit('/').next().unwrap_or("");
                     tail.to_owned()
                 }
-                CaptureFrom::Request(_) => continue,
+                CaptureFrom::Request(_) | CaptureFrom::Constant(_) => continue,
             };
             let key = (index, id);
             store.deleted.remove(&key);

@@ -15,7 +15,7 @@ pub use request::{Body, Expectation, RequestSpec, Secret, SecretPlace};
 use crate::openapi::Operation;
 
 /// Everything a run will send.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     /// The operations under test, in document order.
     pub operations: Vec<Operation>,
@@ -34,6 +34,31 @@ pub struct Plan {
     /// Per producer (by operation index): what its 2xx answers give and the DELETE that
     /// removes what it created, sent at the end of the run (`--no-cleanup` keeps it).
     pub cleanup: std::collections::BTreeMap<usize, Cleanup>,
+    /// Value reuse: the reads that take the ids other scenarios' answers give, sent after
+    /// the plan (`reuse/...` scenarios, made at run time from what was answered).
+    pub reuse: Reuse,
+}
+
+/// Value reuse: which answers give ids, and the reads they are put into once the plan has
+/// been sent (a real id makes a read answer 200, so its body is judged, where a random one
+/// is only ever 404).
+#[derive(Debug, Clone, Default)]
+pub struct Reuse {
+    /// Per producer (a create, or a list whose items carry ids), by operation index: what
+    /// its 2xx answers give, and to which read.
+    pub feeds: std::collections::BTreeMap<usize, Vec<Feed>>,
+    /// Per read (a GET with path parameters), by operation index: its valid base request,
+    /// which the values fill (any read: a `Location` answered at run time may name it).
+    pub reads: std::collections::BTreeMap<usize, RequestSpec>,
+}
+
+/// Values a producer's answer gives one read.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    /// The read, by operation index.
+    pub read: usize,
+    /// Each value: where it is read from, and the read's parameter it goes into.
+    pub values: Vec<(CaptureFrom, crate::openapi::Location, String)>,
 }
 
 /// How what a producer created is removed at the end of a run.
@@ -179,6 +204,14 @@ pub fn marker(name: &str) -> String {
     format!("GAUNTLETVAR{safe}X")
 }
 
+/// A captured value as text: a string as it is, anything else as JSON.
+pub fn text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Where a used value goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Site {
@@ -233,6 +266,16 @@ pub enum CaptureFrom {
     HeaderTail(String),
     /// A value of the step's own request (`path.id`), as an OpenAPI link's `$request.path.id`.
     Request(String),
+    /// A value the link itself gives (an OpenAPI link's constant parameter or body), as JSON.
+    Constant(serde_json::Value),
+}
+
+impl CaptureFrom {
+    /// Whether the value is read from the answer (an id of what was made), not copied from
+    /// the request or given by the link.
+    pub fn from_answer(&self) -> bool {
+        matches!(self, CaptureFrom::Body(_) | CaptureFrom::Header(_) | CaptureFrom::HeaderTail(_))
+    }
 }
 
 impl Scenario {

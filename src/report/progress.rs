@@ -58,6 +58,16 @@ impl ProgressDisplay {
         }
     }
 
+    /// A new total (scenarios made at run time were added).
+    pub fn set_total(&mut self, total: u64) {
+        if self.total.is_some_and(|t| t != total) {
+            self.total = Some(total);
+            if let Some(bar) = &self.bar {
+                bar.set_length(total);
+            }
+        }
+    }
+
     fn bar(&self) -> indicatif::ProgressBar {
         let bar = match self.total {
             Some(n) => indicatif::ProgressBar::new(n),

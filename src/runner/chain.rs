@@ -8,15 +8,7 @@ use serde_json::Value;
 
 use crate::http::Response;
 use crate::openapi::Operation;
-use crate::plan::{CaptureFrom, Step};
-
-/// A captured value as text: a string as it is, anything else as JSON.
-pub fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+use crate::plan::{CaptureFrom, Step, text};
 
 /// The values `step`'s captures read from its answer (or its own request), those it finds.
 pub fn captured(step: &Step, op: &Operation, response: &Response) -> Vec<(String, Value)> {
@@ -52,6 +44,7 @@ pub fn captured_by(
                     let inputs = step.inputs(op);
                     Value::String(inputs.into_iter().find(|(k, _)| k == key)?.1)
                 }
+                CaptureFrom::Constant(value) => value.clone(),
             };
             // An id that is nothing (null, an object) names no resource.
             match &value {

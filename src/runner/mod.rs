@@ -10,6 +10,7 @@ mod chain;
 mod cleanup;
 mod pool;
 mod result;
+mod reuse;
 mod session;
 mod token;
 

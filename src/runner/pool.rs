@@ -1,7 +1,8 @@
 //! The worker pool: a fixed number of tasks take the plan's scenarios, operations taking
 //! turns, results land in their slots as they come, `--max-time` stops what has not started,
-//! and cancellation abandons what is in flight. Then each
-//! distinct failure is sent once more, alone: one that does not fail again is flaky.
+//! and cancellation abandons what is in flight. Then the reads value reuse learned are sent
+//! the same way, then each distinct failure is sent once more, alone: one that does not fail
+//! again is flaky.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -13,83 +14,55 @@ use tokio::sync::mpsc;
 use super::{Progress, RunConfig, RunResult, ScenarioResult, Session};
 use crate::error::{Error, Result};
 use crate::http::{TransportError, TransportKind};
-use crate::plan::Plan;
+use crate::plan::{Plan, Scenario};
 use crate::schema::Validators;
 
-/// Sends every scenario of `plan` and checks each response. `progress` is called from the
-/// collecting task as each result arrives, with the scenario's index and its result. When `cancel` resolves (Ctrl-C), requests in flight are
-/// abandoned and the result holds what finished. A run in which no request could even
-/// connect is an error (the target is unreachable), not a verdict.
+/// Sends every scenario of `plan` and checks each response, then the reads value reuse
+/// learned ([`RunResult::learned`], their results after the plan's). `progress` is called
+/// from the collecting task as each result arrives, with the scenario's index, the scenario
+/// and its result. When `cancel` resolves (Ctrl-C), requests in flight are abandoned and
+/// the result holds what finished. A run in which no request could even connect is an
+/// error (the target is unreachable), not a verdict.
 pub async fn run(
     plan: Arc<Plan>,
     validators: Arc<Validators>,
     config: RunConfig,
     cancel: impl std::future::Future<Output = ()>,
-    mut progress: impl FnMut(Progress, usize, &ScenarioResult),
+    progress: impl FnMut(Progress, usize, &Scenario, &ScenarioResult),
 ) -> Result<RunResult> {
     let total = plan.scenarios.len();
-    let workers = config.concurrency.clamp(1, total.max(1));
-    let shared = Arc::new(Session::new(plan, validators, config)?);
+    let shared = Arc::new(Session::new(Arc::clone(&plan), Arc::clone(&validators), config)?);
     shared.login().await?;
-    let next = Arc::new(AtomicUsize::new(0));
     // Operations take turns, so a time budget gives each its share before any gets more.
     let deadline = shared.config().max_time.map(|t| Instant::now() + t);
-    let order = Arc::new(match deadline {
-        Some(_) => fair_order(&shared.plan().scenarios),
+    let order = match deadline {
+        Some(_) => fair_order(&plan.scenarios),
         None => (0..total).collect(),
-    });
-    let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
+    };
     let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..workers {
-        let shared = Arc::clone(&shared);
-        let next = Arc::clone(&next);
-        let order = Arc::clone(&order);
-        let tx = tx.clone();
-        tasks.spawn(async move {
-            loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                if k >= total {
-                    break;
-                }
-                // Past the budget, or after a login failed, nothing more starts; what is in
-                // flight finishes.
-                let failed = shared.tokens().is_some_and(|t| t.failed().is_some());
-                if failed || deadline.is_some_and(|d| Instant::now() >= d) {
-                    next.store(total, Ordering::Relaxed);
-                    break;
-                }
-                let index = order[k];
-                let result = shared.execute(index).await;
-                if tx.send((index, result)).await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    drop(tx);
-    let mut results: Vec<Option<ScenarioResult>> = vec![None; total];
-    let mut state = Progress { done: 0, total, failed: 0 };
-    let mut interrupted = false;
+    let mut collect = Collect {
+        results: vec![None; total],
+        state: Progress { done: 0, total, failed: 0 },
+        progress,
+    };
     tokio::pin!(cancel);
-    loop {
-        tokio::select! {
-            next = rx.recv() => {
-                let Some((index, result)) = next else { break };
-                state.done += 1;
-                state.failed += usize::from(!result.passed());
-                progress(state, index, &result);
-                results[index] = Some(result);
-            }
-            () = &mut cancel => {
-                interrupted = true;
-                tasks.abort_all();
-                break;
-            }
-        }
+    let planned = Batch::Plan(Arc::clone(&plan), Arc::new(order));
+    let mut interrupted = send(&shared, planned, deadline, &mut cancel, &mut collect).await;
+    // The reads the answers gave real ids to, after the plan.
+    let learned = match interrupted {
+        true => Vec::new(),
+        false => super::reuse::scenarios(shared.learned(), &plan, &validators),
+    };
+    if !learned.is_empty() {
+        collect.results.resize(total + learned.len(), None);
+        collect.state.total += learned.len();
+        let batch = Batch::Learned(total, Arc::new(learned.clone()));
+        interrupted = send(&shared, batch, deadline, &mut cancel, &mut collect).await;
     }
+    let mut results = collect.results;
     if !interrupted {
-        interrupted = confirm(&shared, &mut results, cancel).await;
+        let all: Vec<&Scenario> = plan.scenarios.iter().chain(&learned).collect();
+        interrupted = confirm(&shared, &all, &mut results, cancel).await;
     }
     let elapsed = started.elapsed();
     if let Some(failed) = shared.tokens().and_then(|t| t.failed()) {
@@ -115,7 +88,106 @@ pub async fn run(
     let keep = !shared.config().cleanup || interrupted;
     let cleaned = super::cleanup::clean(&shared, keep, shared.config().concurrency).await;
     let logins = shared.tokens().map(|t| (t.describe(), t.counts()));
-    Ok(RunResult { results, elapsed, interrupted, budget_cut, logins, cleaned })
+    Ok(RunResult { results, learned, elapsed, interrupted, budget_cut, logins, cleaned })
+}
+
+/// Scenarios sent by one round of workers.
+enum Batch {
+    /// The plan's, in this order of their indexes.
+    Plan(Arc<Plan>, Arc<Vec<usize>>),
+    /// Scenarios made at run time, whose results go in the slots from this index on.
+    Learned(usize, Arc<Vec<Scenario>>),
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        match self {
+            Batch::Plan(_, order) => order.len(),
+            Batch::Learned(_, scenarios) => scenarios.len(),
+        }
+    }
+
+    /// The `k`th scenario to send, with its result's slot.
+    fn get(&self, k: usize) -> (usize, &Scenario) {
+        match self {
+            Batch::Plan(plan, order) => (order[k], &plan.scenarios[order[k]]),
+            Batch::Learned(from, scenarios) => (from + k, &scenarios[k]),
+        }
+    }
+}
+
+/// Where results land as they come, and who is told.
+struct Collect<F> {
+    results: Vec<Option<ScenarioResult>>,
+    state: Progress,
+    progress: F,
+}
+
+/// Sends `batch` with the run's workers (none starts past `deadline`, or after a login
+/// failed) and collects each result; whether `cancel` cut it short.
+async fn send<F: FnMut(Progress, usize, &Scenario, &ScenarioResult)>(
+    shared: &Arc<Session>,
+    batch: Batch,
+    deadline: Option<Instant>,
+    cancel: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+    collect: &mut Collect<F>,
+) -> bool {
+    let total = batch.len();
+    let workers = shared.config().concurrency.clamp(1, total.max(1));
+    let batch = Arc::new(batch);
+    let next = Arc::new(AtomicUsize::new(0));
+    let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let shared = Arc::clone(shared);
+        let next = Arc::clone(&next);
+        let batch = Arc::clone(&batch);
+        let tx = tx.clone();
+        tasks.spawn(async move {
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= total {
+                    break;
+                }
+                // Past the budget, or after a login failed, nothing more starts; what is in
+                // flight finishes.
+                let failed = shared.tokens().is_some_and(|t| t.failed().is_some());
+                if failed || deadline.is_some_and(|d| Instant::now() >= d) {
+                    next.store(total, Ordering::Relaxed);
+                    break;
+                }
+                let (slot, scenario) = batch.get(k);
+                let result = shared.execute_scenario(scenario).await;
+                if tx.send((slot, result)).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
+    let first = match &*batch {
+        Batch::Plan(..) => 0,
+        Batch::Learned(from, _) => *from,
+    };
+    loop {
+        tokio::select! {
+            next = rx.recv() => {
+                let Some((slot, result)) = next else { return false };
+                collect.state.done += 1;
+                collect.state.failed += usize::from(!result.passed());
+                let scenario = match &*batch {
+                    Batch::Plan(plan, _) => &plan.scenarios[slot],
+                    Batch::Learned(_, scenarios) => &scenarios[slot - first],
+                };
+                (collect.progress)(collect.state, slot, scenario, &result);
+                collect.results[slot] = Some(result);
+            }
+            () = &mut *cancel => {
+                tasks.abort_all();
+                return true;
+            }
+        }
+    }
 }
 
 /// The plan's scenario indexes with operations taking turns: the first of each operation,
@@ -158,14 +230,14 @@ fn keys(scenario: &crate::plan::Scenario, result: &ScenarioResult) -> Vec<Key> {
 /// is marked then).
 async fn confirm(
     session: &Session,
+    scenarios: &[&Scenario],
     results: &mut [Option<ScenarioResult>],
     mut cancel: std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
 ) -> bool {
-    let plan = Arc::clone(session.plan());
     let mut first: HashMap<Key, usize> = HashMap::new();
     for (index, result) in results.iter().enumerate() {
         let Some(result) = result.as_ref().filter(|r| !r.passed()) else { continue };
-        for key in keys(&plan.scenarios[index], result) {
+        for key in keys(scenarios[index], result) {
             first.entry(key).or_insert(index);
         }
     }
@@ -175,7 +247,7 @@ async fn confirm(
     let mut passed = HashSet::new();
     for index in again {
         tokio::select! {
-            result = session.execute(index) => {
+            result = session.execute_scenario(scenarios[index]) => {
                 if result.passed() {
                     passed.insert(index);
                 }
@@ -188,7 +260,7 @@ async fn confirm(
     }
     for (index, slot) in results.iter_mut().enumerate() {
         let Some(result) = slot.as_mut().filter(|r| !r.passed()) else { continue };
-        let keys = keys(&plan.scenarios[index], result);
+        let keys = keys(scenarios[index], result);
         result.flaky = keys.iter().all(|k| first.get(k).is_some_and(|i| passed.contains(i)));
     }
     false

@@ -80,11 +80,15 @@ impl ScenarioResult {
     }
 }
 
-/// The results of a run, aligned with the plan's scenarios.
+/// The results of a run, aligned with the plan's scenarios and then the learned ones.
 #[derive(Debug, Default)]
 pub struct RunResult {
-    /// One slot per scenario, in plan order: `None` for one that did not finish.
+    /// One slot per scenario, in plan order, then one per learned scenario: `None` for one
+    /// that did not finish.
     pub results: Vec<Option<ScenarioResult>>,
+    /// The scenarios made at run time (value reuse: reads of ids the answers gave), sent
+    /// after the plan's; [`RunResult::into_plan`] puts them after the plan's scenarios.
+    pub learned: Vec<crate::plan::Scenario>,
     /// Wall time of the run.
     pub elapsed: Duration,
     /// Whether the run was cut short (Ctrl-C).
@@ -98,6 +102,14 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// `plan` with the learned scenarios after its own, so that the results are aligned
+    /// with its scenarios (the reports read them from the plan).
+    pub fn into_plan(&mut self, plan: std::sync::Arc<crate::plan::Plan>) -> crate::plan::Plan {
+        let mut plan = std::sync::Arc::unwrap_or_clone(plan);
+        plan.scenarios.append(&mut self.learned);
+        plan
+    }
+
     /// The scenarios that finished, with their plan index.
     pub fn finished(&self) -> impl Iterator<Item = (usize, &ScenarioResult)> {
         self.results.iter().enumerate().filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))

@@ -80,6 +80,8 @@ pub struct Session {
     takes_token: Vec<bool>,
     /// What the run created, for the cleanup at its end.
     created: super::cleanup::Created,
+    /// The values its answers gave the reads sent after the plan (value reuse).
+    learned: super::reuse::Learned,
 }
 
 impl Session {
@@ -156,7 +158,13 @@ impl Session {
             tokens,
             takes_token,
             created: Default::default(),
+            learned: Default::default(),
         })
+    }
+
+    /// The values the run's answers gave so far, for the reads sent after the plan.
+    pub fn learned(&self) -> &super::reuse::Learned {
+        &self.learned
     }
 
     /// What the run created so far.
@@ -409,8 +417,15 @@ impl Session {
             let ids = super::chain::captured_by(&cleanup.captures, step, operation, &response);
             self.created.add(step.operation, ids);
         }
+        // Ids for the reads sent after the plan.
+        if !self.plan.reuse.reads.is_empty() && (200..300).contains(&response.status) {
+            let answered = super::reuse::Answered { scenario, step, response: &response };
+            super::reuse::learn(&self.learned, &self.plan, &self.config.base_url, &answered, |t| {
+                self.redactor.redact(t) != t
+            });
+        }
         result.captured =
-            read.iter().map(|(n, v)| (n.clone(), redact(&super::chain::text(v)))).collect();
+            read.iter().map(|(n, v)| (n.clone(), redact(&crate::plan::text(v)))).collect();
         if !result.failures.is_empty() || !result.gaps.is_empty() {
             result.excerpt = Some(redact(&checks::excerpt(&response.body, 300)));
             if !result.failures.is_empty() {
