@@ -96,6 +96,8 @@ impl Contract {
             let _guard = runtime.enter();
             Session::new(Arc::new(prepared.plan), prepared.validators, config)?
         };
+        // A token login that fails stops the harness here, with one line.
+        runtime.block_on(session.login())?;
         Ok(Contract {
             runtime,
             session,

@@ -256,6 +256,19 @@ credential = "api_key"
         "{line}"
     );
     assert!(!refused.all().contains("wrong-pa55"), "{}", refused.all());
+    // So does `gauntlet fuzz`, before its first example (it once logged in at the first
+    // request, and showed a refused login as transport errors of every example).
+    let spec_arg = spec.to_str().unwrap();
+    let fuzz = ["fuzz", "--spec", spec_arg, "--base-url", &url, "--operation", "getThing"];
+    let served = seen.served.load(Ordering::SeqCst);
+    let env = [("GAUNTLET_CLIENT_ID", CLIENT.0), ("GAUNTLET_CLIENT_SECRET", "wrong-s3cret")];
+    let refused = gauntlet_in(dir.path(), &[&fuzz[..], &["--max-examples", "20"]].concat(), &env);
+    assert_eq!(refused.code, 2, "{}", refused.all());
+    let line = refused.stderr.trim();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.contains("/oauth/token was answered 401"), "{line}");
+    assert!(!refused.all().contains("wrong-s3cret"), "{}", refused.all());
+    assert_eq!(seen.served.load(Ordering::SeqCst), served, "an example was sent");
 
     // A token endpoint over plain http to another host is refused before anything is sent.
     let far = gauntlet_in(

@@ -43,8 +43,10 @@ pub struct Options {
     pub duration: Option<Duration>,
 }
 
-/// A session for `plan`, sent as `options` say.
+/// A session for `plan`, sent as `options` say, logged in when the credentials have a
+/// token login (one that fails stops here, before anything is sent).
 fn session(
+    rt: &tokio::runtime::Runtime,
     plan: Plan,
     validators: Arc<Validators>,
     options: &RunOptions,
@@ -52,7 +54,13 @@ fn session(
     credentials: &Credentials,
 ) -> Result<Session> {
     let config = crate::engine::run_config(options, base_url, credentials.clone())?;
-    Session::new(Arc::new(plan), validators, config)
+    let session = {
+        // The rate limiter's timer belongs to the runtime.
+        let _guard = rt.enter();
+        Session::new(Arc::new(plan), validators, config)?
+    };
+    rt.block_on(session.login())?;
+    Ok(session)
 }
 
 /// Runs `gauntlet fuzz`; returns the exit code.
@@ -161,11 +169,7 @@ fn run_local(o: Options) -> Result<i32> {
     }
     let plan =
         Plan { operations, scenarios: Vec::new(), seed, notes: Vec::new(), ..Default::default() };
-    let session = {
-        // The rate limiter's timer belongs to the runtime.
-        let _guard = rt.enter();
-        session(plan, validators, &o.run, &target.base_url, &credentials)?
-    };
+    let session = session(&rt, plan, validators, &o.run, &target.base_url, &credentials)?;
     let has_credentials = credentials.any();
     let mut out = anstream::stdout();
     let io = Error::Console;
@@ -439,7 +443,7 @@ pub fn replay(file: &Path, spec: Option<PathBuf>, mut options: RunOptions) -> Re
         seed: record.seed,
         ..Default::default()
     };
-    let session = session(plan, validators, &options, &target.base_url, &credentials)?;
+    let session = session(&rt, plan, validators, &options, &target.base_url, &credentials)?;
     let result = rt.block_on(session.execute_scenario(&scenario));
     if let Some(e) = result.error().filter(|e| e.kind == crate::http::TransportKind::Connect) {
         return Err(Error::Unreachable {
