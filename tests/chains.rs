@@ -198,14 +198,20 @@ fn max_time_gives_every_operation_its_share_and_says_what_it_cut() {
     }
 }
 
+/// What the CRUD server holds: names by id.
+type Store = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<u64, String>>>;
+
 /// A CRUD server for the spec above that keeps what it is sent, for counting what a run
 /// leaves behind.
-fn store_server(
-    store: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<u64, String>>>,
-) -> String {
+fn store_server(store: Store) -> String {
+    crate::support::raw_server(store_handler(store))
+}
+
+/// How the CRUD server answers.
+fn store_handler(store: Store) -> impl Fn(&mut std::net::TcpStream, &str, usize) + Send + Sync {
     use crate::support::{answer, read_body};
     let next = std::sync::atomic::AtomicU64::new(1);
-    crate::support::raw_server(move |s, head, _| {
+    move |s, head, _| {
         let line = head.lines().next().unwrap_or("");
         let mut words = line.split_whitespace();
         let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
@@ -252,7 +258,60 @@ fn store_server(
             ("GET" | "PUT" | "DELETE", false, _) => answer(s, "404 Not Found", json, "{}"),
             _ => answer(s, "405 Method Not Allowed\r\nAllow: GET, PUT, DELETE", json, "{}"),
         }
-    })
+    }
+}
+
+/// A server that asks for credentials only where it holds nothing: a random id's read
+/// without them is a 401, the read of a thing it holds is served to anyone. Only a read of
+/// what a create just made, with no credentials, shows it.
+#[test]
+fn a_read_without_credentials_of_what_was_just_created_must_be_refused() {
+    let secured = CRUD.replace(
+        "components:\n  schemas:",
+        "security: [{bearer: []}]\ncomponents:\n  securitySchemes: {bearer: {type: http, scheme: bearer}}\n  schemas:",
+    );
+    let (dir, spec) = temp_file("things.yaml", &secured);
+    let spec = spec.to_str().unwrap();
+    let store: Store = Default::default();
+    let held = std::sync::Arc::clone(&store);
+    let inner = store_handler(store);
+    let url = crate::support::raw_server(move |s, head, n| {
+        let authorised = head.to_ascii_lowercase().contains("authorization: bearer t0ken-4412");
+        let target = head.split_whitespace().nth(1).unwrap_or("");
+        let id = target.strip_prefix("/things/").and_then(|i| i.parse::<u64>().ok());
+        let served =
+            head.starts_with("GET ") && id.is_some_and(|i| held.lock().unwrap().contains_key(&i));
+        match authorised || served {
+            true => inner(s, head, n),
+            false => crate::support::answer(s, "401 Unauthorized", "application/json", "{}"),
+        }
+    });
+    let args = ["--bearer", "t0ken-4412"];
+    let plan = gauntlet_in(dir.path(), &["run", "--spec", spec, "--dry-run", "--seed", "4"], &[]);
+    assert!(plan.stdout.contains("createThing chain/anonymous-read/getThing"), "{}", plan.stdout);
+    let out = run(dir.path(), spec, &url, &args);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert_eq!(out.failed_checks(), ["auth_enforced"], "{}", out.all());
+    let heading = "✘ auth_enforced · createThing · chain/anonymous-read/getThing";
+    assert!(out.stdout.contains(heading), "{}", out.all());
+    assert!(
+        out.stdout.contains("credentials missing (of a resource just created) accepted with 200"),
+        "{}",
+        out.all()
+    );
+    assert!(!out.all().contains("t0ken-4412"), "{}", out.all());
+
+    // A server that asks everyone for credentials passes it.
+    let strict: Store = Default::default();
+    let inner = store_handler(strict);
+    let url = crate::support::raw_server(move |s, head, n| {
+        match head.to_ascii_lowercase().contains("authorization: bearer t0ken-4412") {
+            true => inner(s, head, n),
+            false => crate::support::answer(s, "401 Unauthorized", "application/json", "{}"),
+        }
+    });
+    let out = run(dir.path(), spec, &url, &args);
+    assert_eq!(out.code, 0, "{}", out.all());
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `auth_enforced`: missing or invalid credentials get 401 (or 403 where documented).
 
 use super::{Context, Failure};
-use crate::plan::Kind;
+use crate::plan::{Kind, Role};
 
 /// The check's name.
 pub const NAME: &str = "auth_enforced";
@@ -16,13 +16,19 @@ pub const RULE: super::Rule = super::Rule {
     fix: "require the credentials the operation's security lists, and answer 401 when they are missing or wrong",
 };
 
-/// Fails when a scenario with broken credentials is not answered 401 (or a documented 403).
-/// A 5xx is left to `not_a_server_error`.
+/// Fails when a scenario with broken credentials, or a chain's read with none of what the
+/// chain created, is not answered 401 (or a documented 403). A 5xx is left to
+/// `not_a_server_error`.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
-    let Kind::Negative { rule, .. } = &ctx.scenario.kind else { return None };
-    if !ctx.scenario.kind.is_auth_negative() {
-        return None;
-    }
+    let rule = match &ctx.scenario.kind {
+        Kind::Negative { rule, .. } if ctx.scenario.kind.is_auth_negative() => rule.as_str(),
+        _ if ctx.step.role == Some(Role::Anonymous)
+            && super::ensure_resource_availability::earlier_succeeded(ctx) =>
+        {
+            "missing (of a resource just created)"
+        }
+        _ => return None,
+    };
     if let Some(verdict) =
         super::configured(ctx, NAME, |s| format!("credentials {rule} answered {s}"))
     {

@@ -1,7 +1,7 @@
 //! `positive_data_acceptance`: a valid, authenticated request is not rejected.
 
 use super::{Context, Failure};
-use crate::plan::Kind;
+use crate::plan::{Kind, Role};
 
 /// The check's name.
 pub const NAME: &str = "positive_data_acceptance";
@@ -25,7 +25,10 @@ const REJECTIONS: &[u16] = &[400, 405, 406, 415, 422];
 /// Fails when a positive scenario is answered as invalid (404 for an unknown id is fine).
 /// Skipped for secured operations when the run has no credentials.
 pub fn check(ctx: &Context<'_>) -> Option<Failure> {
-    if ctx.scenario.kind != Kind::Positive || ctx.step.role == Some(crate::plan::Role::Carries) {
+    // A create carrying undeclared properties may be refused; so may a read without
+    // credentials (`auth_enforced` judges it).
+    let refusable = matches!(ctx.step.role, Some(Role::Carries | Role::Anonymous));
+    if ctx.scenario.kind != Kind::Positive || refusable {
         return None;
     }
     if ctx.operation.requires_auth() && !ctx.has_credentials {

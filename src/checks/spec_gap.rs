@@ -55,6 +55,11 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
         // Another identity refused what it does not own: right, if undocumented.
         return matches!(status, 401 | 403 | 404).then_some(status);
     }
+    if anonymous(ctx) {
+        // No credentials at all, refused: right, if undocumented (as a broken credential's).
+        let documented = op.documents_status(401) || op.documents_status(403);
+        return (matches!(status, 401 | 403) && !documented).then_some(status);
+    }
     if *kind == crate::plan::Kind::Positive {
         // A generated id names no resource: a 404 is right, the spec just never says so.
         let has_path_params = op.parameters.iter().any(|p| p.location == Location::Path);
@@ -78,6 +83,11 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
     ((400..500).contains(&status) && !documents_a_rejection(op)).then_some(status)
 }
 
+/// Whether the step sends no credentials for what its chain created.
+fn anonymous(ctx: &Context<'_>) -> bool {
+    ctx.step.role == Some(crate::plan::Role::Anonymous)
+}
+
 fn is_body_negative(kind: &crate::plan::Kind) -> bool {
     matches!(kind, crate::plan::Kind::Negative { target, .. } if target == "body")
 }
@@ -91,6 +101,10 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
             "no 401, 403 or 404 is documented; another identity's request for a resource it does not own",
             "403/404",
         )
+    } else if ctx.scenario.kind.is_auth_negative()
+        || (anonymous(ctx) && ctx.operation.documents_success())
+    {
+        ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
     } else if ctx.scenario.kind == crate::plan::Kind::Positive && !ctx.operation.documents_success()
     {
         ("no success response is documented; a valid request", "2xx")
@@ -98,8 +112,6 @@ pub fn check(ctx: &Context<'_>) -> Option<Failure> {
         ("no 404 is documented; a valid request for an unknown resource", "404")
     } else if status == 415 && is_body_negative(&ctx.scenario.kind) {
         ("no 415 is documented; a body left out or broken", "415")
-    } else if ctx.scenario.kind.is_auth_negative() {
-        ("security is declared but no 401 or 403 is documented; broken credentials", "401/403")
     } else {
         ("no rejection of invalid input is documented; invalid input", "4xx")
     };

@@ -3,7 +3,8 @@
 //!
 //! Per producer: create → read (the read must find it: `ensure_resource_availability`),
 //! create → update → read, create → delete → read (the read must not find it:
-//! `use_after_free`), and create → each nested read. A chain is reported under its producer
+//! `use_after_free`), create → each nested read, and where the read needs credentials, create
+//! → read with none (`auth_enforced`). A chain is reported under its producer
 //! (`chain/create-delete-read/getThing`); every single-request check judges every step.
 
 use std::collections::HashMap;
@@ -94,6 +95,13 @@ pub fn chains(
                 steps.push(step(r, Some(Role::Gone)));
             }
             push("create-delete-read", &ops[d.consumer].id, steps);
+        }
+        // Nobody at all reads what the run's own created: a server that checks credentials
+        // only for ids it holds passes every random id's auth negative.
+        if let Some(r) = read.filter(|r| ops[r.consumer].requires_auth()) {
+            let mut anonymous = step(r, Some(Role::Anonymous));
+            anonymous.request.auth = crate::plan::AuthMode::Omit;
+            push("anonymous-read", &ops[r.consumer].id, vec![producer.clone(), anonymous]);
         }
         // Another identity reads, updates and deletes what the run's own created.
         // Only where the read needs credentials: an open API has no owner to cross.

@@ -238,6 +238,9 @@ pub enum Role {
     /// The owner's read after another identity's write: it must not show the write took
     /// effect (`object_level_authorization`).
     Unchanged,
+    /// A read of the owner's resource with no credentials at all: refused with 401 (or a
+    /// documented 403), as a random id's is (`auth_enforced`).
+    Anonymous,
     /// A create carrying properties its request schema does not declare: refusing them is
     /// as right as ignoring them (`positive_data_acceptance` leaves it alone).
     Carries,
