@@ -255,6 +255,7 @@ fn the_crud_twin_s_use_after_free_cross_user_read_and_write_and_mass_assignment_
         "another identity (bob) read the owner's resource",
         "another identity's (bob) PUT changed the owner's resource (title)",
         "the create set owner from the request",
+        "the update set owner from the request",
     ] {
         assert!(out.stdout.contains(title), "no {title:?}\n{}", out.all());
     }

@@ -119,7 +119,7 @@ pub fn chains(
                 push("foreign-write", &ops[w.consumer].id, steps);
             }
         }
-        // A create carrying what only the server should set, read back.
+        // A create, or an update, carrying what only the server should set, read back.
         if let Some(r) = read {
             let skip: Vec<String> = producer
                 .captures
@@ -129,24 +129,20 @@ pub fn chains(
                     _ => None,
                 })
                 .collect();
-            let extras = super::assign::extras(
-                more.requests,
-                more.responses,
-                &ops[p],
-                &ops[r.consumer],
-                &skip,
-            );
-            let mut carrying = producer.clone();
-            let body = carrying.request.body.as_mut().filter(|b| b.content_type.contains("json"));
-            if !extras.is_empty()
-                && let Some(body) = body
-                && let Some(bytes) = super::assign::carry(&body.bytes, &extras)
+            let read_back = |names| step(r, Some(Role::Assigned(names)));
+            if let Some((carrying, names)) = carrying(ops, &producer, &ops[r.consumer], &skip, more)
             {
-                body.bytes = bytes;
-                carrying.role = Some(Role::Carries);
-                let names = extras.into_iter().map(|(n, _)| n).collect();
-                let steps = vec![carrying, step(r, Some(Role::Assigned(names)))];
-                push("mass-assignment", &ops[r.consumer].id, steps);
+                push("mass-assignment", &ops[r.consumer].id, vec![carrying, read_back(names)]);
+            }
+            for method in ["PUT", "PATCH"] {
+                let Some(u) = item(method) else { continue };
+                let update = step(u, None);
+                let Some((carrying, names)) = carrying(ops, &update, &ops[r.consumer], &skip, more)
+                else {
+                    continue;
+                };
+                let steps = vec![producer.clone(), carrying, read_back(names)];
+                push("mass-assignment", &ops[u.consumer].id, steps);
             }
         }
         // Reads of what lives under the new resource (`/things/{id}/parts`).
@@ -163,6 +159,28 @@ pub fn chains(
         }
     }
     out
+}
+
+/// `write` (a create or an update) with its JSON body carrying the properties `read`'s answer
+/// declares and the write's request schema does not (but those in `skip`), and their names;
+/// `None` when there are none or the body is not JSON.
+fn carrying(
+    ops: &[Operation],
+    write: &Step,
+    read: &Operation,
+    skip: &[String],
+    more: &Chained<'_>,
+) -> Option<(Step, Vec<String>)> {
+    let extras =
+        super::assign::extras(more.requests, more.responses, &ops[write.operation], read, skip);
+    if extras.is_empty() {
+        return None;
+    }
+    let mut carrying = write.clone();
+    let body = carrying.request.body.as_mut().filter(|b| b.content_type.contains("json"))?;
+    body.bytes = super::assign::carry(&body.bytes, &extras)?;
+    carrying.role = Some(Role::Carries);
+    Some((carrying, extras.into_iter().map(|(n, _)| n).collect()))
 }
 
 /// Per producer with a DELETE on its item path: what to read from its answers and the

@@ -6,9 +6,9 @@ else), forgets what is deleted, and sets `owner` and `pinned` itself.
 
 Usage: python notes.py SPEC_OUT [--broken]. It writes its OpenAPI document to SPEC_OUT,
 binds 127.0.0.1 on an ephemeral port and prints `listening PORT` once it accepts.
-With --broken it plants four defects: a deleted note is still served (use after free),
-any user reads (cross-user read) and updates (cross-user write) any note, and a create
-copies `owner` and `pinned` from the request (mass assignment).
+With --broken it plants five defects: a deleted note is still served (use after free),
+any user reads (cross-user read) and updates (cross-user write) any note, a create copies
+`owner` and `pinned` from the request, and an update copies `owner` (mass assignment).
 """
 
 import itertools
@@ -80,9 +80,15 @@ def get_note(note_id: int, who: Annotated[str, Depends(user)]) -> Note:
 
 
 @app.put("/notes/{note_id}")
-def update_note(note_id: int, note: NoteIn, who: Annotated[str, Depends(user)]) -> Note:
+async def update_note(
+    note_id: int, note: NoteIn, request: Request, who: Annotated[str, Depends(user)]
+) -> Note:
     record = found(note_id, who)
     record.update(note.model_dump())
+    if BROKEN:
+        # Copies an owner the client sent: whoever updates a note can give it away.
+        raw = await request.json()
+        record.update({k: v for k, v in raw.items() if k == "owner"})
     return Note.model_validate(record)
 
 
