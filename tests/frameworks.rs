@@ -213,7 +213,7 @@ fn the_broken_express_twin_is_caught() {
     assert!(out.stdout.lines().any(|l| l.starts_with(crash)), "{}", out.all());
 }
 
-/// `gauntlet run` against the notes app as ann, with bob as the other identity.
+/// `gauntlet run` against the notes app as ann, with bob and carol as the other identities.
 fn run_notes(app: &App) -> Outcome {
     gauntlet(&[
         "run",
@@ -225,6 +225,8 @@ fn run_notes(app: &App) -> Outcome {
         "ann-token",
         "--identity",
         "bob=bearer:bob-token",
+        "--identity",
+        "carol=bearer:carol-token",
         "--seed",
         "1",
         "--max-examples",
@@ -243,6 +245,8 @@ fn a_conformant_crud_app_with_owners_gets_no_failure_from_chains_across_identiti
     for chain in ["chain/foreign-read/", "chain/foreign-write/", "chain/mass-assignment/"] {
         assert!(junit.contains(chain), "no {chain} in the run\n{junit}");
     }
+    // Each identity crosses: the second's chains are named after it.
+    assert!(junit.contains("/carol\" classname="), "no chain as carol\n{junit}");
 }
 
 #[test]
@@ -254,6 +258,7 @@ fn the_crud_twin_s_use_after_free_cross_user_read_and_write_and_mass_assignment_
         "deleted resource still served with 200",
         "another identity (bob) read the owner's resource",
         "another identity's (bob) PUT changed the owner's resource (title)",
+        "another identity (carol) read the owner's resource",
         "the create set owner from the request",
         "the update set owner from the request",
     ] {
@@ -266,5 +271,8 @@ fn the_crud_twin_s_use_after_free_cross_user_read_and_write_and_mass_assignment_
         out.all()
     );
     assert!(out.stdout.contains("id=$(curl"), "{}", out.all());
-    assert!(!out.all().contains("bob-token") && !out.all().contains("ann-token"), "{}", out.all());
+    assert!(out.stdout.contains("$GAUNTLET_CAROL_BEARER"), "{}", out.all());
+    for token in ["ann-token", "bob-token", "carol-token"] {
+        assert!(!out.all().contains(token), "{token} shown\n{}", out.all());
+    }
 }

@@ -57,7 +57,7 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared> {
         cases: &options.cases,
         pins: &options.pins,
         chains: options.chains,
-        other: options.identities.first().map(|(n, _)| n.as_str()),
+        others: options.identities.iter().map(|(n, _)| n.as_str()).collect(),
         chain_steps: options.chain_steps,
     };
     let (mut plan, validators) = build(&spec, &all_operations, &selected, &input)?;
@@ -168,8 +168,8 @@ pub struct Inputs<'a> {
     pub pins: &'a [crate::generate::Pin],
     /// Chains of requests from the link graph are planned.
     pub chains: bool,
-    /// Another identity, by name, for chains that cross from one to the other.
-    pub other: Option<&'a str>,
+    /// The other identities, by name, for chains that cross from the run's own to each.
+    pub others: Vec<&'a str>,
     /// The longest chain planned.
     pub chain_steps: usize,
 }
@@ -242,7 +242,7 @@ pub fn build(
             })
             .collect();
         let chained = crate::generate::Chained {
-            other: input.other,
+            others: &input.others,
             requests: spec.request_doc(),
             responses: spec.response_doc(),
             max_steps: input.chain_steps,

@@ -18,8 +18,9 @@ pub const MAX_STEPS: usize = 3;
 
 /// What chains beyond the link graph need.
 pub struct Chained<'a> {
-    /// Another identity: chains then read, update and delete the run's own resources as it.
-    pub other: Option<&'a str>,
+    /// Other identities: chains then read, update and delete the run's own resources as each
+    /// (the first's labels end in the operation, the others' in `/NAME` after it).
+    pub others: &'a [&'a str],
     /// The request view of the spec (what a create declares).
     pub requests: &'a serde_json::Value,
     /// The response view (what a read answers with).
@@ -103,20 +104,26 @@ pub fn chains(
             anonymous.request.auth = crate::plan::AuthMode::Omit;
             push("anonymous-read", &ops[r.consumer].id, vec![producer.clone(), anonymous]);
         }
-        // Another identity reads, updates and deletes what the run's own created.
+        // Other identities read, update and delete what the run's own created.
         // Only where the read needs credentials: an open API has no owner to cross.
-        if let (Some(other), Some(r)) =
-            (more.other, read.filter(|r| ops[r.consumer].requires_auth()))
-        {
+        let others = match read.filter(|r| ops[r.consumer].requires_auth()) {
+            Some(r) => more.others.iter().map(|o| (r, *o)).collect(),
+            None => Vec::new(),
+        };
+        for (i, (r, other)) in others.into_iter().enumerate() {
+            let named = |id: &str| match i {
+                0 => id.to_owned(),
+                _ => format!("{id}/{other}"),
+            };
             let steps = vec![producer.clone(), step(r, None), foreign(r, other)];
-            push("foreign-read", &ops[r.consumer].id, steps);
+            push("foreign-read", &named(&ops[r.consumer].id), steps);
             for method in ["PUT", "PATCH", "DELETE"] {
                 let Some(w) = item(method).filter(|w| ops[w.consumer].requires_auth()) else {
                     continue;
                 };
                 let steps =
                     vec![producer.clone(), foreign(w, other), step(r, Some(Role::Unchanged))];
-                push("foreign-write", &ops[w.consumer].id, steps);
+                push("foreign-write", &named(&ops[w.consumer].id), steps);
             }
         }
         // A create, or an update, carrying what only the server should set, read back.

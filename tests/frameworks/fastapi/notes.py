@@ -1,6 +1,7 @@
 """A small CRUD FastAPI app with owners, for gauntlet's stateful checks.
 
-Each note belongs to the user whose bearer token created it (`ann-token`, `bob-token`).
+Each note belongs to the user whose bearer token created it (`ann-token`, `bob-token`,
+`carol-token`).
 The conformant app serves, updates and deletes a note for its owner only (404 to anyone
 else), forgets what is deleted, and sets `owner` and `pinned` itself.
 
@@ -20,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from serve import serve
 
-USERS = {"ann-token": "ann", "bob-token": "bob"}
+USERS = {"ann-token": "ann", "bob-token": "bob", "carol-token": "carol"}
 BROKEN = "--broken" in sys.argv
 MAX_NOTES = 100_000
 
