@@ -493,3 +493,86 @@ components:
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(confirmed.load(Ordering::SeqCst) >= 1, "no linked update came\n{}", out.all());
 }
+
+/// What a nested create made (`/orgs/{org}/things`) is deleted at the end too: its delete
+/// takes the parent from the create's own request, so each create's resource is removed
+/// whatever `org` it was sent to.
+#[test]
+fn nested_resources_are_deleted_at_the_end_with_their_parent_from_the_create() {
+    const NESTED: &str = r#"
+openapi: 3.0.3
+info: {title: nested, version: "1"}
+paths:
+  /orgs/{org}/things:
+    parameters:
+      - {name: org, in: path, required: true, schema: {type: string, pattern: '^[a-z]{1,8}$'}}
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}}}}}
+      responses:
+        "201": {description: made, content: {application/json: {schema: {type: object, properties: {id: {type: integer}}}}}}
+        "400": {description: bad}
+  /orgs/{org}/things/{thingId}:
+    parameters:
+      - {name: org, in: path, required: true, schema: {type: string, pattern: '^[a-z]{1,8}$'}}
+      - {name: thingId, in: path, required: true, schema: {type: integer}}
+    delete:
+      operationId: deleteThing
+      responses:
+        "204": {description: gone}
+        "400": {description: bad}
+        "404": {description: none}
+"#;
+    use crate::support::{answer, read_body};
+    let (dir, spec) = temp_file("nested.yaml", NESTED);
+    let spec = spec.to_str().unwrap();
+    type Things = std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<(String, i64)>>>;
+    let things: Things = Default::default();
+    let held = std::sync::Arc::clone(&things);
+    let next = std::sync::atomic::AtomicI64::new(1);
+    let url = crate::support::raw_server(move |s, head, _| {
+        let mut words = head.split_whitespace();
+        let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        let body = read_body(s, head).unwrap_or_default();
+        let j = "application/json";
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let org_ok =
+            |o: &str| !o.is_empty() && o.len() <= 8 && o.bytes().all(|b| b.is_ascii_lowercase());
+        let named = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .is_some_and(|v| v.get("name").is_some_and(serde_json::Value::is_string))
+            && head.to_ascii_lowercase().contains("content-type: application/json");
+        let mut things = held.lock().unwrap();
+        match (method, parts.as_slice()) {
+            ("POST", ["orgs", org, "things"]) if org_ok(org) && named => {
+                let id = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                things.insert(((*org).to_owned(), id));
+                answer(s, "201 Created", j, &format!(r#"{{"id":{id}}}"#))
+            }
+            ("POST", ["orgs", _, "things"]) => answer(s, "400 Bad Request", j, "{}"),
+            ("DELETE", ["orgs", org, "things", id]) => match id.parse::<i64>() {
+                Ok(id) if org_ok(org) => match things.remove(&((*org).to_owned(), id)) {
+                    true => answer(s, "204 No Content", j, ""),
+                    false => answer(s, "404 Not Found", j, "{}"),
+                },
+                _ => answer(s, "400 Bad Request", j, "{}"),
+            },
+            (_, ["orgs", _, "things"]) => {
+                answer(s, "405 Method Not Allowed\r\nAllow: POST", j, "{}")
+            }
+            _ => answer(s, "405 Method Not Allowed\r\nAllow: DELETE", j, "{}"),
+        }
+    });
+    let kept = run(dir.path(), spec, &url, &["--no-cleanup"]);
+    assert_eq!(kept.code, 0, "{}", kept.all());
+    let orgs: std::collections::BTreeSet<String> =
+        things.lock().unwrap().iter().map(|(o, _)| o.clone()).collect();
+    assert!(orgs.len() > 1, "creates went to one org only: {orgs:?}\n{}", kept.all());
+    things.lock().unwrap().clear();
+    let out = run(dir.path(), spec, &url, &[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(things.lock().unwrap().is_empty(), "left: {:?}\n{}", things.lock().unwrap(), out.all());
+    assert!(out.stdout.contains(", 0 left"), "{}", out.all());
+}

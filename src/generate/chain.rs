@@ -59,7 +59,8 @@ pub fn chains(
         let read_path = read.map(|l| ops[l.consumer].path.segment_count());
         let producer = Step { captures: captures(consumers), ..Step::new(p, create.clone()) };
         let step = |link: &Link, role: Option<Role>| {
-            let (request, uses) = linked(&ops[link.consumer], link, bases, create, &ops[p]);
+            let (request, uses) =
+                linked(&ops[link.consumer], link, bases, create, &ops[p], Copied::FromBase);
             Step { uses, role, ..Step::new(link.consumer, request) }
         };
         // The same step sent by the other identity.
@@ -206,15 +207,19 @@ pub fn cleanups(
             continue;
         }
         let Some(create) = bases[link.producer].as_ref() else { continue };
-        // Only a delete that takes nothing but captured values removes any create's resource.
-        if link.bindings.iter().any(|b| matches!(b.from, CaptureFrom::Request(_)))
-            || link.body.is_some()
-        {
+        if link.body.is_some() {
             continue;
         }
-        let (request, uses) = linked(&ops[link.consumer], link, bases, create, &ops[link.producer]);
+        // Each create's own values: what its answer gave, and what its request named (the
+        // parent of a nested resource, `/orgs/{org}/things`), so any create's is removed.
+        let (consumer, producer) = (&ops[link.consumer], &ops[link.producer]);
+        let (request, uses) = linked(consumer, link, bases, create, producer, Copied::Marked);
         let delete = Step { uses, ..Step::new(link.consumer, request) };
-        out.insert(link.producer, crate::plan::Cleanup { captures: captures(&[link]), delete });
+        let mut captures = captures(&[link]);
+        for b in link.bindings.iter().filter(|b| matches!(b.from, CaptureFrom::Request(_))) {
+            captures.push(Capture { name: capture_name(&b.from), from: b.from.clone() });
+        }
+        out.insert(link.producer, crate::plan::Cleanup { captures, delete });
     }
     out
 }
@@ -253,14 +258,25 @@ fn captures(links: &[&Link]) -> Vec<Capture> {
     out
 }
 
+/// Where a linked value of the producer's request comes from.
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    /// Copied now from the producer's base request (a chain sends that request).
+    FromBase,
+    /// Held by a marker like an answer's value (the cleanup's delete, for any create).
+    Marked,
+}
+
 /// The consumer's base request with each linked parameter set: a value of the producer's
-/// request copied, one of its answer held by its marker (with the [`Use`] that fills it).
+/// request copied (or marked, as `copied` says), one of its answer held by its marker (with
+/// the [`Use`] that fills it).
 fn linked(
     consumer: &Operation,
     link: &Link,
     bases: &[Option<RequestSpec>],
     create: &RequestSpec,
     producer: &Operation,
+    copied: Copied,
 ) -> (RequestSpec, Vec<Use>) {
     let mut request = bases[link.consumer].clone().expect("consumers in chains have a base");
     let mut uses = Vec::new();
@@ -269,10 +285,12 @@ fn linked(
         consumer.path.capture(&request.path, true).unwrap_or_default();
     for b in &link.bindings {
         let value = match &b.from {
-            CaptureFrom::Request(key) => match produced.iter().find(|(k, _)| k == key) {
-                Some((_, v)) => v.clone(),
-                None => continue,
-            },
+            CaptureFrom::Request(key) if copied == Copied::FromBase => {
+                match produced.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) => v.clone(),
+                    None => continue,
+                }
+            }
             CaptureFrom::Constant(value) => crate::plan::text(value),
             from => {
                 let used = Use { name: capture_name(from), into: site(b.location, &b.name) };

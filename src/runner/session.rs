@@ -415,7 +415,10 @@ impl Session {
             && step.identity.is_none()
         {
             let ids = super::chain::captured_by(&cleanup.captures, step, operation, &response);
-            self.created.add(step.operation, ids);
+            // Only a resource whose every value is known can be deleted.
+            if ids.len() == cleanup.captures.len() {
+                self.created.add(step.operation, ids);
+            }
         }
         // Ids for the reads sent after the plan.
         if !self.plan.reuse.reads.is_empty() && (200..300).contains(&response.status) {
