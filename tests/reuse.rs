@@ -133,6 +133,7 @@ fn listed_ids_and_an_undocumented_location_feed_reads_whose_bodies_are_then_judg
         assert!(out.stdout.contains(&heading), "{heading}\n{}", out.all());
         assert!(out.stdout.contains(&format!("{url}{path}'")), "{path}\n{}", out.all());
     }
+    assert!(out.stdout.contains("value reuse: 3 reads sent after the plan"), "{}", out.all());
     // The report holds every read sent, with its label and status; the second listed thing
     // is read and passes.
     let report: serde_json::Value =

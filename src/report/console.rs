@@ -200,6 +200,13 @@ impl<W: anstream::stream::RawStream + anstream::stream::AsLockedWrite> Console<W
                 counts.after_401
             )?;
         }
+        if report.reused > 0 {
+            writeln!(
+                out,
+                "{DIM}value reuse:{DIM:#} {} reads sent after the plan with ids the answers gave (reuse/...)",
+                report.reused
+            )?;
+        }
         if let Some(c) = &report.cleaned {
             let line = match c.kept {
                 true => format!(

@@ -61,6 +61,8 @@ pub struct RunReport {
     pub logins: Option<(String, crate::runner::LoginCounts)>,
     /// What the cleanup did, when the run created anything it could delete.
     pub cleaned: Option<crate::runner::Cleaned>,
+    /// Reads sent after the plan with ids the answers gave (value reuse).
+    pub reused: usize,
     /// Baseline entries whose scenario passes now.
     pub fixed: Vec<crate::baseline::Entry>,
     /// Baseline entries that expired and failed again.
@@ -375,6 +377,7 @@ impl RunReport {
         report.budget_cut = run.budget_cut;
         report.logins = run.logins.clone();
         report.cleaned = run.cleaned;
+        report.reused = run.reused;
         if let Some(v) = verdict {
             report.fixed = v.fixed.clone();
             report.expired = v.expired.clone();
@@ -466,6 +469,7 @@ impl RunReport {
             budget_cut: 0,
             logins: None,
             cleaned: None,
+            reused: 0,
             fixed: Vec::new(),
             expired: Vec::new(),
             notes: Vec::new(),

@@ -48,8 +48,9 @@ pub async fn run(
     tokio::pin!(cancel);
     let planned = Batch::Plan(Arc::clone(&plan), Arc::new(order));
     let mut interrupted = send(&shared, planned, deadline, &mut cancel, &mut collect).await;
-    // The reads the answers gave real ids to, after the plan.
-    let learned = match interrupted {
+    // The reads the answers gave real ids to, after the plan (unless the budget is spent).
+    let spent = deadline.is_some_and(|d| Instant::now() >= d);
+    let learned = match interrupted || spent {
         true => Vec::new(),
         false => super::reuse::scenarios(shared.learned(), &plan, &validators),
     };
@@ -88,7 +89,8 @@ pub async fn run(
     let keep = !shared.config().cleanup || interrupted;
     let cleaned = super::cleanup::clean(&shared, keep, shared.config().concurrency).await;
     let logins = shared.tokens().map(|t| (t.describe(), t.counts()));
-    Ok(RunResult { results, learned, elapsed, interrupted, budget_cut, logins, cleaned })
+    let reused = learned.len();
+    Ok(RunResult { results, learned, reused, elapsed, interrupted, budget_cut, logins, cleaned })
 }
 
 /// Scenarios sent by one round of workers.

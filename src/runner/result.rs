@@ -89,6 +89,8 @@ pub struct RunResult {
     /// The scenarios made at run time (value reuse: reads of ids the answers gave), sent
     /// after the plan's; [`RunResult::into_plan`] puts them after the plan's scenarios.
     pub learned: Vec<crate::plan::Scenario>,
+    /// How many scenarios were learned (they stay counted once moved into the plan).
+    pub reused: usize,
     /// Wall time of the run.
     pub elapsed: Duration,
     /// Whether the run was cut short (Ctrl-C).
