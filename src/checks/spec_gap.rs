@@ -57,8 +57,7 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
     }
     if anonymous(ctx) {
         // No credentials at all, refused: right, if undocumented (as a broken credential's).
-        let documented = op.documents_status(401) || op.documents_status(403);
-        return (matches!(status, 401 | 403) && !documented).then_some(status);
+        return refused_undocumented(op, status);
     }
     if *kind == crate::plan::Kind::Positive {
         // A generated id names no resource: a 404 is right, the spec just never says so.
@@ -73,14 +72,20 @@ pub fn gap(ctx: &Context<'_>) -> Option<u16> {
         return None;
     }
     if kind.is_auth_negative() {
-        let documented = op.documents_status(401) || op.documents_status(403);
-        return (matches!(status, 401 | 403) && !documented).then_some(status);
+        return refused_undocumented(op, status);
     }
     if status == 415 && is_body_negative(kind) {
         // No Content-Type, or a body the server cannot read: 415 is a right answer too.
         return Some(status);
     }
     ((400..500).contains(&status) && !documents_a_rejection(op)).then_some(status)
+}
+
+/// A 401 or 403 where the operation documents neither: a right refusal of credentials, and
+/// a gap in the spec.
+fn refused_undocumented(op: &crate::openapi::Operation, status: u16) -> Option<u16> {
+    let documented = op.documents_status(401) || op.documents_status(403);
+    (matches!(status, 401 | 403) && !documented).then_some(status)
 }
 
 /// Whether the step sends no credentials for what its chain created.

@@ -354,7 +354,9 @@ fn site(location: Location, name: &str) -> Site {
     }
 }
 
-fn set(pairs: &mut Vec<(String, String)>, name: &str, value: String) {
+/// Sets parameter `name` of `pairs` (query, headers or cookies) to `value`, in place of any
+/// value it had (names compared without case).
+pub fn set(pairs: &mut Vec<(String, String)>, name: &str, value: String) {
     pairs.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
     pairs.push((name.to_owned(), value));
 }

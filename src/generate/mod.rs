@@ -20,7 +20,9 @@ mod scenario;
 mod value;
 pub mod xml;
 
-pub use chain::{Chained, MAX_STEPS as MAX_CHAIN_STEPS, capture_name, chains, cleanups};
+pub use chain::{
+    Chained, MAX_STEPS as MAX_CHAIN_STEPS, capture_name, chains, cleanups, set as set_param,
+};
 pub use invalid::{
     Candidate, Invalid, Rule, for_schema as invalid_texts, invalid_values, uuid_battery,
 };

@@ -138,6 +138,7 @@ async fn send<F: FnMut(Progress, usize, &Scenario, &ScenarioResult)>(
     let workers = shared.config().concurrency.clamp(1, total.max(1));
     let batch = Arc::new(batch);
     let next = Arc::new(AtomicUsize::new(0));
+    // Each result comes back with its place in the batch.
     let (tx, mut rx) = mpsc::channel::<(usize, ScenarioResult)>(workers * 4);
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
@@ -158,29 +159,21 @@ async fn send<F: FnMut(Progress, usize, &Scenario, &ScenarioResult)>(
                     next.store(total, Ordering::Relaxed);
                     break;
                 }
-                let (slot, scenario) = batch.get(k);
-                let result = shared.execute_scenario(scenario).await;
-                if tx.send((slot, result)).await.is_err() {
+                let result = shared.execute_scenario(batch.get(k).1).await;
+                if tx.send((k, result)).await.is_err() {
                     break;
                 }
             }
         });
     }
     drop(tx);
-    let first = match &*batch {
-        Batch::Plan(..) => 0,
-        Batch::Learned(from, _) => *from,
-    };
     loop {
         tokio::select! {
             next = rx.recv() => {
-                let Some((slot, result)) = next else { return false };
+                let Some((k, result)) = next else { return false };
                 collect.state.done += 1;
                 collect.state.failed += usize::from(!result.passed());
-                let scenario = match &*batch {
-                    Batch::Plan(plan, _) => &plan.scenarios[slot],
-                    Batch::Learned(_, scenarios) => &scenarios[slot - first],
-                };
+                let (slot, scenario) = batch.get(k);
                 (collect.progress)(collect.state, slot, scenario, &result);
                 collect.results[slot] = Some(result);
             }

@@ -198,8 +198,7 @@ pub fn scenarios(learned: &Learned, plan: &Plan, validators: &Validators) -> Vec
                     Location::Header => &mut request.headers,
                     Location::Cookie => &mut request.cookies,
                 };
-                pairs.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-                pairs.push((name.clone(), text));
+                crate::generate::set_param(pairs, name, text);
             }
             request.path = op.path.render(|name| {
                 let value = path.iter().find(|(n, _)| n == name)?;
